@@ -1,0 +1,208 @@
+//! Stage 1: read `content/` into `Document`s (front matter text + body), and list the other
+//! files (images, PDFs) that are copied as they are.
+
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file split into its front matter and body, not yet interpreted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Path for messages, relative to the site root: `content/etudes-de-cas/a.md`.
+    pub file: String,
+    /// Path relative to `content/`, with `/` separators: `etudes-de-cas/a.md`.
+    pub content_path: String,
+    /// YAML text between the `---` lines.
+    pub front_matter: String,
+    /// 1-based line of the file where the front matter text starts.
+    pub front_matter_line: usize,
+    pub body: String,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// A non-Markdown file under `content/`, copied to the same place in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub source: PathBuf,
+    pub content_path: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub assets: Vec<Asset>,
+}
+
+/// Largest Markdown file read; beyond it the file is reported, not loaded.
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads every file under `root/content`, reporting unreadable ones.
+pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut loaded = Loaded::default();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(CONTENT_DIR, "the content folder is missing")
+                .hint("create `content/` and put the case studies in it"),
+        );
+        return loaded;
+    }
+    // Sorted so that builds are deterministic whatever the file system's order.
+    let walker = WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let file = err
+                    .path()
+                    .map_or_else(|| CONTENT_DIR.to_string(), |p| display_path(root, p));
+                let hint = if err.loop_ancestor().is_some() {
+                    "this symbolic link points to one of its own parent folders; remove it"
+                } else {
+                    "check that the file exists and can be read"
+                };
+                diagnostics.push(
+                    Diagnostic::error(file, format!("cannot read: {err}")).hint(hint),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if is_editor_artifact(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let content_path = display_path(&content_dir, path);
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            loaded.assets.push(Asset {
+                source: path.to_path_buf(),
+                content_path,
+            });
+            continue;
+        }
+        let file = display_path(root, path);
+        match read_document(path, &file, content_path) {
+            Ok(document) => loaded.documents.push(document),
+            Err(diagnostic) => diagnostics.push(*diagnostic),
+        }
+    }
+    loaded
+}
+
+/// Hidden files, editor swap and backup files are never content.
+pub fn is_editor_artifact(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+fn read_document(
+    path: &Path,
+    file: &str,
+    content_path: String,
+) -> Result<Document, Box<Diagnostic>> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(Box::new(
+            Diagnostic::error(file, format!("file is too large ({size} bytes)"))
+                .hint("split it into several case studies; the limit is 32 MB"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|err| {
+        Box::new(
+            Diagnostic::error(file, format!("cannot read: {err}"))
+                .hint("check the file's permissions"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let offset = err.utf8_error().valid_up_to();
+        let valid = &err.as_bytes()[..offset];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Box::new(
+            Diagnostic::error(file, "the file is not valid UTF-8 text")
+                .at(line, column)
+                .hint("save the file with UTF-8 encoding in your editor"),
+        )
+    })?;
+    split_front_matter(&text, file, content_path).map_err(Box::new)
+}
+
+/// Splits `---\nyaml\n---\nbody`. A leading byte-order mark is ignored.
+pub fn split_front_matter(
+    text: &str,
+    file: &str,
+    content_path: String,
+) -> Result<Document, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(file, "the file is empty")
+            .at(1, 1)
+            .hint("start it with front matter between `---` lines (run `passerelle new` for a template)"));
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or_default();
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(file, "missing front matter")
+            .at(1, 1)
+            .hint("the file must start with a `---` line, then the fields (title, date, …), then another `---` line"));
+    }
+    let mut offset = first.len();
+    let front_start = offset;
+    for (index, line) in lines.enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let front_matter = text[front_start..offset].to_string();
+            let body = text[offset + line.len()..].to_string();
+            return Ok(Document {
+                file: file.to_string(),
+                content_path,
+                front_matter,
+                front_matter_line: 2,
+                body,
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(file, "the front matter is never closed")
+        .at(1, 1)
+        .hint("add a line with `---` after the last field, before the text"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_body_line() {
+        let doc = split_front_matter("---\ntitle: A\n---\nBody\n", "a.md", "a.md".into()).unwrap();
+        assert_eq!(doc.front_matter, "title: A\n");
+        assert_eq!(doc.body, "Body\n");
+        assert_eq!(doc.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = split_front_matter("---\ntitle: A\nBody\n", "a.md", "a.md".into()).unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn empty_and_missing_front_matter_are_errors() {
+        assert!(split_front_matter("", "a.md", "a.md".into()).is_err());
+        assert!(split_front_matter("# Titre\n", "a.md", "a.md".into()).is_err());
+    }
+}

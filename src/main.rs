@@ -1,0 +1,160 @@
+//! Command line: parse arguments, call the library, print problems, set the exit code.
+
+use clap::{Parser, Subcommand};
+use passerelle::diagnostic::Diagnostics;
+use passerelle::{BuildOptions, root_or_current};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Passerelle: turns a folder of Markdown case studies into a searchable static site.
+#[derive(Parser)]
+#[command(name = "passerelle", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only if the build succeeds).
+    Build {
+        /// Site folder (holds config.yaml and content/). Defaults to the current folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Output folder. Defaults to <root>/public.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Address the site is served from, e.g. https://example.org/pratiques/ (overrides config.yaml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include case studies and pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check everything a build checks (front matter, links, templates) without writing anything.
+    Check {
+        /// Site folder. Defaults to the current folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Also check drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a case study from the schema's template, dated today.
+    New {
+        /// Title of the initiative; the file name is made from it ("Été à Gaspé" → ete-a-gaspe.md).
+        title: String,
+        /// Site folder. Defaults to the current folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Create a new site (config.yaml, an example case study, an about page) in an empty folder.
+    Init {
+        /// Folder to create.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let today = chrono::Local::now().date_naive();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let root = root_or_current(root);
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let options = BuildOptions {
+                root,
+                base_url,
+                drafts,
+            };
+            let started = Instant::now();
+            match passerelle::build_to_dir(&options, &output)? {
+                Ok(built) => {
+                    print_diagnostics(&built.diagnostics);
+                    println!(
+                        "Built {} case studies and {} pages into {} in {} ms",
+                        built.site.case_studies.len(),
+                        built.site.pages.len(),
+                        output.display(),
+                        started.elapsed().as_millis()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diagnostics) => {
+                    print_diagnostics(&diagnostics);
+                    eprintln!("Build failed; {} was not changed.", output.display());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Check { root, drafts } => {
+            let options = BuildOptions {
+                drafts,
+                ..BuildOptions::new(root_or_current(root))
+            };
+            match passerelle::check(&options) {
+                Ok(built) => {
+                    print_diagnostics(&built.diagnostics);
+                    println!(
+                        "No errors in {} case studies and {} pages.",
+                        built.site.case_studies.len(),
+                        built.site.pages.len()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diagnostics) => {
+                    print_diagnostics(&diagnostics);
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::New { title, root } => {
+            let root = root_or_current(root);
+            let site = match passerelle::config::load(&root) {
+                Ok(site) => site,
+                Err(errors) => {
+                    let mut diagnostics = Diagnostics::new();
+                    diagnostics.extend(errors);
+                    print_diagnostics(&diagnostics);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let path = passerelle::scaffold::new_case_study(&root, &site, &title, today)?;
+            println!("Created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            passerelle::scaffold::init_site(&dir, today)?;
+            println!(
+                "Created a new site in {0}. Preview it with: passerelle serve --root {0}",
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Problems go to stderr; a closed pipe is not an error worth a panic.
+fn print_diagnostics(diagnostics: &Diagnostics) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let _ = std::io::stderr().write_all(diagnostics.report().as_bytes());
+}
