@@ -1,0 +1,51 @@
+//! Headless Chromium for end-to-end tests (Debian's `chromium`).
+//!
+//! In CI (`CI=true`) a missing browser fails the test; elsewhere the test is skipped with a
+//! printed reason.
+
+use headless_chrome::{Browser, LaunchOptions};
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
+fn chromium_path() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Starts headless Chromium, or returns `None` (after printing why) when it is not
+/// installed outside CI.
+pub fn launch() -> Option<Browser> {
+    let Some(path) = chromium_path() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is required in CI: apt-get install -y chromium");
+        }
+        eprintln!("SKIPPED: chromium not found (apt-get install -y chromium)");
+        return None;
+    };
+    let user_data = tempfile::tempdir().expect("tempdir").keep();
+    let args: Vec<&OsStr> = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(path))
+        .headless(true)
+        .sandbox(false)
+        .user_data_dir(Some(user_data))
+        .args(args)
+        .idle_browser_timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    Some(Browser::new(options).expect("start chromium"))
+}

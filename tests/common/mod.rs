@@ -1,0 +1,126 @@
+//! Shared by the integration tests: building fixture sites, reading their pages with a real
+//! HTML parser, serving a folder over HTTP on 127.0.0.1, and starting headless Chromium.
+#![allow(dead_code)]
+
+pub mod browser;
+
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (the example site).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture site folder under tests/fixtures or tests/bad_input.
+pub fn fixture(relative: &str) -> PathBuf {
+    repo_root().join("tests").join(relative)
+}
+
+/// Runs the `passerelle` binary and returns (exit code, stdout, stderr).
+pub fn passerelle(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(args)
+        .output()
+        .expect("run passerelle");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Copies a folder recursively (fixtures are copied before tests change them).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A copy of the example site (config, content; the theme is built in) in a temp folder.
+pub fn example_site_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(repo_root().join("config.yaml"), dir.path().join("config.yaml")).expect("config");
+    copy_dir(&repo_root().join("content"), &dir.path().join("content"));
+    dir
+}
+
+/// Builds `root` in memory and returns the files, or panics with the report.
+pub fn build_in_memory(root: &Path, base_url: Option<&str>) -> BTreeMap<String, Vec<u8>> {
+    let mut options = passerelle::BuildOptions::new(root);
+    options.base_url = base_url.map(str::to_string);
+    let sink = passerelle::output::MemorySink::default();
+    if let Err(diagnostics) = passerelle::build(&options, &sink) {
+        panic!("build failed:\n{}", diagnostics.report());
+    }
+    sink.into_files()
+}
+
+pub fn html(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {
+    let bytes = files
+        .get(path)
+        .unwrap_or_else(|| panic!("no file {path} in output"));
+    Html::parse_document(std::str::from_utf8(bytes).expect("utf-8 page"))
+}
+
+pub fn select<'a>(document: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).expect("valid selector");
+    document.select(&selector).collect()
+}
+
+/// Text of the elements matching `css`, whitespace collapsed.
+pub fn texts(document: &Html, css: &str) -> Vec<String> {
+    select(document, css)
+        .into_iter()
+        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Serves `dir` read-only on 127.0.0.1 (a free port) like a plain static host, until the
+/// process ends. Returns the base URL `http://127.0.0.1:PORT`.
+pub fn static_server(dir: PathBuf) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let port = server.server_addr().to_ip().expect("ip").port();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+            let decoded = percent_encoding::percent_decode_str(&url).decode_utf8_lossy().into_owned();
+            let mut path = dir.clone();
+            for segment in decoded.split('/') {
+                if segment.is_empty() || segment == "." || segment == ".." {
+                    continue;
+                }
+                path.push(segment);
+            }
+            if path.is_dir() {
+                path.push("index.html");
+            }
+            let response = match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let content_type = match path.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("css") => "text/css; charset=utf-8",
+                        Some("js") => "text/javascript; charset=utf-8",
+                        Some("json") => "application/json",
+                        Some("xml") => "application/xml",
+                        _ => "application/octet-stream",
+                    };
+                    tiny_http::Response::from_data(bytes).with_header(
+                        tiny_http::Header::from_bytes("Content-Type", content_type).expect("header"),
+                    )
+                }
+                Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
