@@ -257,11 +257,10 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         let (line, column) = err
             .location()
             .map_or((0, 0), |l| (l.line(), l.column()));
-        vec![
-            Diagnostic::error(CONFIG_FILE, err.to_string())
-                .at(line, column)
-                .hint("fix config.yaml; the README lists every setting"),
-        ]
+        let message = crate::validate::yaml_message(&err);
+        let hint = unknown_setting_hint(&message)
+            .unwrap_or_else(|| "fix config.yaml; the README lists every setting".into());
+        vec![Diagnostic::error(CONFIG_FILE, message).at(line, column).hint(hint)]
     })?;
     let problems = check(&config);
     if !problems.is_empty() {
@@ -276,6 +275,15 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         config,
         vocabularies,
     })
+}
+
+/// serde reports "unknown field `x`, expected one of `a`, `b`": suggest the closest.
+fn unknown_setting_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let suggestion = closest(unknown, candidates.iter().copied())?;
+    Some(format!("did you mean `{suggestion}`?"))
 }
 
 fn check(config: &Config) -> Vec<Diagnostic> {

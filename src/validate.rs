@@ -90,10 +90,18 @@ pub fn validate(
             let (line, column) = err.location().map_or((document.front_matter_line, 1), |l| {
                 (document.front_matter_line + l.line() - 1, l.column())
             });
+            let message = yaml_message(&err);
+            let hint = if message.contains("repetition limit") {
+                "the front matter repeats YAML aliases (`&name` / `*name`) too many times; write the values out instead"
+            } else if message.contains("recursion limit") {
+                "the front matter nests lists or fields too deeply; flatten it"
+            } else {
+                "check indentation, and quote values that contain `:` or start with `[`, `{`, `*`, `&`, `!`, `|`, `>` or `#`"
+            };
             problems.push(
-                Diagnostic::error(file, format!("invalid YAML in front matter: {}", yaml_message(&err)))
+                Diagnostic::error(file, format!("invalid YAML in front matter: {message}"))
                     .at(line, column)
-                    .hint("check indentation, and quote values that contain `:` or start with `[`, `{`, `*`, `&`, `!`, `|`, `>` or `#`"),
+                    .hint(hint),
             );
             return None;
         }
@@ -172,7 +180,7 @@ pub fn validate(
     })
 }
 
-fn yaml_message(err: &serde_yaml::Error) -> String {
+pub(crate) fn yaml_message(err: &serde_yaml::Error) -> String {
     // The location is printed separately; drop serde_yaml's own " at line X column Y".
     let message = err.to_string();
     match message.find(" at line ") {
@@ -348,6 +356,7 @@ impl Checker<'_> {
 
     fn field(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
         if spec.list {
+            let is_sequence = matches!(value, Yaml::Sequence(_));
             let items: Vec<&Yaml> = match value {
                 Yaml::Sequence(items) => items.iter().collect(),
                 Yaml::Null => Vec::new(),
@@ -357,7 +366,9 @@ impl Checker<'_> {
             let mut ok = true;
             for (index, item) in items.into_iter().enumerate() {
                 let mut item_path = path.to_vec();
-                item_path.push(Segment::Index(index));
+                if is_sequence {
+                    item_path.push(Segment::Index(index));
+                }
                 match self.single(spec, item, &item_path) {
                     Some(json) => out.push(json),
                     None => ok = false,
