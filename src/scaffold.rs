@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 const DEFAULT_CONFIG: &str = include_str!("../config.yaml");
 
 /// Creates `content/<section>/<slug>.md` with today's date and every schema field, the
-/// optional ones commented out. Returns the new file's path.
+/// optional ones commented out, marked as a draft. Returns the new file's path.
 pub fn new_case_study(root: &Path, site: &SiteConfig, title: &str, today: chrono::NaiveDate) -> Result<PathBuf> {
     let slug = slugify(title);
     if slug.is_empty() {
@@ -48,9 +48,11 @@ pub fn case_study_template(site: &SiteConfig, title: &str, today: chrono::NaiveD
             "title" => yaml_string(title),
             "date" => today.format("%Y-%m-%d").to_string(),
             "lang" => site.config.language.clone(),
+            // Like `hugo new`: unpublished until the author says it is ready.
+            "draft" => "true".into(),
             _ => example_value(site, spec),
         };
-        let prefix = if spec.required || matches!(name.as_str(), "title" | "date") {
+        let prefix = if spec.required || matches!(name.as_str(), "title" | "date" | "draft") {
             ""
         } else {
             "# "
@@ -134,18 +136,8 @@ pub fn init_site(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
     let site = crate::config::parse(DEFAULT_CONFIG)
         .map_err(|e| anyhow::anyhow!("built-in configuration is invalid: {e:?}"))?;
     let path = new_case_study(dir, &site, "Mon initiative d’accueil", today)?;
-    // The generated template has empty required values; give it real ones so the new site builds.
-    let text = std::fs::read_to_string(&path)?
-        .replacen(
-            "summary: \"\"",
-            "summary: Exemple d’étude de cas, à remplacer par la vôtre.",
-            1,
-        )
-        .replacen(
-            "municipality: \"\"",
-            "municipality: Municipalité exemple",
-            1,
-        );
+    // The example is meant to be seen: publish it.
+    let text = std::fs::read_to_string(&path)?.replacen("draft: true", "draft: false", 1);
     std::fs::write(&path, text)?;
     std::fs::write(
         dir.join("content").join("a-propos.md"),
