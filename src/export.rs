@@ -1,53 +1,109 @@
 //! Open data: the whole collection as JSON and as UTF-8 CSV, one row per case study.
+//!
+//! Both are written straight from the model, without building a second copy of it: at
+//! 10,000 case studies the copy would double the build's memory.
 
-use crate::model::Site;
+use crate::model::{Item, Site};
 use crate::render::value_label;
-use serde_json::{Map, Value as Json, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value as Json;
 
 pub const JSON_PATH: &str = "data/case-studies.json";
 pub const CSV_PATH: &str = "data/case-studies.csv";
 
-/// `{license, count, case_studies: [...]}` with every field in canonical form.
+/// `{title, license, count, case_studies: [...]}` with every schema field of every case study.
 pub fn to_json(site: &Site) -> Vec<u8> {
-    let case_studies: Vec<Json> = site
-        .case_studies
-        .iter()
-        .map(|item| {
-            let mut object = Map::new();
-            object.insert("url".into(), item.url.clone().into());
-            for name in site.config.config.fields.keys() {
-                let value = match name.as_str() {
-                    "title" => item.entry.title.clone().into(),
-                    "summary" => item.entry.summary.clone().into(),
-                    "date" => item.entry.date.map(|d| d.to_string()).into(),
-                    _ => item.fields.get(name).cloned().unwrap_or(Json::Null),
-                };
-                object.insert(name.clone(), strip_urls(value));
-            }
-            Json::Object(object)
-        })
-        .collect();
-    let document = json!({
-        "title": site.config.config.title,
-        "license": site.config.config.license,
-        "count": case_studies.len(),
-        "case_studies": case_studies,
-    });
-    serde_json::to_vec_pretty(&document).unwrap_or_default()
+    let document = Collection { site };
+    serde_json::to_vec(&document).unwrap_or_default()
 }
 
-/// Term objects carry the page URL of the term for templates; the data export keeps
-/// id, code and labels only.
-fn strip_urls(value: Json) -> Json {
-    match value {
-        Json::Array(items) => Json::Array(items.into_iter().map(strip_urls).collect()),
-        Json::Object(mut object) => {
-            if object.contains_key("id") {
-                object.remove("url");
-            }
-            Json::Object(object.into_iter().map(|(k, v)| (k, strip_urls(v))).collect())
+struct Collection<'a> {
+    site: &'a Site,
+}
+
+impl Serialize for Collection<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let config = &self.site.config.config;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("title", &config.title)?;
+        map.serialize_entry("license", &config.license)?;
+        map.serialize_entry("count", &self.site.case_studies.len())?;
+        map.serialize_entry("case_studies", &Records { site: self.site })?;
+        map.end()
+    }
+}
+
+struct Records<'a> {
+    site: &'a Site,
+}
+
+impl Serialize for Records<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.site.case_studies.len()))?;
+        for item in &self.site.case_studies {
+            seq.serialize_element(&Record {
+                site: self.site,
+                item,
+            })?;
         }
-        other => other,
+        seq.end()
+    }
+}
+
+struct Record<'a> {
+    site: &'a Site,
+    item: &'a Item,
+}
+
+impl Serialize for Record<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = &self.site.config.config.fields;
+        let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
+        map.serialize_entry("url", &self.item.url)?;
+        for name in fields.keys() {
+            let value = field_value(self.item, name);
+            map.serialize_entry(name, &WithoutTermUrls(&value))?;
+        }
+        map.end()
+    }
+}
+
+/// Term values carry their page's URL for templates; the export keeps id, code and label.
+struct WithoutTermUrls<'a>(&'a Json);
+
+impl Serialize for WithoutTermUrls<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Json::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&WithoutTermUrls(item))?;
+                }
+                seq.end()
+            }
+            Json::Object(object) => {
+                let is_term = object.contains_key("id");
+                let mut map = serializer.serialize_map(None)?;
+                for (key, value) in object {
+                    if !(is_term && key == "url") {
+                        map.serialize_entry(key, &WithoutTermUrls(value))?;
+                    }
+                }
+                map.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// A field of a case study; title, summary and date live on the entry itself.
+fn field_value(item: &Item, name: &str) -> Json {
+    match name {
+        "title" => item.entry.title.clone().into(),
+        "summary" => item.entry.summary.clone().into(),
+        "date" => item.entry.date.map(|d| d.to_string()).into(),
+        _ => item.fields.get(name).cloned().unwrap_or(Json::Null),
     }
 }
 
@@ -75,37 +131,37 @@ pub fn to_csv(site: &Site) -> Vec<u8> {
     // Writing into a Vec cannot fail; errors would only come from I/O.
     let _ = writer.write_record(&header);
     for item in &site.case_studies {
-        let row: Vec<String> = columns
-            .iter()
-            .map(|(name, sub)| {
-                let value = match name.as_str() {
-                    "url" => Json::String(item.url.clone()),
-                    "title" => item.entry.title.clone().into(),
-                    "summary" => item.entry.summary.clone().into(),
-                    "date" => item.entry.date.map(|d| d.to_string()).into(),
-                    _ => item.fields.get(name).cloned().unwrap_or(Json::Null),
-                };
-                cell(&value, sub.as_deref())
-            })
-            .collect();
-        let _ = writer.write_record(&row);
+        let row = columns.iter().map(|(name, sub)| {
+            if name == "url" {
+                item.url.clone()
+            } else {
+                cell(&field_value(item, name), sub.as_deref())
+            }
+        });
+        let _ = writer.write_record(row);
     }
     writer.into_inner().unwrap_or_default()
 }
 
 fn cell(value: &Json, sub: Option<&str>) -> String {
     let parts: Vec<String> = match value {
-        Json::Array(items) => items.iter().map(|v| cell(v, sub)).filter(|s| !s.is_empty()).collect(),
+        Json::Array(items) => items
+            .iter()
+            .map(|v| cell(v, sub))
+            .filter(|s| !s.is_empty())
+            .collect(),
         Json::Null => Vec::new(),
         Json::Object(object) => match sub {
             Some(sub) => object.get(sub).map(|v| cell(v, None)).into_iter().collect(),
             None => match value_label(value) {
                 Some(label) => vec![label],
-                None => vec![object
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", cell(v, None)))
-                    .collect::<Vec<_>>()
-                    .join(", ")],
+                None => vec![
+                    object
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {}", cell(v, None)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ],
             },
         },
         other => value_label(other).into_iter().collect(),

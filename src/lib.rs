@@ -70,6 +70,7 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
 
     let loaded = load::load_content(&options.root, &mut diagnostics);
     let mut entries = validate::validate_all(&site_config, &loaded.documents, &mut diagnostics);
+    drop(loaded.documents);
     if !options.drafts {
         entries.retain(|entry| !entry.draft);
     }
@@ -95,7 +96,10 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
     let mut problems = Vec::new();
     let mut put = |path: &str, bytes: Vec<u8>| {
         if let Err(err) = sink.put(path, bytes) {
-            problems.push(Diagnostic::error(path.to_string(), format!("cannot write: {err}")));
+            problems.push(Diagnostic::error(
+                path.to_string(),
+                format!("cannot write: {err}"),
+            ));
         }
     };
     for (path, file) in &theme.static_files {
@@ -119,7 +123,10 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
 
 /// Builds into `output` atomically: into a staging folder first, swapped in only when the
 /// build succeeded, so the last good site is never damaged.
-pub fn build_to_dir(options: &BuildOptions, output: &Path) -> anyhow::Result<Result<Built, Diagnostics>> {
+pub fn build_to_dir(
+    options: &BuildOptions,
+    output: &Path,
+) -> anyhow::Result<Result<Built, Diagnostics>> {
     let staging = output::begin(output)?;
     let sink = output::DirSink::new(staging.clone());
     match build(options, &sink) {

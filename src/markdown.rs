@@ -79,6 +79,7 @@ impl MarkdownRenderer {
         let mut used_ids: HashSet<String> = HashSet::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr>, usize)> = None;
         let mut heading_text = String::new();
+        let mut has_raw_html = false;
 
         for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
             match event {
@@ -96,7 +97,14 @@ impl MarkdownRenderer {
                         .map(|id| slugify(&id))
                         .filter(|id| !id.is_empty())
                         .unwrap_or_else(|| slugify(&heading_text));
-                    let id = unique_id(if base.is_empty() { "section".into() } else { base }, &mut used_ids);
+                    let id = unique_id(
+                        if base.is_empty() {
+                            "section".into()
+                        } else {
+                            base
+                        },
+                        &mut used_ids,
+                    );
                     let n = level as u8;
                     events[start] = Event::Html(format!("<h{n} id=\"{id}\">").into());
                     events.push(Event::Html(format!("</h{n}>\n").into()));
@@ -166,13 +174,19 @@ impl MarkdownRenderer {
                     text.push('\n');
                     events.push(event);
                 }
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    has_raw_html = true;
+                    events.push(event);
+                }
                 other => events.push(other),
             }
         }
 
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        if let Some(sanitizer) = &self.sanitizer {
+        // Without raw HTML, pulldown-cmark's output is already safe (text is escaped and
+        // link schemes are checked in `resolve_link`), so the costly HTML parse is skipped.
+        if let Some(sanitizer) = self.sanitizer.as_ref().filter(|_| has_raw_html) {
             html = sanitizer.clean(&html).to_string();
         }
         RenderedBody { html, toc, text }
@@ -189,6 +203,9 @@ impl MarkdownRenderer {
         file: &str,
         problems: &mut Vec<Diagnostic>,
     ) -> CowStr<'a> {
+        if self.sanitizer.is_some() && has_unsafe_scheme(dest) {
+            return CowStr::Borrowed("#");
+        }
         if matches!(link_type, LinkType::Email | LinkType::Autolink) || !is_relative(dest) {
             return dest.clone();
         }
@@ -229,6 +246,22 @@ impl MarkdownRenderer {
                 }),
         );
         dest.clone()
+    }
+}
+
+/// Schemes that run code or embed documents when followed; the same list ammonia rejects.
+fn has_unsafe_scheme(dest: &str) -> bool {
+    let compact: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match compact.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            !matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+        _ => false,
     }
 }
 
@@ -317,7 +350,9 @@ mod tests {
         targets
             .pages
             .insert("cas/autre.md".into(), "cas/autre/".into());
-        targets.pages.insert("a-propos.md".into(), "a-propos/".into());
+        targets
+            .pages
+            .insert("a-propos.md".into(), "a-propos/".into());
         let mut problems = Vec::new();
         let rendered = MarkdownRenderer::new(trust, "/base/").render(
             body,
@@ -333,7 +368,11 @@ mod tests {
     #[test]
     fn headings_get_unique_anchors_and_toc() {
         let (out, _) = render("## Leçons apprises\n\n## Leçons apprises\n", false);
-        assert!(out.html.contains("<h2 id=\"lecons-apprises\">"), "{}", out.html);
+        assert!(
+            out.html.contains("<h2 id=\"lecons-apprises\">"),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("<h2 id=\"lecons-apprises-2\">"));
         assert_eq!(out.toc.len(), 2);
         assert_eq!(out.toc[0].title, "Leçons apprises");
@@ -343,7 +382,11 @@ mod tests {
     fn relative_md_links_become_page_urls() {
         let (out, problems) = render("[x](autre.md#volet) [y](../a-propos.md)", false);
         assert!(problems.is_empty(), "{problems:?}");
-        assert!(out.html.contains("href=\"/base/cas/autre/#volet\""), "{}", out.html);
+        assert!(
+            out.html.contains("href=\"/base/cas/autre/#volet\""),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("href=\"/base/a-propos/\""));
     }
 
@@ -365,6 +408,22 @@ mod tests {
         assert!(!out.html.contains("<iframe"));
         let (trusted, _) = render(body, true);
         assert!(trusted.html.contains("<script>"));
+    }
+
+    #[test]
+    fn markdown_links_with_script_schemes_are_neutralised() {
+        let (out, _) = render(
+            "[a](javascript:alert(1)) [b]( JaVaScRiPt:alert(2)) [c](data:text/html,x) [d](https://ok.example) [e](mailto:a@b.example)",
+            false,
+        );
+        assert!(
+            !out.html.to_lowercase().contains("javascript"),
+            "{}",
+            out.html
+        );
+        assert!(!out.html.contains("data:"), "{}", out.html);
+        assert!(out.html.contains("https://ok.example"));
+        assert!(out.html.contains("mailto:a@b.example"));
     }
 
     #[test]

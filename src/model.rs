@@ -22,6 +22,8 @@ pub struct Item {
     pub fields: Map<String, Json>,
     /// Other-language versions: (lang, url).
     pub translations: Vec<(String, String)>,
+    /// Identifies the item's content, for incremental rebuilds.
+    pub fingerprint: Fingerprint,
 }
 
 /// One value of a taxonomy and the case studies that carry it.
@@ -57,7 +59,9 @@ pub struct Site {
     pub assets: Vec<Asset>,
 }
 
-/// Builds the site model. `entries` are the validated documents (drafts already filtered).
+/// Builds the site model. `entries` are the validated documents (drafts already filtered),
+/// in load order. The three steps are public so the preview server can run them apart:
+/// `link_targets` over all entries, `render_item` for the entries that changed, `assemble`.
 pub fn build_site(
     config: SiteConfig,
     entries: Vec<Entry>,
@@ -66,13 +70,34 @@ pub fn build_site(
 ) -> Site {
     use rayon::prelude::*;
     let base_path = config.base_path();
+    let targets = link_targets(&entries, &assets, problems);
+    let renderer = MarkdownRenderer::new(config.config.trust_html, &base_path);
+    let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
+        .into_par_iter()
+        .map(|entry| render_item(&renderer, &base_path, entry, &targets))
+        .collect();
+    let mut items = Vec::with_capacity(rendered.len());
+    for (item, found) in rendered {
+        problems.extend(found);
+        items.push(item);
+    }
+    assemble(config, items, assets)
+}
+
+/// Where relative links may point, and an error for each entry whose URL another entry
+/// already has (the later one in load order is reported).
+pub fn link_targets(
+    entries: &[Entry],
+    assets: &[Asset],
+    problems: &mut Vec<Diagnostic>,
+) -> LinkTargets {
     let mut targets = LinkTargets::default();
-    let mut seen_urls: HashMap<String, String> = HashMap::new();
-    for entry in &entries {
+    let mut seen_urls: HashMap<&str, &str> = HashMap::with_capacity(entries.len());
+    for entry in entries {
         targets
             .pages
             .insert(entry.content_path.clone(), entry.url_path.clone());
-        if let Some(other) = seen_urls.insert(entry.url_path.clone(), entry.file.clone()) {
+        if let Some(other) = seen_urls.insert(&entry.url_path, &entry.file) {
             problems.push(
                 Diagnostic::error(
                     entry.file.clone(),
@@ -83,56 +108,67 @@ pub fn build_site(
             );
         }
     }
-    for asset in &assets {
+    for asset in assets {
         targets.assets.insert(asset.content_path.clone());
     }
+    targets
+}
 
-    let renderer = MarkdownRenderer::new(config.config.trust_html, &base_path);
-    let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
-        .into_par_iter()
-        .map(|entry| {
-            let mut found = Vec::new();
-            let body = renderer.render(
-                &entry.body,
-                &entry.file,
-                &entry.content_path,
-                entry.body_line,
-                &targets,
-                &mut found,
-            );
-            let url = format!("{base_path}{}", entry.url_path);
-            let fields = entry.fields.clone();
-            (
-                Item {
-                    entry,
-                    body,
-                    url,
-                    fields,
-                    translations: Vec::new(),
-                },
-                found,
-            )
-        })
-        .collect();
+/// Renders one entry's body. Problems found in the body (broken links) are returned with it.
+pub fn render_item(
+    renderer: &MarkdownRenderer,
+    base_path: &str,
+    mut entry: Entry,
+    targets: &LinkTargets,
+) -> (Item, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let body = renderer.render(
+        &entry.body,
+        &entry.file,
+        &entry.content_path,
+        entry.body_line,
+        targets,
+        &mut found,
+    );
+    let url = format!("{base_path}{}", entry.url_path);
+    // The model owns the fields from here on, and the Markdown source is no longer
+    // needed once rendered: not keeping two copies matters at 10,000 case studies.
+    let fields = std::mem::take(&mut entry.fields);
+    entry.body = String::new();
+    let fingerprint = Fingerprint::of(&entry, &fields, &body);
+    let item = Item {
+        entry,
+        body,
+        url,
+        fields,
+        translations: Vec::new(),
+        fingerprint,
+    };
+    (item, found)
+}
+
+/// Sorts rendered items into the site: case studies newest first, pages by weight, then
+/// translations and taxonomies. `items` are in load order (it decides ties between pages).
+/// Items from an earlier `assemble` of the same configuration may be passed again.
+pub fn assemble(config: SiteConfig, items: Vec<Item>, assets: Vec<Asset>) -> Site {
+    let base_path = config.base_path();
     let mut case_studies = Vec::new();
     let mut pages = Vec::new();
-    for (item, found) in rendered {
-        problems.extend(found);
+    for item in items {
         match item.entry.kind {
             EntryKind::CaseStudy => case_studies.push(item),
             EntryKind::Page => pages.push(item),
         }
     }
-    case_studies.sort_by(|a, b| {
-        b.entry
-            .date
-            .cmp(&a.entry.date)
-            .then_with(|| fold(&a.entry.title).cmp(&fold(&b.entry.title)))
-            .then_with(|| a.entry.file.cmp(&b.entry.file))
+    // Stable sorts on cached keys: folding titles inside the comparison is slow at 10,000.
+    case_studies.sort_by_cached_key(|item| {
+        (
+            std::cmp::Reverse(item.entry.date),
+            fold(&item.entry.title),
+            item.entry.file.clone(),
+        )
     });
-    pages.sort_by(|a, b| {
-        (a.entry.weight, fold(&a.entry.title)).cmp(&(b.entry.weight, fold(&b.entry.title)))
-    });
+    pages.sort_by_cached_key(|item| (item.entry.weight, fold(&item.entry.title)));
     link_translations(&mut case_studies, &mut pages);
 
     let taxonomies = build_taxonomies(&config, &base_path, &mut case_studies);
@@ -146,7 +182,88 @@ pub fn build_site(
     }
 }
 
+/// What changes when an item changes, so the preview server can tell which pages a change
+/// touches without comparing whole pages. Equal fingerprints mean equal items (the taxonomy
+/// links added later depend only on the configuration).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Fingerprint {
+    /// Everything but the body: what cards, lists, feeds and exports show.
+    pub meta: u64,
+    /// Everything, rendered body included.
+    pub full: u64,
+}
+
+impl Fingerprint {
+    fn of(entry: &Entry, fields: &Map<String, Json>, body: &RenderedBody) -> Self {
+        use std::hash::{Hash, Hasher};
+        // Destructured without `..`, so that a new field must be considered here.
+        let Entry {
+            kind,
+            file,
+            content_path,
+            url_path,
+            title,
+            date,
+            summary,
+            draft,
+            featured,
+            lang,
+            translation_key,
+            weight,
+            fields: _,
+            body: _,
+            body_line: _,
+        } = entry;
+        let mut hasher = StableHasher::default();
+        (
+            *kind as u8,
+            file,
+            content_path,
+            url_path,
+            title,
+            date,
+            summary,
+        )
+            .hash(&mut hasher);
+        (draft, featured, lang, translation_key, weight).hash(&mut hasher);
+        hash_json(fields, &mut hasher);
+        let meta = hasher.finish();
+        let RenderedBody { html, toc, text } = body;
+        html.hash(&mut hasher);
+        text.hash(&mut hasher);
+        for entry in toc {
+            (entry.level, &entry.id, &entry.title).hash(&mut hasher);
+        }
+        Fingerprint {
+            meta,
+            full: hasher.finish(),
+        }
+    }
+}
+
+/// The hasher used for fingerprints: the same in every run of the program.
+pub type StableHasher = std::hash::DefaultHasher;
+
+/// Feeds a JSON value (as its serialised text) to a hasher.
+pub fn hash_json(value: &impl serde::Serialize, hasher: &mut impl std::hash::Hasher) {
+    struct Feed<'h, H>(&'h mut H);
+    impl<H: std::hash::Hasher> std::io::Write for Feed<'_, H> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Serialising plain data into a hasher cannot fail.
+    let _ = serde_json::to_writer(Feed(hasher), value);
+}
+
 fn link_translations(case_studies: &mut [Item], pages: &mut [Item]) {
+    for item in case_studies.iter_mut().chain(pages.iter_mut()) {
+        item.translations.clear();
+    }
     let mut groups: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for item in case_studies.iter().chain(pages.iter()) {
         if let Some(key) = &item.entry.translation_key {
@@ -157,7 +274,12 @@ fn link_translations(case_studies: &mut [Item], pages: &mut [Item]) {
         }
     }
     for item in case_studies.iter_mut().chain(pages.iter_mut()) {
-        if let Some(group) = item.entry.translation_key.as_ref().and_then(|k| groups.get(k)) {
+        if let Some(group) = item
+            .entry
+            .translation_key
+            .as_ref()
+            .and_then(|k| groups.get(k))
+        {
             item.translations = group
                 .iter()
                 .filter(|(lang, _)| *lang != item.entry.lang)
@@ -169,7 +291,11 @@ fn link_translations(case_studies: &mut [Item], pages: &mut [Item]) {
 
 /// Collects the terms of every taxonomy and adds each term's `url` to the values in the
 /// case studies' fields, so templates can link a fact to its term page.
-fn build_taxonomies(config: &SiteConfig, base_path: &str, case_studies: &mut [Item]) -> Vec<Taxonomy> {
+fn build_taxonomies(
+    config: &SiteConfig,
+    base_path: &str,
+    case_studies: &mut [Item],
+) -> Vec<Taxonomy> {
     let mut taxonomies = Vec::new();
     for taxonomy_config in &config.config.taxonomies {
         let url = format!("{base_path}{}/", taxonomy_config.slug);
@@ -232,7 +358,12 @@ fn term_object(id: &str, label: &str, taxonomy_url: &str) -> Json {
 }
 
 /// Walks `path` inside `fields` (through lists), turning each value found into a linked term.
-fn collect_terms(fields: &mut Map<String, Json>, path: &[&str], taxonomy_url: &str, out: &mut Vec<Json>) {
+fn collect_terms(
+    fields: &mut Map<String, Json>,
+    path: &[&str],
+    taxonomy_url: &str,
+    out: &mut Vec<Json>,
+) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };

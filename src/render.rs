@@ -6,13 +6,14 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::format;
-use crate::model::{Item, Site, Taxonomy, Term};
+use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json};
 use crate::output::Sink;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, OnceLock};
 use tera::{Context, Kwargs, State, Tera, Value};
 
 /// URL segment of the search page.
@@ -27,12 +28,25 @@ pub struct PageJob {
     /// Output path: `etudes-de-cas/a/index.html`.
     pub path: String,
     pub template: &'static str,
-    pub context: Context,
+    /// Digest of everything the page is made from, its template's sources included: a job
+    /// with the same path and key as in an earlier build renders to the same bytes.
+    pub key: u64,
+    kind: JobKind,
 }
 
 /// Tera with the theme's templates and our filters, ready to render.
 pub struct Templates {
     pub tera: Tera,
+    /// Template name → digest of its source and of every template it extends, includes or
+    /// imports.
+    keys: HashMap<String, u64>,
+}
+
+impl Templates {
+    /// The digest of a template and of the templates it uses (0 for an unknown name).
+    pub fn key(&self, name: &str) -> u64 {
+        self.keys.get(name).copied().unwrap_or(0)
+    }
 }
 
 /// Loads the theme's templates. Syntax errors are reported with the template's path and line.
@@ -58,7 +72,93 @@ pub fn load_templates(theme: &Theme, problems: &mut Vec<Diagnostic>) -> Option<T
         problems.push(template_diagnostic(theme, &err));
         return None;
     }
-    (!failed).then_some(Templates { tera })
+    (!failed).then(|| Templates {
+        tera,
+        keys: template_keys(theme),
+    })
+}
+
+/// For each template, a digest of its source and of the sources of all the templates it
+/// reaches through `extends`, `include` and `import`. A tag whose template name is not a
+/// plain string makes the template depend on every template.
+fn template_keys(theme: &Theme) -> HashMap<String, u64> {
+    let direct: HashMap<&str, Option<Vec<String>>> = theme
+        .templates
+        .iter()
+        .map(|(name, file)| {
+            (
+                name.as_str(),
+                template_dependencies(&String::from_utf8_lossy(&file.bytes)),
+            )
+        })
+        .collect();
+    let all: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
+    theme
+        .templates
+        .keys()
+        .map(|name| {
+            let mut reached: BTreeSet<&str> = BTreeSet::new();
+            let mut pending = vec![name.as_str()];
+            while let Some(next) = pending.pop() {
+                if !reached.insert(next) {
+                    continue;
+                }
+                match direct.get(next) {
+                    Some(Some(deps)) => pending.extend(deps.iter().map(String::as_str)),
+                    Some(None) => pending.extend(all.iter().copied()),
+                    None => {}
+                }
+            }
+            let mut hasher = StableHasher::default();
+            for reached in reached {
+                reached.hash(&mut hasher);
+                if let Some(file) = theme.templates.get(reached) {
+                    file.bytes.hash(&mut hasher);
+                }
+            }
+            (name.clone(), hasher.finish())
+        })
+        .collect()
+}
+
+/// Names of the templates a template's `extends`, `include` and `import` tags name, or `None`
+/// when one of them computes the name.
+fn template_dependencies(source: &str) -> Option<Vec<String>> {
+    let mut found = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let end = after.find("%}").unwrap_or(after.len());
+        let tag = after[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        rest = &after[end..];
+        let Some((keyword, arguments)) = tag.split_once(char::is_whitespace) else {
+            continue;
+        };
+        if !matches!(keyword, "extends" | "include" | "import") {
+            continue;
+        }
+        let mut others = String::new();
+        let mut chars = arguments.chars();
+        while let Some(c) = chars.next() {
+            if c == '"' || c == '\'' || c == '`' {
+                found.push(chars.by_ref().take_while(|&d| d != c).collect());
+            } else {
+                others.push(c);
+            }
+        }
+        let mut words =
+            others.split(|c: char| c.is_whitespace() || c == '[' || c == ']' || c == ',');
+        while let Some(word) = words.next() {
+            match word {
+                "" | "ignore" | "missing" => {}
+                "as" => {
+                    words.next();
+                }
+                _ => return None,
+            }
+        }
+    }
+    Some(found)
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.
@@ -81,10 +181,10 @@ fn template_diagnostic(theme: &Theme, err: &tera::Error) -> Diagnostic {
     }
     let (file, line, column) = match report {
         Some(report) => {
-            let file = theme
-                .templates
-                .get(report.filename())
-                .map_or_else(|| format!("templates/{}", report.filename()), |f| f.display.clone());
+            let file = theme.templates.get(report.filename()).map_or_else(
+                || format!("templates/{}", report.filename()),
+                |f| f.display.clone(),
+            );
             (file, report.span().start_line, report.span().start_col + 1)
         }
         None => ("templates".to_string(), 0, 0),
@@ -102,7 +202,11 @@ fn register_filters(tera: &mut Tera) {
     });
     tera.register_filter("money", |amount: f64, kwargs: Kwargs, _: &State| {
         let lang = kwargs.get::<&str>("lang").ok().flatten().unwrap_or("fr");
-        let currency = kwargs.get::<&str>("currency").ok().flatten().unwrap_or("CAD");
+        let currency = kwargs
+            .get::<&str>("currency")
+            .ok()
+            .flatten()
+            .unwrap_or("CAD");
         format::money(amount, currency, lang)
     });
     tera.register_filter("number", |value: f64, kwargs: Kwargs, _: &State| {
@@ -113,30 +217,165 @@ fn register_filters(tera: &mut Tera) {
 
 /// Renders every page of the site into `sink`. Problems (template errors at render time,
 /// write failures) are returned; rendering goes on for the other pages.
-pub fn render_site(site: &Site, theme: &Theme, templates: &Templates, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let shared = Shared::new(site, theme);
-    let problems = Mutex::new(Vec::new());
-    let report = |err: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(err);
-    let render = |job: PageJob| match templates.tera.render(job.template, &job.context) {
-        Ok(html) => {
-            if let Err(err) = sink.put(&job.path, html.into_bytes()) {
-                report(Diagnostic::error(job.path.clone(), format!("cannot write: {err}")));
-            }
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let renderer = Renderer::new(site, theme, templates);
+    let jobs = renderer.jobs();
+    renderer.render(jobs.iter().collect(), sink)
+}
+
+/// Lists a site's pages as jobs and renders any of them. `render_site` renders them all; the
+/// preview server renders only the jobs whose key changed since its last build.
+pub struct Renderer<'a> {
+    shared: Shared<'a>,
+    theme: &'a Theme,
+    templates: &'a Templates,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
+        Renderer {
+            shared: Shared::new(site, theme),
+            theme,
+            templates,
         }
-        Err(err) => report(template_diagnostic(theme, &err).hint(format!(
-            "the error happened while rendering `{}`",
-            job.path
-        ))),
-    };
-    site.case_studies
-        .par_iter()
-        .enumerate()
-        .for_each(|(index, item)| render(shared.case_study_job(index, item)));
-    site.pages
-        .par_iter()
-        .for_each(|item| render(shared.page_job(item)));
-    shared.list_jobs().into_par_iter().for_each(render);
-    problems.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every page of the site: case studies, content pages, then home, lists, taxonomies,
+    /// search, 404, feed, sitemap and robots.txt.
+    pub fn jobs(&self) -> Vec<PageJob> {
+        let shared = &self.shared;
+        let site = shared.site;
+        let mut jobs: Vec<PageJob> = site
+            .case_studies
+            .par_iter()
+            .enumerate()
+            .map(|(index, item)| {
+                self.job(JobKind::CaseStudy(index), output_path(&item.entry.url_path))
+            })
+            .collect();
+        jobs.extend(site.pages.iter().enumerate().map(|(index, item)| {
+            self.job(JobKind::Page(index), output_path(&item.entry.url_path))
+        }));
+        let base = site.base_path.as_str();
+        let relative = |url: &str| output_path(url.strip_prefix(base).unwrap_or(url));
+        jobs.push(self.job(JobKind::Home, "index.html".into()));
+        let mut lists = vec![ListOf::All];
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            jobs.push(self.job(JobKind::Taxonomy(t), relative(&taxonomy.url)));
+            lists.extend((0..taxonomy.terms.len()).map(|term| ListOf::Term { taxonomy: t, term }));
+        }
+        let list_jobs: Vec<PageJob> = lists
+            .into_par_iter()
+            .flat_map_iter(|list| {
+                let total_pages = shared.total_pages(list);
+                (1..=total_pages).map(move |page| {
+                    let kind = JobKind::List { list, page };
+                    self.job(kind, relative(&shared.page_url(list, page)))
+                })
+            })
+            .collect();
+        jobs.extend(list_jobs);
+        jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
+        jobs.push(self.job(JobKind::NotFound, "404.html".into()));
+        jobs.push(self.job(JobKind::Feed, "atom.xml".into()));
+        jobs.push(self.job(JobKind::Sitemap, "sitemap.xml".into()));
+        jobs.push(self.job(JobKind::Robots, "robots.txt".into()));
+        jobs
+    }
+
+    fn job(&self, kind: JobKind, path: String) -> PageJob {
+        let template = kind.template();
+        let mut hasher = StableHasher::default();
+        self.shared.global_key.hash(&mut hasher);
+        self.templates.key(template).hash(&mut hasher);
+        path.hash(&mut hasher);
+        self.shared.hash_inputs(kind, &mut hasher);
+        PageJob {
+            path,
+            template,
+            key: hasher.finish(),
+            kind,
+        }
+    }
+
+    /// Renders `jobs` in parallel into `sink`.
+    pub fn render(&self, jobs: Vec<&PageJob>, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let problems = Mutex::new(Vec::new());
+        let report = |err: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(err);
+        jobs.into_par_iter().for_each(|job| {
+            let context = self.shared.context(job.kind);
+            match self.templates.tera.render(job.template, &context) {
+                Ok(html) => {
+                    if let Err(err) = sink.put(&job.path, html.into_bytes()) {
+                        report(Diagnostic::error(
+                            job.path.clone(),
+                            format!("cannot write: {err}"),
+                        ));
+                    }
+                }
+                Err(err) => report(
+                    template_diagnostic(self.theme, &err)
+                        .hint(format!("the error happened while rendering `{}`", job.path)),
+                ),
+            }
+        });
+        problems.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What one page shows, as indexes into the site; made into a Tera context only when the
+/// page is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobKind {
+    CaseStudy(usize),
+    Page(usize),
+    Home,
+    /// Page `page` (from 1) of a paginated list of case studies.
+    List {
+        list: ListOf,
+        page: usize,
+    },
+    Taxonomy(usize),
+    Search,
+    NotFound,
+    Feed,
+    Sitemap,
+    Robots,
+}
+
+impl JobKind {
+    fn template(self) -> &'static str {
+        match self {
+            JobKind::CaseStudy(_) => "case_study.html",
+            JobKind::Page(_) => "page.html",
+            JobKind::Home => "index.html",
+            JobKind::List {
+                list: ListOf::All, ..
+            } => "list.html",
+            JobKind::List {
+                list: ListOf::Term { .. },
+                ..
+            } => "term.html",
+            JobKind::Taxonomy(_) => "taxonomy.html",
+            JobKind::Search => "search.html",
+            JobKind::NotFound => "404.html",
+            JobKind::Feed => "atom.xml",
+            JobKind::Sitemap => "sitemap.xml",
+            JobKind::Robots => "robots.txt",
+        }
+    }
+}
+
+/// A paginated list: all case studies, or those of one taxonomy term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListOf {
+    All,
+    Term { taxonomy: usize, term: usize },
 }
 
 /// Values computed once per build and shared by all pages.
@@ -146,8 +385,14 @@ struct Shared<'a> {
     strings: HashMap<String, Value>,
     /// The same strings as plain text, for titles computed here.
     raw_strings: &'a HashMap<String, crate::theme::Strings>,
-    /// One card per case study, for lists.
-    cards: Vec<Value>,
+    /// One card per case study, for lists, made when first needed.
+    cards: Vec<OnceLock<Value>>,
+    /// Site-wide values every page shows (title, navigation, taxonomies).
+    site_value: Value,
+    /// Indexes of all case studies, for the list of all of them.
+    all: Vec<usize>,
+    /// Digest of what every page depends on: configuration, UI strings, `site_value`.
+    global_key: u64,
 }
 
 impl<'a> Shared<'a> {
@@ -157,18 +402,48 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
             .collect();
-        let lang = site.config.config.language.as_str();
-        let cards = site
-            .case_studies
-            .par_iter()
-            .map(|item| Value::from_serializable(&card(item, lang)))
-            .collect();
+        let config = &site.config.config;
+        let site_json = json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "license": config.license,
+            "search_url": format!("{}{}", site.base_path, SEARCH_PATH),
+            "case_studies_url": format!("{}{}/", site.base_path, config.case_studies.section),
+            "case_study_count": site.case_studies.len(),
+            "nav": site.pages.iter()
+                .filter(|p| p.entry.lang == config.language)
+                .map(|p| json!({"title": p.entry.title, "url": p.url}))
+                .collect::<Vec<_>>(),
+            "taxonomies": site.taxonomies.iter()
+                .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
+                .collect::<Vec<_>>(),
+        });
+        let mut hasher = StableHasher::default();
+        hash_json(config, &mut hasher);
+        hash_json(&site_json, &mut hasher);
+        (&site.base_path, site.config.absolute_base()).hash(&mut hasher);
+        let mut langs: Vec<_> = theme.strings.iter().collect();
+        langs.sort_by(|a, b| a.0.cmp(b.0));
+        hash_json(&langs, &mut hasher);
         Shared {
             site,
             strings,
             raw_strings: &theme.strings,
-            cards,
+            cards: site.case_studies.iter().map(|_| OnceLock::new()).collect(),
+            site_value: Value::from_serializable(&site_json),
+            all: (0..site.case_studies.len()).collect(),
+            global_key: hasher.finish(),
         }
+    }
+
+    fn card(&self, index: usize) -> Value {
+        self.cards[index]
+            .get_or_init(|| {
+                let lang = self.site.config.config.language.as_str();
+                Value::from_serializable(&card(&self.site.case_studies[index], lang))
+            })
+            .clone()
     }
 
     fn ui_lang<'l>(&'l self, lang: &'l str) -> &'l str {
@@ -182,7 +457,6 @@ impl<'a> Shared<'a> {
     /// Context entries every page has.
     fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
         let lang = self.ui_lang(lang);
-        let config = &self.site.config.config;
         let mut context = Context::new();
         context.insert("lang", lang);
         context.insert_value(
@@ -193,25 +467,7 @@ impl<'a> Shared<'a> {
         context.insert("url", url);
         context.insert("title", title);
         context.insert("permalink", &self.permalink(url));
-        context.insert(
-            "site",
-            &json!({
-                "title": config.title,
-                "description": config.description,
-                "language": config.language,
-                "license": config.license,
-                "search_url": format!("{}{}", self.site.base_path, SEARCH_PATH),
-                "case_studies_url": format!("{}{}/", self.site.base_path, config.case_studies.section),
-                "case_study_count": self.site.case_studies.len(),
-                "nav": self.site.pages.iter()
-                    .filter(|p| p.entry.lang == config.language)
-                    .map(|p| json!({"title": p.entry.title, "url": p.url}))
-                    .collect::<Vec<_>>(),
-                "taxonomies": self.site.taxonomies.iter()
-                    .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
-                    .collect::<Vec<_>>(),
-            }),
-        );
+        context.insert_value("site", self.site_value.clone());
         context
     }
 
@@ -226,7 +482,121 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn case_study_job(&self, index: usize, item: &Item) -> PageJob {
+    /// Feeds `hasher` with everything `context(kind)` is made from, beyond the global key,
+    /// the template and the output path. Keep the two functions in step: a value read in
+    /// `context` and missing here would leave a stale page in the preview server (the
+    /// `serve` tests compare its pages with a full build).
+    fn hash_inputs(&self, kind: JobKind, hasher: &mut StableHasher) {
+        let site = self.site;
+        let card = |index: usize| site.case_studies[index].fingerprint.meta;
+        match kind {
+            JobKind::CaseStudy(index) => {
+                let item = &site.case_studies[index];
+                (item.fingerprint.full, &item.translations).hash(hasher);
+                let neighbour =
+                    |i: Option<usize>| i.filter(|&i| i < site.case_studies.len()).map(card);
+                (
+                    neighbour(index.checked_sub(1)),
+                    neighbour(index.checked_add(1)),
+                )
+                    .hash(hasher);
+            }
+            JobKind::Page(index) => {
+                let item = &site.pages[index];
+                (item.fingerprint.full, &item.translations).hash(hasher);
+            }
+            JobKind::Home => {
+                for (index, item) in site.case_studies.iter().enumerate() {
+                    if item.entry.featured {
+                        (index, item.fingerprint.meta).hash(hasher);
+                    }
+                }
+                usize::MAX.hash(hasher);
+                for index in 0..site.case_studies.len().min(RECENT_ON_HOME) {
+                    card(index).hash(hasher);
+                }
+                self.hash_taxonomies(hasher);
+            }
+            JobKind::List { list, page } => {
+                let items = self.list_items(list);
+                let (start, end) = self.page_range(items.len(), page);
+                (page, self.total_pages(list), items.len()).hash(hasher);
+                for &index in &items[start..end] {
+                    card(index).hash(hasher);
+                }
+                if let ListOf::Term { taxonomy, term } = list {
+                    let taxonomy = &site.taxonomies[taxonomy];
+                    (&taxonomy.name, &taxonomy.url).hash(hasher);
+                    hash_json(&term_value(&taxonomy.terms[term]), hasher);
+                }
+            }
+            JobKind::Taxonomy(index) => hash_json(&taxonomy_value(&site.taxonomies[index]), hasher),
+            JobKind::Search => self.hash_taxonomies(hasher),
+            JobKind::NotFound | JobKind::Robots => {}
+            JobKind::Feed => {
+                for index in 0..site.case_studies.len().min(FEED_ENTRIES) {
+                    card(index).hash(hasher);
+                }
+            }
+            JobKind::Sitemap => {
+                for item in site.case_studies.iter().chain(&site.pages) {
+                    (&item.url, item.entry.date).hash(hasher);
+                }
+                self.hash_taxonomies(hasher);
+            }
+        }
+    }
+
+    fn hash_taxonomies(&self, hasher: &mut StableHasher) {
+        for taxonomy in &self.site.taxonomies {
+            hash_json(&taxonomy_value(taxonomy), hasher);
+        }
+    }
+
+    /// The Tera context of one page.
+    fn context(&self, kind: JobKind) -> Context {
+        match kind {
+            JobKind::CaseStudy(index) => self.case_study_context(index),
+            JobKind::Page(index) => self.page_context(&self.site.pages[index]),
+            JobKind::Home => self.home_context(),
+            JobKind::List { list, page } => self.list_context(list, page),
+            JobKind::Taxonomy(index) => self.taxonomy_context(index),
+            JobKind::Search => {
+                let site = self.site;
+                let lang = site.config.config.language.as_str();
+                let search_url = format!("{}{SEARCH_PATH}", site.base_path);
+                let mut context =
+                    self.base_context(lang, &search_url, &self.string(lang, "search_title"));
+                context.insert(
+                    "taxonomies",
+                    &site
+                        .taxonomies
+                        .iter()
+                        .map(taxonomy_value)
+                        .collect::<Vec<_>>(),
+                );
+                context
+            }
+            JobKind::NotFound => {
+                let lang = self.site.config.config.language.as_str();
+                let url = format!("{}404.html", self.site.base_path);
+                self.base_context(lang, &url, &self.string(lang, "not_found_title"))
+            }
+            JobKind::Feed => self.feed_context(),
+            JobKind::Sitemap => self.sitemap_context(),
+            JobKind::Robots => {
+                let site = self.site;
+                let config = &site.config.config;
+                let base = &site.base_path;
+                let mut context = self.base_context(&config.language, base, &config.title);
+                context.insert("sitemap", &self.permalink(&format!("{base}sitemap.xml")));
+                context
+            }
+        }
+    }
+
+    fn case_study_context(&self, index: usize) -> Context {
+        let item = &self.site.case_studies[index];
         let lang = item.entry.lang.as_str();
         let mut context = self.base_context(lang, &item.url, &item.entry.title);
         let mut page = page_value(item, &self.site.config.config.fields);
@@ -236,107 +606,72 @@ impl<'a> Shared<'a> {
         }
         page.insert(
             "json_ld".into(),
-            Json::String(json_ld(item, &self.permalink(&item.url), &self.site.config.config.license)),
+            Json::String(json_ld(
+                item,
+                &self.permalink(&item.url),
+                &self.site.config.config.license,
+            )),
         );
         context.insert("page", &page);
         context.insert("translations", &translations(item));
-        let neighbours = |i: Option<usize>| i.and_then(|i| self.cards.get(i).cloned()).unwrap_or_else(Value::none);
+        let neighbours = |i: Option<usize>| {
+            i.filter(|&i| i < self.cards.len())
+                .map(|i| self.card(i))
+                .unwrap_or_else(Value::none)
+        };
         context.insert_value("newer", neighbours(index.checked_sub(1)));
         context.insert_value("older", neighbours(index.checked_add(1)));
-        PageJob {
-            path: output_path(&item.entry.url_path),
-            template: "case_study.html",
-            context,
-        }
+        context
     }
 
-    fn page_job(&self, item: &Item) -> PageJob {
+    fn page_context(&self, item: &Item) -> Context {
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
         let page = page_value(item, &Default::default());
         context.insert("page", &page);
         context.insert("translations", &translations(item));
-        PageJob {
-            path: output_path(&item.entry.url_path),
-            template: "page.html",
-            context,
-        }
+        context
     }
 
-    /// Home, lists, taxonomies, search, 404, feed, sitemap, robots.txt.
-    fn list_jobs(&self) -> Vec<PageJob> {
+    fn home_context(&self) -> Context {
         let site = self.site;
         let config = &site.config.config;
-        let lang = config.language.as_str();
-        let base = &site.base_path;
-        let mut jobs = Vec::new();
-
-        // Home
-        let mut context = self.base_context(lang, base, &config.title);
+        let mut context = self.base_context(&config.language, &site.base_path, &config.title);
         let featured: Vec<Value> = site
             .case_studies
             .iter()
             .enumerate()
             .filter(|(_, item)| item.entry.featured)
-            .map(|(i, _)| self.cards[i].clone())
+            .map(|(i, _)| self.card(i))
             .collect();
         context.insert_value("featured", Value::from(featured));
-        context.insert_value(
-            "recent",
-            Value::from(self.cards.iter().take(RECENT_ON_HOME).cloned().collect::<Vec<_>>()),
+        let recent: Vec<Value> = (0..site.case_studies.len().min(RECENT_ON_HOME))
+            .map(|i| self.card(i))
+            .collect();
+        context.insert_value("recent", Value::from(recent));
+        context.insert(
+            "taxonomies",
+            &site
+                .taxonomies
+                .iter()
+                .map(taxonomy_value)
+                .collect::<Vec<_>>(),
         );
-        context.insert("taxonomies", &site.taxonomies.iter().map(taxonomy_value).collect::<Vec<_>>());
-        jobs.push(PageJob {
-            path: "index.html".into(),
-            template: "index.html",
-            context,
-        });
+        context
+    }
 
-        // All case studies, paginated.
-        let all: Vec<usize> = (0..site.case_studies.len()).collect();
-        let section_url = format!("{base}{}/", config.case_studies.section);
-        jobs.extend(self.paginate(&section_url, &all, "list.html", |context| {
-            context.insert("title", &self.string(lang, "all_case_studies"));
-        }));
+    fn taxonomy_context(&self, index: usize) -> Context {
+        let lang = self.site.config.config.language.as_str();
+        let taxonomy = &self.site.taxonomies[index];
+        let title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
+        let mut context = self.base_context(lang, &taxonomy.url, &title);
+        context.insert("taxonomy", &taxonomy_value(taxonomy));
+        context
+    }
 
-        // Taxonomies and their terms.
-        for taxonomy in &site.taxonomies {
-            let title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
-            let mut context = self.base_context(lang, &taxonomy.url, &title);
-            context.insert("taxonomy", &taxonomy_value(taxonomy));
-            jobs.push(PageJob {
-                path: output_path(taxonomy.url.strip_prefix(base.as_str()).unwrap_or(&taxonomy.url)),
-                template: "taxonomy.html",
-                context,
-            });
-            for term in &taxonomy.terms {
-                let taxonomy_json = json!({"name": taxonomy.name, "url": taxonomy.url, "title": title});
-                let term_json = term_value(term);
-                jobs.extend(self.paginate(&term.url, &term.items, "term.html", |context| {
-                    context.insert("title", &term.label);
-                    context.insert("taxonomy", &taxonomy_json);
-                    context.insert("term", &term_json);
-                }));
-            }
-        }
-
-        // Search page, 404.
-        let search_url = format!("{base}{SEARCH_PATH}");
-        let mut context = self.base_context(lang, &search_url, &self.string(lang, "search_title"));
-        context.insert("taxonomies", &site.taxonomies.iter().map(taxonomy_value).collect::<Vec<_>>());
-        jobs.push(PageJob {
-            path: output_path(SEARCH_PATH),
-            template: "search.html",
-            context,
-        });
-        let context = self.base_context(lang, &format!("{base}404.html"), &self.string(lang, "not_found_title"));
-        jobs.push(PageJob {
-            path: "404.html".into(),
-            template: "404.html",
-            context,
-        });
-
-        // Feed, sitemap, robots.txt.
-        let mut context = self.base_context(lang, base, &config.title);
+    fn feed_context(&self) -> Context {
+        let site = self.site;
+        let config = &site.config.config;
+        let mut context = self.base_context(&config.language, &site.base_path, &config.title);
         let entries: Vec<Json> = site
             .case_studies
             .iter()
@@ -351,12 +686,21 @@ impl<'a> Shared<'a> {
             })
             .collect();
         context.insert("entries", &entries);
-        context.insert("updated", &site.case_studies.first().and_then(|i| i.entry.date).map(|d| d.to_string()));
-        jobs.push(PageJob {
-            path: "atom.xml".into(),
-            template: "atom.xml",
-            context,
-        });
+        context.insert(
+            "updated",
+            &site
+                .case_studies
+                .first()
+                .and_then(|i| i.entry.date)
+                .map(|d| d.to_string()),
+        );
+        context
+    }
+
+    fn sitemap_context(&self) -> Context {
+        let site = self.site;
+        let config = &site.config.config;
+        let base = &site.base_path;
         let mut urls: Vec<Json> = Vec::new();
         let mut add_url = |url: &str, date: Option<String>| {
             urls.push(json!({"loc": self.permalink(url), "lastmod": date}));
@@ -365,28 +709,16 @@ impl<'a> Shared<'a> {
         for item in site.case_studies.iter().chain(&site.pages) {
             add_url(&item.url, item.entry.date.map(|d| d.to_string()));
         }
-        add_url(&section_url, None);
+        add_url(&format!("{base}{}/", config.case_studies.section), None);
         for taxonomy in &site.taxonomies {
             add_url(&taxonomy.url, None);
             for term in &taxonomy.terms {
                 add_url(&term.url, None);
             }
         }
-        let mut context = self.base_context(lang, base, &config.title);
+        let mut context = self.base_context(&config.language, base, &config.title);
         context.insert("urls", &urls);
-        jobs.push(PageJob {
-            path: "sitemap.xml".into(),
-            template: "sitemap.xml",
-            context,
-        });
-        let mut context = self.base_context(lang, base, &config.title);
-        context.insert("sitemap", &self.permalink(&format!("{base}sitemap.xml")));
-        jobs.push(PageJob {
-            path: "robots.txt".into(),
-            template: "robots.txt",
-            context,
-        });
-        jobs
+        context
     }
 
     fn string(&self, lang: &str, key: &str) -> String {
@@ -397,60 +729,110 @@ impl<'a> Shared<'a> {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// Pages of `per_page` cards: `url`, `url/page/2/`, …
-    fn paginate(
-        &self,
-        url: &str,
-        items: &[usize],
-        template: &'static str,
-        extra: impl Fn(&mut Context),
-    ) -> Vec<PageJob> {
+    fn list_items(&self, list: ListOf) -> &[usize] {
+        match list {
+            ListOf::All => &self.all,
+            ListOf::Term { taxonomy, term } => &self.site.taxonomies[taxonomy].terms[term].items,
+        }
+    }
+
+    fn list_url(&self, list: ListOf) -> String {
+        match list {
+            ListOf::All => format!(
+                "{}{}/",
+                self.site.base_path, self.site.config.config.case_studies.section
+            ),
+            ListOf::Term { taxonomy, term } => {
+                self.site.taxonomies[taxonomy].terms[term].url.clone()
+            }
+        }
+    }
+
+    fn per_page(&self) -> usize {
+        self.site.config.config.paginate.max(1)
+    }
+
+    fn total_pages(&self, list: ListOf) -> usize {
+        self.list_items(list).len().div_ceil(self.per_page()).max(1)
+    }
+
+    /// The slice of a list's items shown on page `page`.
+    fn page_range(&self, len: usize, page: usize) -> (usize, usize) {
+        let start = ((page - 1) * self.per_page()).min(len);
+        (start, (start + self.per_page()).min(len))
+    }
+
+    /// Pages of a list: `url`, `url/page/2/`, …
+    fn page_url(&self, list: ListOf, page: usize) -> String {
+        let url = self.list_url(list);
+        if page == 1 {
+            url
+        } else {
+            format!("{url}page/{page}/")
+        }
+    }
+
+    /// One page of `per_page` cards.
+    fn list_context(&self, list: ListOf, number: usize) -> Context {
         let site = self.site;
         let lang = site.config.config.language.as_str();
-        let per_page = site.config.config.paginate.max(1);
-        let total_pages = items.len().div_ceil(per_page).max(1);
-        let page_url = |n: usize| {
-            if n == 1 {
-                url.to_string()
-            } else {
-                format!("{url}page/{n}/")
-            }
-        };
-        (1..=total_pages)
-            .map(|number| {
-                let start = (number - 1) * per_page;
-                let cards: Vec<Value> = items
-                    .iter()
-                    .skip(start)
-                    .take(per_page)
-                    .map(|&i| self.cards[i].clone())
-                    .collect();
-                let current = page_url(number);
-                let mut context = self.base_context(lang, &current, "");
-                extra(&mut context);
-                context.insert_value("items", Value::from(cards));
+        let per_page = self.per_page();
+        let items = self.list_items(list);
+        let total_pages = self.total_pages(list);
+        let start = (number - 1) * per_page;
+        let (from, to) = self.page_range(items.len(), number);
+        let cards: Vec<Value> = items[from..to].iter().map(|&i| self.card(i)).collect();
+        let current = self.page_url(list, number);
+        let mut context = self.base_context(lang, &current, "");
+        match list {
+            ListOf::All => context.insert("title", &self.string(lang, "all_case_studies")),
+            ListOf::Term { taxonomy, term } => {
+                let taxonomy = &site.taxonomies[taxonomy];
+                let term = &taxonomy.terms[term];
+                let title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
+                context.insert("title", &term.label);
                 context.insert(
-                    "paginator",
-                    &json!({
-                        "current": number,
-                        "total_pages": total_pages,
-                        "total_items": items.len(),
-                        "first_item": if items.is_empty() { 0 } else { start + 1 },
-                        "last_item": (start + per_page).min(items.len()),
-                        "previous": (number > 1).then(|| page_url(number - 1)),
-                        "next": (number < total_pages).then(|| page_url(number + 1)),
-                        "pages": (1..=total_pages).map(|n| json!({"number": n, "url": page_url(n)})).collect::<Vec<_>>(),
-                    }),
+                    "taxonomy",
+                    &json!({"name": taxonomy.name, "url": taxonomy.url, "title": title}),
                 );
-                let relative = current.strip_prefix(site.base_path.as_str()).unwrap_or(&current);
-                PageJob {
-                    path: output_path(relative),
-                    template,
-                    context,
-                }
-            })
-            .collect()
+                context.insert("term", &term_value(term));
+            }
+        }
+        let page_url = |n: usize| self.page_url(list, n);
+        context.insert_value("items", Value::from(cards));
+        context.insert(
+            "paginator",
+            &json!({
+                "current": number,
+                "total_pages": total_pages,
+                "total_items": items.len(),
+                "first_item": if items.is_empty() { 0 } else { start + 1 },
+                "last_item": (start + per_page).min(items.len()),
+                "previous": (number > 1).then(|| page_url(number - 1)),
+                "next": (number < total_pages).then(|| page_url(number + 1)),
+                "pages": page_window(number, total_pages).into_iter().map(|n| json!({"number": n, "url": n.map(page_url)})).collect::<Vec<_>>(),
+            }),
+        );
+        context
     }
+}
+
+/// Page numbers to link from page `current`: the first, the last, and two on each side of
+/// the current one; `None` marks a gap. Keeps list pages small when there are thousands.
+fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut numbers = Vec::new();
+    let mut previous = 0;
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            if n > previous + 1 {
+                numbers.push(None);
+            }
+            numbers.push(Some(n));
+            previous = n;
+        }
+    }
+    numbers
 }
 
 /// `etudes-de-cas/a/` → `etudes-de-cas/a/index.html`; `` → `index.html`.
@@ -492,7 +874,10 @@ fn card(item: &Item, lang: &str) -> Json {
 }
 
 /// The full page value: every schema field (null when absent), body and metadata.
-fn page_value(item: &Item, schema: &indexmap::IndexMap<String, crate::config::FieldSpec>) -> Map<String, Json> {
+fn page_value(
+    item: &Item,
+    schema: &indexmap::IndexMap<String, crate::config::FieldSpec>,
+) -> Map<String, Json> {
     let mut page = Map::new();
     for name in schema.keys() {
         page.insert(name.clone(), Json::Null);
@@ -565,8 +950,12 @@ pub fn json_ld(item: &Item, permalink: &str, license: &str) -> String {
                     object["funder"] = json!({"@type": "Organization", "name": funder});
                 }
                 if let Some(amount) = grant.get("amount").filter(|a| a.is_number()) {
-                    let currency = grant.get("currency").and_then(Json::as_str).unwrap_or("CAD");
-                    object["amount"] = json!({"@type": "MonetaryAmount", "value": amount, "currency": currency});
+                    let currency = grant
+                        .get("currency")
+                        .and_then(Json::as_str)
+                        .unwrap_or("CAD");
+                    object["amount"] =
+                        json!({"@type": "MonetaryAmount", "value": amount, "currency": currency});
                 }
                 object
             })
@@ -629,5 +1018,40 @@ pub fn value_label(value: &Json) -> Option<String> {
             .and_then(Json::as_str)
             .map(str::to_string),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_links_a_window_around_the_current_page() {
+        let shown = |current, total| -> Vec<Option<usize>> { page_window(current, total) };
+        assert_eq!(shown(1, 1), [Some(1)]);
+        assert_eq!(shown(1, 3), [Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            shown(10, 100),
+            [
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(100)
+            ]
+        );
+    }
+
+    #[test]
+    fn output_paths_are_pretty_urls() {
+        assert_eq!(output_path(""), "index.html");
+        assert_eq!(
+            output_path("etudes-de-cas/a/"),
+            "etudes-de-cas/a/index.html"
+        );
     }
 }

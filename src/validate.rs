@@ -108,9 +108,12 @@ pub fn validate(
     };
     let Yaml::Mapping(mapping) = yaml else {
         problems.push(
-            Diagnostic::error(file, "the front matter must be a list of `field: value` lines")
-                .at(document.front_matter_line, 1)
-                .hint("write one field per line, e.g. `title: Mon initiative`"),
+            Diagnostic::error(
+                file,
+                "the front matter must be a list of `field: value` lines",
+            )
+            .at(document.front_matter_line, 1)
+            .hint("write one field per line, e.g. `title: Mon initiative`"),
         );
         return None;
     };
@@ -122,9 +125,13 @@ pub fn validate(
         EntryKind::Page
     };
     let before = problems.iter().filter(|p| p.is_error()).count();
+    let page_fields;
     let schema = match kind {
-        EntryKind::CaseStudy => site.config.fields.clone(),
-        EntryKind::Page => page_schema(site),
+        EntryKind::CaseStudy => &site.config.fields,
+        EntryKind::Page => {
+            page_fields = page_schema(site);
+            &page_fields
+        }
     };
     let mut checker = Checker {
         site,
@@ -132,7 +139,7 @@ pub fn validate(
         locator: &locator,
         problems,
     };
-    let fields = checker.object(&schema, &mapping, &[], true);
+    let fields = checker.object(schema, &mapping, &[], true);
     let failed = problems.iter().filter(|p| p.is_error()).count() > before;
     if failed {
         return None;
@@ -193,22 +200,27 @@ pub(crate) fn yaml_message(err: &serde_yaml::Error) -> String {
 fn page_schema(site: &SiteConfig) -> IndexMap<String, FieldSpec> {
     let mut schema = IndexMap::new();
     for name in PAGE_FIELDS {
-        let spec = site.config.fields.get(*name).cloned().unwrap_or_else(|| FieldSpec {
-            kind: match *name {
-                "date" => FieldType::Date,
-                "draft" => FieldType::Bool,
-                "weight" => FieldType::Integer,
-                _ => FieldType::String,
-            },
-            required: false,
-            list: false,
-            aliases: Vec::new(),
-            vocabulary: None,
-            open: false,
-            fields: IndexMap::new(),
-            help: String::new(),
-            example: None,
-        });
+        let spec = site
+            .config
+            .fields
+            .get(*name)
+            .cloned()
+            .unwrap_or_else(|| FieldSpec {
+                kind: match *name {
+                    "date" => FieldType::Date,
+                    "draft" => FieldType::Bool,
+                    "weight" => FieldType::Integer,
+                    _ => FieldType::String,
+                },
+                required: false,
+                list: false,
+                aliases: Vec::new(),
+                vocabulary: None,
+                open: false,
+                fields: IndexMap::new(),
+                help: String::new(),
+                example: None,
+            });
         let required = *name == "title";
         schema.insert(name.to_string(), FieldSpec { required, ..spec });
     }
@@ -276,10 +288,21 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            let canonical = schema.iter().find(|(name, spec)| {
-                let wanted = match_key(&key_text);
-                match_key(name) == wanted || spec.aliases.iter().any(|a| match_key(a) == wanted)
-            });
+            // Exact spellings first: folding every name for every key is the slow path.
+            let canonical = schema
+                .get_key_value(key_text.as_str())
+                .or_else(|| {
+                    schema
+                        .iter()
+                        .find(|(_, spec)| spec.aliases.contains(&key_text))
+                })
+                .or_else(|| {
+                    let wanted = match_key(&key_text);
+                    schema.iter().find(|(name, spec)| {
+                        match_key(name) == wanted
+                            || spec.aliases.iter().any(|a| match_key(a) == wanted)
+                    })
+                });
             let Some((name, spec)) = canonical else {
                 let names = schema
                     .iter()
@@ -296,17 +319,24 @@ impl Checker<'_> {
                     }
                     None => format!(
                         "known fields: {}",
-                        schema.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                        schema
+                            .keys()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 let mut key_path = path.to_vec();
                 key_path.push(Segment::Key(&key_text));
                 let (line, column) = self.locator.locate(&key_path, None);
                 self.problems.push(
-                    Diagnostic::warning(self.file, format!("unknown field `{key_text}` is ignored"))
-                        .at(line, column)
-                        .field(key_text.clone())
-                        .hint(hint),
+                    Diagnostic::warning(
+                        self.file,
+                        format!("unknown field `{key_text}` is ignored"),
+                    )
+                    .at(line, column)
+                    .field(key_text.clone())
+                    .hint(hint),
                 );
                 continue;
             };
@@ -412,7 +442,11 @@ impl Checker<'_> {
                     "give it a value or remove the line".into(),
                 );
             }
-            return if spec.required { None } else { Some(Json::Null) };
+            return if spec.required {
+                None
+            } else {
+                Some(Json::Null)
+            };
         }
         let text = yaml_scalar_text(value);
         let found = describe(value);
@@ -451,10 +485,11 @@ impl Checker<'_> {
                 _ => self.mismatch(path, "a whole number (digits only, e.g. 15000)", &found),
             },
             FieldType::Number => match value {
-                Yaml::Number(n) => n
-                    .as_i64()
-                    .map(Json::from)
-                    .or_else(|| n.as_f64().and_then(serde_json::Number::from_f64).map(Json::Number)),
+                Yaml::Number(n) => n.as_i64().map(Json::from).or_else(|| {
+                    n.as_f64()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Json::Number)
+                }),
                 _ => self.mismatch(path, "a number (digits only, e.g. 643000)", &found),
             },
             FieldType::Bool => match value {
@@ -505,7 +540,10 @@ impl Checker<'_> {
                         path,
                         None,
                         format!("expected fields ({}), found {found}", keys.join(", ")),
-                        format!("write them indented under the field, e.g. `{}: …`", keys.first().copied().unwrap_or("name")),
+                        format!(
+                            "write them indented under the field, e.g. `{}: …`",
+                            keys.first().copied().unwrap_or("name")
+                        ),
                     );
                     None
                 }
@@ -523,8 +561,6 @@ impl Checker<'_> {
             let mut object = Map::new();
             object.insert("id".into(), term.id.clone().into());
             object.insert("label".into(), term.label(lang).into());
-            object.insert("label_fr".into(), term.fr.clone().into());
-            object.insert("label_en".into(), term.en.clone().into());
             if let Some(code) = &term.code {
                 object.insert("code".into(), code.clone().into());
             }
@@ -539,8 +575,6 @@ impl Checker<'_> {
             let mut object = Map::new();
             object.insert("id".into(), id.into());
             object.insert("label".into(), text.into());
-            object.insert("label_fr".into(), text.into());
-            object.insert("label_en".into(), text.into());
             return Some(Json::Object(object));
         }
         let hint = match vocabulary.suggest(text, lang) {
@@ -557,12 +591,7 @@ impl Checker<'_> {
                 format!("accepted values: {}", labels.join(", "))
             }
         };
-        self.report(
-            path,
-            Some(text),
-            format!("unknown value `{text}`"),
-            hint,
-        );
+        self.report(path, Some(text), format!("unknown value `{text}`"), hint);
         None
     }
 
@@ -674,7 +703,8 @@ impl<'a> Locator<'a> {
                     let Some(found) = self.key_line(key, from, to, indent) else {
                         break;
                     };
-                    let found_indent = self.lines[found].len() - self.lines[found].trim_start().len();
+                    let found_indent =
+                        self.lines[found].len() - self.lines[found].trim_start().len();
                     line = Some(found);
                     to = self.block_end(found, found_indent);
                     from = found;
@@ -721,7 +751,11 @@ mod tests {
         assert_eq!(locator.locate(&[Segment::Key("title")], None), (2, 1));
         assert_eq!(
             locator.locate(
-                &[Segment::Key("funding"), Segment::Index(1), Segment::Key("amount")],
+                &[
+                    Segment::Key("funding"),
+                    Segment::Index(1),
+                    Segment::Key("amount")
+                ],
                 Some("beaucoup")
             ),
             (7, 13)
