@@ -254,13 +254,15 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 /// Parses the text of a `config.yaml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let config: Config = serde_yaml::from_str(text).map_err(|err| {
-        let (line, column) = err
-            .location()
-            .map_or((0, 0), |l| (l.line(), l.column()));
+        let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
         let message = crate::validate::yaml_message(&err);
         let hint = unknown_setting_hint(&message)
             .unwrap_or_else(|| "fix config.yaml; the README lists every setting".into());
-        vec![Diagnostic::error(CONFIG_FILE, message).at(line, column).hint(hint)]
+        vec![
+            Diagnostic::error(CONFIG_FILE, message)
+                .at(line, column)
+                .hint(hint),
+        ]
     })?;
     let problems = check(&config);
     if !problems.is_empty() {
@@ -412,7 +414,11 @@ mod tests {
             en: "Gaspésie–Îles-de-la-Madeleine".into(),
             aliases: vec![],
         }]);
-        for spelling in ["11", "Gaspesie-Iles-de-la-Madeleine", "gaspésie–îles-de-la-madeleine"] {
+        for spelling in [
+            "11",
+            "Gaspesie-Iles-de-la-Madeleine",
+            "gaspésie–îles-de-la-madeleine",
+        ] {
             assert!(vocabulary.lookup(spelling).is_some(), "{spelling}");
         }
         assert!(vocabulary.lookup("Estrie").is_none());

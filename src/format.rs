@@ -59,7 +59,11 @@ pub fn long_date_str(iso: &str, lang: &str) -> String {
 
 /// « 15 000 » (fr) or "15,000" (en); decimals kept to two places when not whole.
 pub fn number(value: f64, lang: &str) -> String {
-    let (group, decimal) = if lang == "en" { (',', '.') } else { (NBSP, ',') };
+    let (group, decimal) = if lang == "en" {
+        (',', '.')
+    } else {
+        (NBSP, ',')
+    };
     let negative = value < 0.0;
     let rounded = (value.abs() * 100.0).round() / 100.0;
     let whole = rounded.trunc() as u64;

@@ -69,8 +69,7 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
     let templates = render::load_templates(&theme, &mut problems);
 
     let loaded = load::load_content(&options.root, &mut diagnostics);
-    let mut entries = validate::validate_all(&site_config, &loaded.documents, &mut diagnostics);
-    drop(loaded.documents);
+    let mut entries = validate::validate_all(&site_config, loaded.documents, &mut diagnostics);
     if !options.drafts {
         entries.retain(|entry| !entry.draft);
     }

@@ -66,9 +66,7 @@ pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                 } else {
                     "check that the file exists and can be read"
                 };
-                diagnostics.push(
-                    Diagnostic::error(file, format!("cannot read: {err}")).hint(hint),
-                );
+                diagnostics.push(Diagnostic::error(file, format!("cannot read: {err}")).hint(hint));
                 continue;
             }
         };
@@ -148,9 +146,9 @@ pub fn split_front_matter(
 ) -> Result<Document, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(file, "the file is empty")
-            .at(1, 1)
-            .hint("start it with front matter between `---` lines (run `passerelle new` for a template)"));
+        return Err(Diagnostic::error(file, "the file is empty").at(1, 1).hint(
+            "start it with front matter between `---` lines (run `passerelle new` for a template)",
+        ));
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();

@@ -105,7 +105,8 @@ pub fn commit(staging: &Path, output: &Path) -> Result<()> {
     if let Err(err) = std::fs::rename(staging, output) {
         // Put the last good output back before reporting.
         let _ = std::fs::rename(&previous, output);
-        return Err(err).with_context(|| format!("cannot move the new site to {}", output.display()));
+        return Err(err)
+            .with_context(|| format!("cannot move the new site to {}", output.display()));
     }
     let _ = std::fs::remove_dir_all(&previous);
     Ok(())

@@ -11,10 +11,17 @@ const DEFAULT_CONFIG: &str = include_str!("../config.yaml");
 
 /// Creates `content/<section>/<slug>.md` with today's date and every schema field, the
 /// optional ones commented out, marked as a draft. Returns the new file's path.
-pub fn new_case_study(root: &Path, site: &SiteConfig, title: &str, today: chrono::NaiveDate) -> Result<PathBuf> {
+pub fn new_case_study(
+    root: &Path,
+    site: &SiteConfig,
+    title: &str,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf> {
     let slug = slugify(title);
     if slug.is_empty() {
-        bail!("the title `{title}` has no letters or digits to make a file name from; choose another title");
+        bail!(
+            "the title `{title}` has no letters or digits to make a file name from; choose another title"
+        );
     }
     let dir = root.join("content").join(&site.config.case_studies.section);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -107,7 +114,11 @@ fn example_value(site: &SiteConfig, spec: &FieldSpec) -> String {
             };
         }
     };
-    if spec.list { format!("[{single}]") } else { single }
+    if spec.list {
+        format!("[{single}]")
+    } else {
+        single
+    }
 }
 
 fn indent(text: &str) -> String {

@@ -31,7 +31,10 @@ pub fn fold(input: &str) -> String {
 /// non-alphanumeric characters (spaces, dashes, apostrophes) removed.
 /// "Gaspésie–Îles-de-la-Madeleine" and "gaspesie iles de la madeleine" share one key.
 pub fn match_key(input: &str) -> String {
-    fold(input).chars().filter(|c| c.is_alphanumeric()).collect()
+    fold(input)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 /// A URL slug: folded, ASCII letters and digits, words joined by single hyphens.
@@ -74,7 +77,10 @@ mod tests {
     #[test]
     fn slug_folds_accents_and_spaces() {
         assert_eq!(slugify("Été à Gaspé"), "ete-a-gaspe");
-        assert_eq!(slugify("  L’accueil — des réfugiés!  "), "l-accueil-des-refugies");
+        assert_eq!(
+            slugify("  L’accueil — des réfugiés!  "),
+            "l-accueil-des-refugies"
+        );
         assert_eq!(slugify("Œuvre"), "oeuvre");
         assert_eq!(slugify("***"), "");
     }

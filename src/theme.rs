@@ -118,7 +118,9 @@ fn add_dir(
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let file = err.path().map_or_else(|| sub.to_string(), |p| display_path(root, p));
+                let file = err
+                    .path()
+                    .map_or_else(|| sub.to_string(), |p| display_path(root, p));
                 problems.push(Diagnostic::error(file, format!("cannot read: {err}")));
                 continue;
             }

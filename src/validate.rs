@@ -55,12 +55,13 @@ const PAGE_FIELDS: &[&str] = &[
 
 pub fn validate_all(
     site: &SiteConfig,
-    documents: &[Document],
+    documents: Vec<Document>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Entry> {
     use rayon::prelude::*;
+    // Documents are consumed: each body moves into its entry instead of being copied.
     let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = documents
-        .par_iter()
+        .into_par_iter()
         .map(|document| {
             let mut problems = Vec::new();
             let entry = validate(site, document, &mut problems);
@@ -78,7 +79,7 @@ pub fn validate_all(
 /// Validates one document. Returns `None` when it has errors (they are in `problems`).
 pub fn validate(
     site: &SiteConfig,
-    document: &Document,
+    document: Document,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Entry> {
     let locator = Locator::new(&document.front_matter, document.front_matter_line);
@@ -170,8 +171,8 @@ pub fn validate(
     };
     Some(Entry {
         kind,
-        file: document.file.clone(),
-        content_path: document.content_path.clone(),
+        file: document.file,
+        content_path: document.content_path,
         url_path,
         title,
         date,
@@ -182,7 +183,7 @@ pub fn validate(
         translation_key: text("translation_key"),
         weight: fields.get("weight").and_then(Json::as_i64).unwrap_or(0),
         fields,
-        body: document.body.clone(),
+        body: document.body,
         body_line: document.body_line,
     })
 }

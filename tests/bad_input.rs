@@ -13,14 +13,19 @@ fn run_case(case: &Path) -> Vec<String> {
     let site = tempfile::tempdir().unwrap();
     common::copy_dir(case, site.path());
     if !site.path().join("config.yaml").exists() {
-        std::fs::copy(common::repo_root().join("config.yaml"), site.path().join("config.yaml")).unwrap();
+        std::fs::copy(
+            common::repo_root().join("config.yaml"),
+            site.path().join("config.yaml"),
+        )
+        .unwrap();
     }
     // A previous good build that must survive the failed one.
     let public = site.path().join("public");
     std::fs::create_dir_all(public.join("etudes-de-cas")).unwrap();
     std::fs::write(public.join("index.html"), "last good site").unwrap();
 
-    let (code, stdout, stderr) = common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
     let output = format!("{stdout}{stderr}");
     if code != 1 {
         failures.push(format!("{name}: exit code {code}, expected 1\n{output}"));
@@ -28,21 +33,31 @@ fn run_case(case: &Path) -> Vec<String> {
     let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
     for line in expected.lines().filter(|l| !l.trim().is_empty()) {
         if !output.contains(line) {
-            failures.push(format!("{name}: output lacks\n    {line}\n  output was:\n{output}"));
+            failures.push(format!(
+                "{name}: output lacks\n    {line}\n  output was:\n{output}"
+            ));
         }
     }
     if !output.contains("public was not changed") {
-        failures.push(format!("{name}: no reassurance that public/ is unchanged\n{output}"));
+        failures.push(format!(
+            "{name}: no reassurance that public/ is unchanged\n{output}"
+        ));
     }
     let kept = std::fs::read_to_string(public.join("index.html")).unwrap_or_default();
     if kept != "last good site" {
-        failures.push(format!("{name}: the previous public/index.html was changed"));
+        failures.push(format!(
+            "{name}: the previous public/index.html was changed"
+        ));
     }
-    if std::fs::read_dir(site.path()).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("staging")) {
+    if std::fs::read_dir(site.path())
+        .unwrap()
+        .any(|e| e.unwrap().file_name().to_string_lossy().contains("staging"))
+    {
         failures.push(format!("{name}: a staging folder was left behind"));
     }
     // `check` reports the same problems and writes nothing.
-    let (check_code, _, check_err) = common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
+    let (check_code, _, check_err) =
+        common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
     if check_code != 1 {
         failures.push(format!("{name}: check exit code {check_code}, expected 1"));
     }
@@ -76,14 +91,20 @@ fn symlink_loop_is_reported_not_followed_forever() {
     let (code, _, stderr) = common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("content/etudes-de-cas/boucle"), "{stderr}");
-    assert!(stderr.contains("points to one of its own parent folders"), "{stderr}");
+    assert!(
+        stderr.contains("points to one of its own parent folders"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn huge_and_deeply_nested_bodies_build_without_panicking() {
     let site = common::example_site_copy();
     let front = "---\ntitle: Gros\ndate: 2024-01-01\nsummary: s\nmunicipality: M\nregion: Estrie\nthemes: [logement]\n---\n";
-    let big = format!("{front}{}", "Un mot de plus dans ce texte très long. ".repeat(130_000));
+    let big = format!(
+        "{front}{}",
+        "Un mot de plus dans ce texte très long. ".repeat(130_000)
+    );
     std::fs::write(site.path().join("content/etudes-de-cas/gros.md"), big).unwrap();
     let deep = format!(
         "{front}{} profond\n\n{}liste\n\n{}x{}\n\n{}\n",

@@ -16,7 +16,10 @@ fn example() -> Files {
 fn target_file(files: &Files, base: &str, href: &str) -> Option<String> {
     let path = href.split(['#', '?']).next()?;
     let relative = path.strip_prefix(base)?;
-    let decoded = percent_encoding::percent_decode_str(relative).decode_utf8().ok()?.into_owned();
+    let decoded = percent_encoding::percent_decode_str(relative)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
     let candidates = if decoded.is_empty() || decoded.ends_with('/') {
         vec![format!("{decoded}index.html")]
     } else {
@@ -31,14 +34,23 @@ fn assert_internal_links_resolve(files: &Files, base: &str) {
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let document = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
         for element in select(&document, "a[href], link[href], script[src], img[src]") {
-            let attr = element.value().attr("href").or(element.value().attr("src")).unwrap();
+            let attr = element
+                .value()
+                .attr("href")
+                .or(element.value().attr("src"))
+                .unwrap();
             if attr.starts_with("mailto:") || attr.starts_with('#') {
                 continue;
             }
-            if attr.starts_with("http://") || attr.starts_with("https://") || attr.starts_with("//") {
+            if attr.starts_with("http://") || attr.starts_with("https://") || attr.starts_with("//")
+            {
                 let tag = element.value().name();
                 assert!(
-                    tag == "a" || element.value().attr("rel").is_some_and(|r| r.contains("alternate") || r == "canonical"),
+                    tag == "a"
+                        || element
+                            .value()
+                            .attr("rel")
+                            .is_some_and(|r| r.contains("alternate") || r == "canonical"),
                     "{path}: <{tag}> loads {attr} from another host"
                 );
                 continue;
@@ -64,10 +76,16 @@ fn the_site_works_under_a_sub_path() {
     let files = build_in_memory(&common::repo_root(), Some("https://example.org/pratiques/"));
     assert_internal_links_resolve(&files, "/pratiques/");
     let home = html(&files, "index.html");
-    let stylesheet = select(&home, "link[rel=stylesheet]")[0].value().attr("href").unwrap().to_string();
+    let stylesheet = select(&home, "link[rel=stylesheet]")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
     assert_eq!(stylesheet, "/pratiques/static/style.css");
     let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
-    assert!(sitemap.contains("<loc>https://example.org/pratiques/etudes-de-cas/vision-attractivite-estrie/</loc>"));
+    assert!(sitemap.contains(
+        "<loc>https://example.org/pratiques/etudes-de-cas/vision-attractivite-estrie/</loc>"
+    ));
     let robots = String::from_utf8(files["robots.txt"].clone()).unwrap();
     assert!(robots.contains("Sitemap: https://example.org/pratiques/sitemap.xml"));
 }
@@ -76,25 +94,49 @@ fn the_site_works_under_a_sub_path() {
 fn a_case_study_is_a_readable_fact_sheet() {
     let files = example();
     let page = html(&files, "etudes-de-cas/umq-mifi-partenariat/index.html");
-    assert_eq!(texts(&page, "h1"), ["Partenariat UMQ–MIFI : les municipalités en action pour l’intégration des personnes immigrantes en région"]);
+    assert_eq!(
+        texts(&page, "h1"),
+        [
+            "Partenariat UMQ–MIFI : les municipalités en action pour l’intégration des personnes immigrantes en région"
+        ]
+    );
     let facts: Vec<String> = texts(&page, ".facts dt");
-    for label in ["Municipalité", "Région", "Thèmes", "Publics", "Statut", "Financement"] {
-        assert!(facts.iter().any(|f| f == label), "fact sheet lacks {label}: {facts:?}");
+    for label in [
+        "Municipalité",
+        "Région",
+        "Thèmes",
+        "Publics",
+        "Statut",
+        "Financement",
+    ] {
+        assert!(
+            facts.iter().any(|f| f == label),
+            "fact sheet lacks {label}: {facts:?}"
+        );
     }
     // Amounts are written the French way, with no-break spaces that keep them on one line.
     let funding: String = select(&page, ".facts .funding li")[0].text().collect();
     assert!(funding.contains("643\u{a0}000\u{a0}$"), "{funding}");
-    assert!(funding.contains("Programme d'appui aux collectivités"), "{funding}");
+    assert!(
+        funding.contains("Programme d'appui aux collectivités"),
+        "{funding}"
+    );
     let meta: String = select(&page, ".meta")[0].text().collect();
     assert!(meta.contains("4\u{a0}avril\u{a0}2022"), "{meta}");
     let crumbs = texts(&page, ".breadcrumbs li");
-    assert_eq!(crumbs[..2], ["Accueil".to_string(), "Études de cas".to_string()]);
+    assert_eq!(
+        crumbs[..2],
+        ["Accueil".to_string(), "Études de cas".to_string()]
+    );
     // Facts link to their taxonomy pages.
     let region_links: Vec<&str> = select(&page, ".facts dd a[href^='/regions/']")
         .iter()
         .map(|a| a.value().attr("href").unwrap())
         .collect();
-    assert!(region_links.contains(&"/regions/estrie/"), "{region_links:?}");
+    assert!(
+        region_links.contains(&"/regions/estrie/"),
+        "{region_links:?}"
+    );
 }
 
 #[test]
@@ -103,10 +145,19 @@ fn vocabulary_values_are_printed_with_their_canonical_labels() {
     // Written as `Gaspesie-Iles-de-la-Madeleine` or a code in the sources; always printed canonically.
     let index = html(&files, "regions/index.html");
     let labels = texts(&index, ".term-index a");
-    assert!(labels.contains(&"Gaspésie–Îles-de-la-Madeleine".to_string()), "{labels:?}");
-    assert!(labels.contains(&"Saguenay–Lac-Saint-Jean".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"Gaspésie–Îles-de-la-Madeleine".to_string()),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"Saguenay–Lac-Saint-Jean".to_string()),
+        "{labels:?}"
+    );
     for label in &labels {
-        assert!(!label.contains("Gaspesie") && !label.chars().all(|c| c.is_ascii_digit()), "non-canonical label {label}");
+        assert!(
+            !label.contains("Gaspesie") && !label.chars().all(|c| c.is_ascii_digit()),
+            "non-canonical label {label}"
+        );
     }
     assert!(files.contains_key("regions/gaspesie-iles-de-la-madeleine/index.html"));
 }
@@ -114,7 +165,11 @@ fn vocabulary_values_are_printed_with_their_canonical_labels() {
 #[test]
 fn region_codes_french_keys_and_single_values_are_accepted() {
     let site = tempfile::tempdir().unwrap();
-    std::fs::copy(common::repo_root().join("config.yaml"), site.path().join("config.yaml")).unwrap();
+    std::fs::copy(
+        common::repo_root().join("config.yaml"),
+        site.path().join("config.yaml"),
+    )
+    .unwrap();
     let dir = site.path().join("content/etudes-de-cas");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -125,7 +180,14 @@ fn region_codes_french_keys_and_single_values_are_accepted() {
     let files = build_in_memory(site.path(), None);
     let page = html(&files, "etudes-de-cas/ete-a-gaspe/index.html");
     let facts = texts(&page, ".facts dd").join(" | ");
-    for expected in ["Gaspé, Percé", "Gaspésie–Îles-de-la-Madeleine", "accueil et établissement", "personnes réfugiées", "terminé", "1 500 $"] {
+    for expected in [
+        "Gaspé, Percé",
+        "Gaspésie–Îles-de-la-Madeleine",
+        "accueil et établissement",
+        "personnes réfugiées",
+        "terminé",
+        "1 500 $",
+    ] {
         assert!(facts.contains(expected), "{expected} not in {facts}");
     }
     assert!(files.contains_key("municipalites/perce/index.html"));
@@ -136,7 +198,11 @@ fn region_codes_french_keys_and_single_values_are_accepted() {
 #[test]
 fn json_ld_describes_the_project_and_cannot_be_broken_out_of() {
     let site = tempfile::tempdir().unwrap();
-    std::fs::copy(common::repo_root().join("config.yaml"), site.path().join("config.yaml")).unwrap();
+    std::fs::copy(
+        common::repo_root().join("config.yaml"),
+        site.path().join("config.yaml"),
+    )
+    .unwrap();
     let dir = site.path().join("content/etudes-de-cas");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -146,10 +212,14 @@ fn json_ld_describes_the_project_and_cannot_be_broken_out_of() {
     .unwrap();
     let files = build_in_memory(site.path(), None);
     let page = html(&files, "etudes-de-cas/x/index.html");
-    assert!(select(&page, "script:not([type])").is_empty(), "a title injected a script element");
+    assert!(
+        select(&page, "script:not([type])").is_empty(),
+        "a title injected a script element"
+    );
     let scripts = select(&page, "script[type='application/ld+json']");
     assert_eq!(scripts.len(), 1);
-    let data: serde_json::Value = serde_json::from_str(&scripts[0].text().collect::<String>()).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&scripts[0].text().collect::<String>()).unwrap();
     assert_eq!(data["@type"], "Article");
     assert_eq!(data["headline"], "Piège </script><script>alert(1)</script>");
     assert_eq!(data["about"]["@type"], "Project");
@@ -158,17 +228,31 @@ fn json_ld_describes_the_project_and_cannot_be_broken_out_of() {
     assert_eq!(data["about"]["funding"][0]["amount"]["value"], 50000);
     assert_eq!(data["about"]["audience"][0]["audienceType"], "familles");
     assert_eq!(data["inLanguage"], "fr");
-    assert_eq!(texts(&page, "h1")[0], "Piège </script><script>alert(1)</script>");
+    assert_eq!(
+        texts(&page, "h1")[0],
+        "Piège </script><script>alert(1)</script>"
+    );
 }
 
 #[test]
 fn pages_are_accessible_french_and_self_contained() {
     let files = example();
-    for path in ["index.html", "etudes-de-cas/index.html", "regions/estrie/index.html", "a-propos/index.html", "404.html", "recherche/index.html"] {
+    for path in [
+        "index.html",
+        "etudes-de-cas/index.html",
+        "regions/estrie/index.html",
+        "a-propos/index.html",
+        "404.html",
+        "recherche/index.html",
+    ] {
         let page = html(&files, path);
         let root = select(&page, "html")[0];
         assert_eq!(root.value().attr("lang"), Some("fr"), "{path}");
-        assert_eq!(select(&page, "main#contenu").len(), 1, "{path}: main landmark");
+        assert_eq!(
+            select(&page, "main#contenu").len(),
+            1,
+            "{path}: main landmark"
+        );
         assert_eq!(select(&page, "header").len() >= 1, true);
         assert_eq!(select(&page, "footer").len(), 1, "{path}");
         assert_eq!(select(&page, "nav[aria-label]").len() >= 1, true, "{path}");
@@ -176,16 +260,31 @@ fn pages_are_accessible_french_and_self_contained() {
         assert_eq!(skip.value().attr("href"), Some("#contenu"));
         assert_eq!(select(&page, "h1").len(), 1, "{path}: one h1");
         assert!(select(&page, "meta[name=viewport]").len() == 1);
-        assert!(select(&page, "link[media=print]").len() == 1, "{path}: print stylesheet");
+        assert!(
+            select(&page, "link[media=print]").len() == 1,
+            "{path}: print stylesheet"
+        );
     }
     let home = html(&files, "index.html");
     let form = select(&home, "form[role=search]")[0];
     assert_eq!(form.value().attr("action"), Some("/recherche/"));
     assert_eq!(select(&home, "form[role=search] input[name=q]").len(), 1);
-    let label_for = select(&home, "form[role=search] label")[0].value().attr("for").unwrap().to_string();
-    assert_eq!(select(&home, &format!("input#{label_for}")).len(), 1, "search input is labelled");
+    let label_for = select(&home, "form[role=search] label")[0]
+        .value()
+        .attr("for")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        select(&home, &format!("input#{label_for}")).len(),
+        1,
+        "search input is labelled"
+    );
     // Counts by region and theme, featured and recent case studies.
-    assert!(texts(&home, ".term-counts li").iter().any(|t| t.starts_with("Estrie (")));
+    assert!(
+        texts(&home, ".term-counts li")
+            .iter()
+            .any(|t| t.starts_with("Estrie ("))
+    );
     assert!(!select(&home, "#vedette").is_empty());
 }
 
@@ -197,9 +296,25 @@ fn lists_paginate_and_taxonomies_have_index_and_term_pages() {
     assert_eq!(cards, 12, "paginate: 12 in config.yaml");
     let second = html(&files, "etudes-de-cas/page/2/index.html");
     let total = 12 + select(&second, ".card").len();
-    let case_studies = files.keys().filter(|k| k.starts_with("etudes-de-cas/") && k.ends_with("/index.html") && !k.contains("/page/") && *k != "etudes-de-cas/index.html").count();
+    let case_studies = files
+        .keys()
+        .filter(|k| {
+            k.starts_with("etudes-de-cas/")
+                && k.ends_with("/index.html")
+                && !k.contains("/page/")
+                && *k != "etudes-de-cas/index.html"
+        })
+        .count();
     assert_eq!(total, case_studies);
-    for taxonomy in ["regions", "themes", "publics", "municipalites", "statuts", "programmes", "annees"] {
+    for taxonomy in [
+        "regions",
+        "themes",
+        "publics",
+        "municipalites",
+        "statuts",
+        "programmes",
+        "annees",
+    ] {
         let index = html(&files, &format!("{taxonomy}/index.html"));
         let terms = select(&index, ".term-index a");
         assert!(!terms.is_empty(), "{taxonomy} has no terms");
@@ -214,7 +329,15 @@ fn lists_paginate_and_taxonomies_have_index_and_term_pages() {
 #[test]
 fn feeds_sitemap_and_open_data_are_complete() {
     let files = example();
-    let case_studies: Vec<&String> = files.keys().filter(|k| k.starts_with("etudes-de-cas/") && k.matches('/').count() == 2 && !k.contains("/page/") && *k != "etudes-de-cas/index.html").collect();
+    let case_studies: Vec<&String> = files
+        .keys()
+        .filter(|k| {
+            k.starts_with("etudes-de-cas/")
+                && k.matches('/').count() == 2
+                && !k.contains("/page/")
+                && *k != "etudes-de-cas/index.html"
+        })
+        .collect();
     let atom = String::from_utf8(files["atom.xml"].clone()).unwrap();
     assert!(atom.starts_with("<?xml"));
     assert_eq!(atom.matches("<entry>").count(), case_studies.len().min(20));
@@ -223,12 +346,35 @@ fn feeds_sitemap_and_open_data_are_complete() {
 
     let json: serde_json::Value = serde_json::from_slice(&files["data/case-studies.json"]).unwrap();
     assert_eq!(json["license"], "CC BY 4.0");
-    assert_eq!(json["case_studies"].as_array().unwrap().len(), case_studies.len());
+    assert_eq!(
+        json["case_studies"].as_array().unwrap().len(),
+        case_studies.len()
+    );
     let csv_text = String::from_utf8(files["data/case-studies.csv"].clone()).unwrap();
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-    for column in ["url", "title", "date", "summary", "municipality", "region", "themes", "funding.program", "funding.amount", "status", "sources.title"] {
-        assert!(header.contains(&column.to_string()), "CSV lacks {column}: {header:?}");
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    for column in [
+        "url",
+        "title",
+        "date",
+        "summary",
+        "municipality",
+        "region",
+        "themes",
+        "funding.program",
+        "funding.amount",
+        "status",
+        "sources.title",
+    ] {
+        assert!(
+            header.contains(&column.to_string()),
+            "CSV lacks {column}: {header:?}"
+        );
     }
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), case_studies.len());
@@ -249,7 +395,11 @@ fn raw_html_is_sanitised_unless_the_site_trusts_it() {
     for forbidden in ["alert(1)", "onerror", "javascript:", "<iframe"] {
         assert!(!body.contains(forbidden), "{forbidden} survived sanitising");
     }
-    std::fs::write(site.path().join("config.yaml"), config.replace("trust_html: false", "trust_html: true")).unwrap();
+    std::fs::write(
+        site.path().join("config.yaml"),
+        config.replace("trust_html: false", "trust_html: true"),
+    )
+    .unwrap();
     let files = build_in_memory(site.path(), None);
     let body = String::from_utf8(files["page/index.html"].clone()).unwrap();
     assert!(body.contains("<script>alert(1)</script>"));
@@ -258,8 +408,14 @@ fn raw_html_is_sanitised_unless_the_site_trusts_it() {
 #[test]
 fn unknown_keys_warn_with_a_suggestion_without_failing() {
     let site = common::example_site_copy();
-    let file = site.path().join("content/etudes-de-cas/vision-attractivite-estrie.md");
-    let text = std::fs::read_to_string(&file).unwrap().replacen("---\n", "---\ntarget_group: [familles]\n", 1);
+    let file = site
+        .path()
+        .join("content/etudes-de-cas/vision-attractivite-estrie.md");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "---\n",
+        "---\ntarget_group: [familles]\n",
+        1,
+    );
     std::fs::write(&file, text).unwrap();
     let out = site.path().join("public");
     let (code, _, stderr) = common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
@@ -271,16 +427,25 @@ fn unknown_keys_warn_with_a_suggestion_without_failing() {
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let site = common::example_site_copy();
-    let file = site.path().join("content/etudes-de-cas/vision-attractivite-estrie.md");
-    let text = std::fs::read_to_string(&file).unwrap().replacen("---\n", "---\ndraft: true\n", 1);
+    let file = site
+        .path()
+        .join("content/etudes-de-cas/vision-attractivite-estrie.md");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replacen("---\n", "---\ndraft: true\n", 1);
     std::fs::write(&file, text).unwrap();
     let without = build_in_memory(site.path(), None);
     assert!(!without.contains_key("etudes-de-cas/vision-attractivite-estrie/index.html"));
     let mut options = passerelle::BuildOptions::new(site.path());
     options.drafts = true;
     let sink = passerelle::output::MemorySink::default();
-    passerelle::build(&options, &sink).map_err(|d| d.report()).unwrap();
-    assert!(sink.into_files().contains_key("etudes-de-cas/vision-attractivite-estrie/index.html"));
+    passerelle::build(&options, &sink)
+        .map_err(|d| d.report())
+        .unwrap();
+    assert!(
+        sink.into_files()
+            .contains_key("etudes-de-cas/vision-attractivite-estrie/index.html")
+    );
 }
 
 #[test]
@@ -298,7 +463,10 @@ fn a_site_template_overrides_the_theme_file_by_file() {
     let about = html(&files, "a-propos/index.html");
     assert_eq!(select(&about, "h1.custom").len(), 1);
     // Other templates still come from the built-in theme.
-    assert_eq!(select(&html(&files, "index.html"), "form[role=search]").len(), 1);
+    assert_eq!(
+        select(&html(&files, "index.html"), "form[role=search]").len(),
+        1
+    );
     assert!(files.contains_key("static/extra.css"));
     assert!(files.contains_key("static/style.css"));
 }
@@ -307,7 +475,10 @@ fn a_site_template_overrides_the_theme_file_by_file() {
 fn relative_links_between_markdown_files_become_page_urls() {
     let files = example();
     let mut rewritten = 0;
-    for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("etudes-de-cas/") && p.ends_with(".html")) {
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("etudes-de-cas/") && p.ends_with(".html"))
+    {
         let text = String::from_utf8_lossy(bytes);
         assert!(!text.contains(".md\""), "{path} still links to a .md file");
         rewritten += text.matches("href=\"/etudes-de-cas/").count();
@@ -321,13 +492,23 @@ fn build_replaces_the_output_only_when_it_succeeds() {
     let out = site.path().join("public");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("stale.html"), "old").unwrap();
-    let (code, stdout, stderr) = common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Built"), "{stdout}");
     assert!(out.join("index.html").exists());
-    assert!(!out.join("stale.html").exists(), "the new site replaces the old one");
-    let names: Vec<String> = std::fs::read_dir(site.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(!names.iter().any(|n| n.starts_with(".public")), "leftovers: {names:?}");
+    assert!(
+        !out.join("stale.html").exists(),
+        "the new site replaces the old one"
+    );
+    let names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with(".public")),
+        "leftovers: {names:?}"
+    );
 }
 
 #[test]

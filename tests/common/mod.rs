@@ -48,7 +48,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// A copy of the example site (config, content; the theme is built in) in a temp folder.
 pub fn example_site_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(repo_root().join("config.yaml"), dir.path().join("config.yaml")).expect("config");
+    std::fs::copy(
+        repo_root().join("config.yaml"),
+        dir.path().join("config.yaml"),
+    )
+    .expect("config");
     copy_dir(&repo_root().join("content"), &dir.path().join("content"));
     dir
 }
@@ -80,7 +84,13 @@ pub fn select<'a>(document: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>>
 pub fn texts(document: &Html, css: &str) -> Vec<String> {
     select(document, css)
         .into_iter()
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
@@ -91,8 +101,15 @@ pub fn static_server(dir: PathBuf) -> String {
     let port = server.server_addr().to_ip().expect("ip").port();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
-            let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-            let decoded = percent_encoding::percent_decode_str(&url).decode_utf8_lossy().into_owned();
+            let url = request
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("/")
+                .to_string();
+            let decoded = percent_encoding::percent_decode_str(&url)
+                .decode_utf8_lossy()
+                .into_owned();
             let mut path = dir.clone();
             for segment in decoded.split('/') {
                 if segment.is_empty() || segment == "." || segment == ".." {
@@ -114,10 +131,13 @@ pub fn static_server(dir: PathBuf) -> String {
                         _ => "application/octet-stream",
                     };
                     tiny_http::Response::from_data(bytes).with_header(
-                        tiny_http::Header::from_bytes("Content-Type", content_type).expect("header"),
+                        tiny_http::Header::from_bytes("Content-Type", content_type)
+                            .expect("header"),
                     )
                 }
-                Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+                Err(_) => {
+                    tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
+                }
             };
             let _ = request.respond(response);
         }
