@@ -128,7 +128,22 @@ pub fn build_to_dir(
 ) -> anyhow::Result<Result<Built, Diagnostics>> {
     let staging = output::begin(output)?;
     let sink = output::DirSink::new(staging.clone());
-    match build(options, &sink) {
+    let result = build(options, &sink);
+    let unwritten = sink.finish();
+    let result = match result {
+        Ok(_) if !unwritten.is_empty() => {
+            let mut diagnostics = Diagnostics::new();
+            for (path, err) in unwritten {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("cannot write: {err}"))
+                        .hint("check the free disk space and the output folder's permissions"),
+                );
+            }
+            Err(diagnostics)
+        }
+        other => other,
+    };
+    match result {
         Ok(built) => {
             output::commit(&staging, output)?;
             Ok(Ok(built))
