@@ -515,3 +515,29 @@ fn build_replaces_the_output_only_when_it_succeeds() {
 fn two_builds_are_identical() {
     assert_eq!(example(), example());
 }
+
+#[test]
+fn english_pages_get_the_english_interface_and_hreflang_links() {
+    let site = common::example_site_copy();
+    let dir = site.path().join("content/etudes-de-cas");
+    let front = |title: &str, lang: &str| {
+        format!("---\ntitle: {title}\ndate: 2024-03-01\nsummary: S.\nmunicipality: Sherbrooke\nregion: Estrie\nthemes: [francisation]\nfunding:\n  - {{program: PAC, amount: 250000}}\nlang: {lang}\ntranslation_key: cafes\n---\nTexte.\n")
+    };
+    std::fs::write(dir.join("cafes-linguistiques.md"), front("Cafés linguistiques", "fr")).unwrap();
+    std::fs::write(dir.join("language-cafes.md"), front("Language cafés", "en")).unwrap();
+    let files = build_in_memory(site.path(), None);
+    let english = html(&files, "etudes-de-cas/language-cafes/index.html");
+    assert_eq!(select(&english, "html")[0].value().attr("lang"), Some("en"));
+    assert_eq!(texts(&english, ".skip-link"), ["Skip to content"]);
+    assert!(texts(&english, ".facts dt").contains(&"Funding".to_string()));
+    let amount: String = select(&english, ".facts .funding strong")[0].text().collect();
+    assert_eq!(amount, "$250,000");
+    let alternates: Vec<(String, String)> = select(&english, "link[rel=alternate][hreflang]")
+        .iter()
+        .map(|l| (l.value().attr("hreflang").unwrap().into(), l.value().attr("href").unwrap().into()))
+        .collect();
+    assert!(alternates.contains(&("fr".into(), "/etudes-de-cas/cafes-linguistiques/".into())), "{alternates:?}");
+    assert!(alternates.contains(&("en".into(), "/etudes-de-cas/language-cafes/".into())), "{alternates:?}");
+    let french = html(&files, "etudes-de-cas/cafes-linguistiques/index.html");
+    assert!(select(&french, "link[hreflang=en][href='/etudes-de-cas/language-cafes/']").len() == 1);
+}
