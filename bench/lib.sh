@@ -78,38 +78,67 @@ EOF
   printf '%s\n' "$bin"
 }
 
-# measure OUT_DIR RESULT_FILE LOG_FILE -- CMD...
-# Runs CMD $RUNS times, each time into an empty OUT_DIR, under
-# /usr/bin/time -f '%e %M'. Writes "best_wall_s max_peak_rss_kb files out_bytes"
-# to RESULT_FILE. Wall time is taken with nanosecond clock reads around the
-# command (/usr/bin/time's %e has only 10 ms resolution); peak RSS is %M.
-# Returns non-zero (and leaves the command's output in LOG_FILE) if any run fails.
-measure() {
-  local out=$1 result=$2 logf=$3
-  shift 4 # the 4th argument is the literal "--"
-  local timef best_ms="" max_kb=0 i t0 t1 ms kb
+# run_once OUT_DIR LOG_FILE -- CMD...
+# Runs CMD once into an empty OUT_DIR under /usr/bin/time and prints
+# "wall_ms peak_rss_kb cpu_s". Wall time comes from nanosecond clock reads
+# around the command (/usr/bin/time's %e has only 10 ms resolution); peak RSS
+# is %M, CPU time is %U + %S. Returns non-zero, with the command's output in
+# LOG_FILE, if the command fails or writes nothing.
+run_once() {
+  local out=$1 logf=$2
+  shift 3 # the 3rd argument is the literal "--"
+  local timef t0 t1 rc=0
   timef=$(mktemp)
-  for ((i = 1; i <= RUNS; i++)); do
-    rm -rf "$out"
-    sync
-    t0=$(date +%s%N)
-    if ! /usr/bin/time -f '%e %M' -o "$timef" "$@" >"$logf" 2>&1; then
-      rm -f "$timef"
-      return 1
-    fi
-    t1=$(date +%s%N)
-    ms=$(((t1 - t0) / 1000000))
-    kb=$(tail -n 1 "$timef" | awk '{print $2}')
-    if [[ -z $best_ms || $ms -lt $best_ms ]]; then best_ms=$ms; fi
-    if ((kb > max_kb)); then max_kb=$kb; fi
-  done
-  rm -f "$timef"
+  rm -rf "$out"
+  sync
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%e %M %U %S' -o "$timef" "$@" >"$logf" 2>&1 || rc=$?
+  t1=$(date +%s%N)
+  if ((rc != 0)); then
+    rm -f "$timef"
+    printf 'bench: exit status %s\n' "$rc" >>"$logf"
+    return 1
+  fi
   if [[ ! -d $out || -z $(ls -A "$out") ]]; then
+    rm -f "$timef"
     printf 'bench: the command exited 0 but wrote nothing to %s\n' "$out" >>"$logf"
     return 1
   fi
-  local files bytes
-  files=$(find "$out" -type f | wc -l)
-  bytes=$(du -sb "$out" | cut -f1)
-  printf '%s %s %s %s\n' "$(awk -v ms="$best_ms" 'BEGIN{printf "%.3f", ms/1000}')" "$max_kb" "$files" "$bytes" >"$result"
+  tail -n 1 "$timef" | awk -v ms=$(((t1 - t0) / 1000000)) '{printf "%d %d %.2f\n", ms, $2, $3 + $4}'
+  rm -f "$timef"
+}
+
+# tree_size DIR: prints "files bytes" (apparent size) of DIR.
+tree_size() {
+  printf '%s %s\n' "$(find "$1" -type f | wc -l)" "$(du -sb "$1" | cut -f1)"
+}
+
+# cpu_busy_pct: percentage of all cores busy over the next second (from /proc/stat).
+cpu_busy_pct() {
+  local a b
+  a=$(head -n 1 /proc/stat)
+  sleep 1
+  b=$(head -n 1 /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN {
+    na = split(a, x, " "); split(b, y, " ")
+    for (i = 2; i <= na; i++) { t += y[i] - x[i]; if (i == 5 || i == 6) idle += y[i] - x[i] }
+    printf "%d\n", (t > 0 ? 100 * (t - idle) / t : 0)
+  }'
+}
+
+# wait_idle [SECONDS]: wait up to SECONDS (default 30) for the CPUs to be less
+# than 15 % busy. Returns 1, with a warning on stderr, if they never were: other
+# processes then skew wall times (the load average lags, so it is not used).
+wait_idle() {
+  local limit=${1:-30} waited=0 busy
+  while :; do
+    busy=$(cpu_busy_pct)
+    ((busy < 15)) && return 0
+    if ((waited >= limit)); then
+      log "bench: warning: CPUs still ${busy}% busy with other processes; wall times will be skewed"
+      return 1
+    fi
+    ((waited == 0)) && log "bench: waiting up to ${limit}s for the machine to be idle (now ${busy}% busy)"
+    waited=$((waited + 1))
+  done
 }
