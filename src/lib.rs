@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod text;
 pub mod theme;
 pub mod validate;
@@ -117,6 +118,7 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
         }
     }
     problems.extend(unreadable);
+    problems.extend(search::write_index(site, sink));
     problems
 }
 

@@ -1,0 +1,711 @@
+//! The inverted index, in memory: every case study read into weighted fields, every word
+//! reduced to its key (the folded stem), and for each key the case studies that hold it with
+//! a quantized BM25F impact. `shard.rs` cuts it into files.
+//!
+//! Documents are numbered in the site's order (newest first), so a number is also a rank for
+//! browsing and a year is a run of consecutive numbers.
+
+use super::tokenize::{Stemmers, Token, for_each_token, is_stop_word};
+use crate::config::{FieldSpec, FieldType};
+use crate::model::{Item, Site};
+use rayon::prelude::*;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The parts of a case study, from the most to the least telling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title = 0,
+    Summary = 1,
+    /// Controlled vocabularies and taxonomies: themes, region, municipality, target groups…
+    Labels = 2,
+    /// Other short text fields: partners, outcomes, lessons, tags, MRC…
+    Other = 3,
+    Body = 4,
+}
+
+pub const FIELDS: usize = 5;
+/// BM25F weight of one occurrence in each field.
+const WEIGHTS: [f32; FIELDS] = [8.0, 4.0, 3.0, 1.5, 1.0];
+/// BM25F length normalisation of each field (0: none).
+const LENGTH_NORMALISATION: [f32; FIELDS] = [0.5, 0.5, 0.0, 0.5, 0.75];
+/// BM25 term-frequency saturation.
+const K1: f32 = 2.0;
+/// Impacts are stored as levels 1..=LEVELS (4 bits of precision is plenty for ranking).
+pub const LEVELS: u8 = 15;
+/// Longer words (URLs, hashes) are not worth a vocabulary entry.
+const MAX_WORD_BYTES: usize = 40;
+/// Case studies analysed together, each group with its own caches; also the unit of
+/// parallelism.
+const CHUNK: usize = 256;
+/// Body text kept per case study for result excerpts, in characters (besides the summary).
+const PASSAGE_BUDGET: usize = 420;
+/// Longest single excerpt sentence, in characters.
+const PASSAGE_MAX: usize = 260;
+
+/// A key (folded stem) and where it occurs.
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub text: String,
+    /// (document, impact level), by document.
+    pub postings: Vec<(u32, u8)>,
+}
+
+/// A folded word as it appears in the text, and the keys it stands for (usually one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub folded: String,
+    /// Indexes into [`Index::keys`].
+    pub keys: Vec<u32>,
+    /// A function word ("des", "la"): a query ignores it when it has other words.
+    pub stop: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub doc_count: usize,
+    /// Sorted by text.
+    pub keys: Vec<Key>,
+    /// Sorted by folded form.
+    pub words: Vec<Word>,
+    /// Per document: the body sentences kept for excerpts, in reading order.
+    pub passages: Vec<Vec<String>>,
+}
+
+impl Index {
+    /// The key of a folded word, if the word occurs in the site.
+    pub fn word(&self, folded: &str) -> Option<&Word> {
+        self.words
+            .binary_search_by(|w| w.folded.as_str().cmp(folded))
+            .ok()
+            .map(|i| &self.words[i])
+    }
+
+    pub fn key(&self, text: &str) -> Option<&Key> {
+        self.keys
+            .binary_search_by(|k| k.text.as_str().cmp(text))
+            .ok()
+            .map(|i| &self.keys[i])
+    }
+}
+
+/// The text of one case study, field by field, borrowed from the site model.
+struct Source<'a> {
+    lang: &'a str,
+    fields: [Vec<&'a str>; FIELDS],
+}
+
+fn source<'a>(site: &'a Site, item: &'a Item) -> Source<'a> {
+    let mut fields: [Vec<&str>; FIELDS] = Default::default();
+    fields[Field::Title as usize].push(&item.entry.title);
+    fields[Field::Summary as usize].push(&item.entry.summary);
+    fields[Field::Body as usize].push(&item.body.text);
+    let taxonomy_fields: BTreeSet<&str> = site
+        .config
+        .config
+        .taxonomies
+        .iter()
+        .map(|t| t.field.split('.').next().unwrap_or_default())
+        .collect();
+    for (name, spec) in &site.config.config.fields {
+        if matches!(
+            name.as_str(),
+            "title" | "summary" | "lang" | "translation_key"
+        ) {
+            continue;
+        }
+        let Some(value) = item.fields.get(name) else {
+            continue;
+        };
+        let field = if taxonomy_fields.contains(name.as_str()) {
+            Field::Labels
+        } else {
+            Field::Other
+        };
+        collect_text(value, spec, field, &mut fields);
+    }
+    Source {
+        lang: &item.entry.lang,
+        fields,
+    }
+}
+
+/// Walks a field value according to its spec, collecting the text worth searching.
+fn collect_text<'a>(
+    value: &'a Json,
+    spec: &FieldSpec,
+    field: Field,
+    out: &mut [Vec<&'a str>; FIELDS],
+) {
+    match value {
+        Json::Array(items) => {
+            for item in items {
+                collect_text(item, spec, field, out);
+            }
+        }
+        _ => match spec.kind {
+            FieldType::Vocabulary => {
+                if let Some(label) = value.get("label").and_then(Json::as_str) {
+                    out[Field::Labels as usize].push(label);
+                }
+            }
+            FieldType::String => {
+                let text = value
+                    .as_str()
+                    .or_else(|| value.get("label").and_then(Json::as_str));
+                if let Some(text) = text {
+                    out[field as usize].push(text);
+                }
+            }
+            FieldType::Object => {
+                for (name, sub) in &spec.fields {
+                    if let Some(inner) = value.get(name) {
+                        collect_text(inner, sub, field, out);
+                    }
+                }
+            }
+            _ => {}
+        },
+    }
+}
+
+/// Strings numbered in the order they are first seen.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    items: Vec<String>,
+}
+
+impl Interner {
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.items.len() as u32;
+        self.ids.insert(text.to_string(), id);
+        self.items.push(text.to_string());
+        id
+    }
+}
+
+/// A body sentence: its byte range and the keys in it (as a range of `Analysis::sentence_keys`).
+struct Sentence {
+    start: u32,
+    end: u32,
+    keys_end: u32,
+}
+
+/// One document read: its keys with per-field counts, field lengths, and body sentences.
+struct Analysis {
+    /// (chunk-local key, occurrences per field), by key.
+    terms: Vec<(u32, [u8; FIELDS])>,
+    lengths: [u32; FIELDS],
+    sentences: Vec<Sentence>,
+    sentence_keys: Vec<u32>,
+}
+
+/// What a chunk of documents produced, with chunk-local numbering.
+struct ChunkOutput {
+    surfaces: Vec<String>,
+    keys: Vec<String>,
+    /// (surface, key) pairs seen.
+    pairs: Vec<(u32, u32)>,
+    docs: Vec<Analysis>,
+}
+
+struct ChunkState<'a> {
+    stemmers: &'a Stemmers,
+    /// Word as written → (surface, key), one cache per stemmer language.
+    cache: [HashMap<&'a str, (u32, u32)>; 2],
+    surfaces: Interner,
+    keys: Interner,
+    pairs: Vec<(u32, u32)>,
+    counts: Vec<[u8; FIELDS]>,
+    touched: Vec<u32>,
+}
+
+impl<'a> ChunkState<'a> {
+    fn new(stemmers: &'a Stemmers) -> Self {
+        ChunkState {
+            stemmers,
+            cache: Default::default(),
+            surfaces: Interner::default(),
+            keys: Interner::default(),
+            pairs: Vec::new(),
+            counts: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// The chunk-local key of a token of `text`, or `None` for a word too long to index.
+    fn key_of(&mut self, text: &'a str, token: &Token, lang: &str) -> Option<u32> {
+        if token.folded.len() > MAX_WORD_BYTES {
+            return None;
+        }
+        let original = &text[token.start..token.end];
+        let slot = usize::from(lang == "en");
+        if let Some(&(_, key)) = self.cache[slot].get(original) {
+            return Some(key);
+        }
+        let surface = self.surfaces.intern(&token.folded);
+        let key = self
+            .keys
+            .intern(&self.stemmers.key(original, &token.folded, lang));
+        self.pairs.push((surface, key));
+        self.cache[slot].insert(original, (surface, key));
+        Some(key)
+    }
+
+    fn count(&mut self, key: u32, field: usize) {
+        let key = key as usize;
+        if key >= self.counts.len() {
+            self.counts.resize(key + 1, [0; FIELDS]);
+        }
+        if self.counts[key] == [0; FIELDS] {
+            self.touched.push(key as u32);
+        }
+        self.counts[key][field] = self.counts[key][field].saturating_add(1);
+    }
+
+    fn analyse(&mut self, source: &Source<'a>) -> Analysis {
+        let mut lengths = [0u32; FIELDS];
+        let mut sentences = Vec::new();
+        let mut sentence_keys = Vec::new();
+        for (field, texts) in source.fields.iter().enumerate() {
+            for &text in texts {
+                if field == Field::Body as usize {
+                    for (start, end) in sentence_ranges(text) {
+                        let first_key = sentence_keys.len();
+                        let sentence = &text[start..end];
+                        for_each_token(sentence, |token| {
+                            lengths[field] += 1;
+                            if let Some(key) = self.key_of(sentence, &token, source.lang) {
+                                self.count(key, field);
+                                sentence_keys.push(key);
+                            }
+                        });
+                        let keys = &mut sentence_keys[first_key..];
+                        keys.sort_unstable();
+                        let distinct = dedup_in_place(keys);
+                        sentence_keys.truncate(first_key + distinct);
+                        sentences.push(Sentence {
+                            start: start as u32,
+                            end: end as u32,
+                            keys_end: sentence_keys.len() as u32,
+                        });
+                    }
+                } else {
+                    for_each_token(text, |token| {
+                        lengths[field] += 1;
+                        if let Some(key) = self.key_of(text, &token, source.lang) {
+                            self.count(key, field);
+                        }
+                    });
+                }
+            }
+        }
+        self.touched.sort_unstable();
+        let terms = self
+            .touched
+            .drain(..)
+            .map(|key| {
+                let counts = std::mem::take(&mut self.counts[key as usize]);
+                (key, counts)
+            })
+            .collect();
+        Analysis {
+            terms,
+            lengths,
+            sentences,
+            sentence_keys,
+        }
+    }
+}
+
+/// Removes consecutive duplicates from a sorted slice; returns the new length.
+fn dedup_in_place(keys: &mut [u32]) -> usize {
+    let mut write = 0;
+    for read in 0..keys.len() {
+        if write == 0 || keys[read] != keys[write - 1] {
+            keys[write] = keys[read];
+            write += 1;
+        }
+    }
+    write
+}
+
+/// Byte ranges of the sentences of a text: lines, cut after `.`, `!`, `?` or `…` followed by
+/// a space. Blank sentences are skipped.
+pub fn sentence_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut push = |start: usize, end: usize| {
+        let piece = &text[start..end];
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            let lead = piece.len() - piece.trim_start().len();
+            ranges.push((start + lead, start + lead + trimmed.len()));
+        }
+    };
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    for (offset, c) in text.char_indices() {
+        if c == '\n' {
+            push(start, offset);
+            start = offset + 1;
+        } else if c.is_whitespace() && matches!(previous, Some('.' | '!' | '?' | '…')) {
+            push(start, offset);
+            start = offset;
+        }
+        previous = Some(c);
+    }
+    push(start, text.len());
+    ranges
+}
+
+/// Reads every case study of the site into an index.
+pub fn build(site: &Site) -> Index {
+    let stemmers = Stemmers::default();
+    let sources: Vec<Source> = site
+        .case_studies
+        .iter()
+        .map(|item| source(site, item))
+        .collect();
+    let chunks: Vec<ChunkOutput> = sources
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut state = ChunkState::new(&stemmers);
+            let docs = chunk.iter().map(|source| state.analyse(source)).collect();
+            ChunkOutput {
+                surfaces: state.surfaces.items,
+                keys: state.keys.items,
+                pairs: state.pairs,
+                docs,
+            }
+        })
+        .collect();
+
+    // Global numbering: keys sorted by text.
+    let key_texts: BTreeSet<&str> = chunks
+        .iter()
+        .flat_map(|c| c.keys.iter().map(String::as_str))
+        .collect();
+    let key_texts: Vec<&str> = key_texts.into_iter().collect();
+    let global_key = |text: &str| key_texts.binary_search(&text).expect("key collected") as u32;
+    let key_maps: Vec<Vec<u32>> = chunks
+        .par_iter()
+        .map(|c| c.keys.iter().map(|k| global_key(k)).collect())
+        .collect();
+
+    let mut surfaces: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    for (chunk, map) in chunks.iter().zip(&key_maps) {
+        for &(surface, key) in &chunk.pairs {
+            surfaces
+                .entry(chunk.surfaces[surface as usize].as_str())
+                .or_default()
+                .insert(map[key as usize]);
+        }
+    }
+    let words: Vec<Word> = surfaces
+        .into_iter()
+        .map(|(folded, keys)| Word {
+            folded: folded.to_string(),
+            keys: keys.into_iter().collect(),
+            stop: is_stop_word(folded),
+        })
+        .collect();
+
+    let doc_count = sources.len();
+    let docs: Vec<(&Analysis, &Vec<u32>)> = chunks
+        .iter()
+        .zip(&key_maps)
+        .flat_map(|(chunk, map)| chunk.docs.iter().map(move |doc| (doc, map)))
+        .collect();
+
+    let mut average = [0f32; FIELDS];
+    for (doc, _) in &docs {
+        for (total, length) in average.iter_mut().zip(doc.lengths) {
+            *total += length as f32;
+        }
+    }
+    for total in &mut average {
+        *total = (*total / doc_count.max(1) as f32).max(1.0);
+    }
+
+    // Postings, by counting sort: documents are visited in order, so each list is sorted.
+    let mut df = vec![0u32; key_texts.len()];
+    for (doc, map) in &docs {
+        for (key, _) in &doc.terms {
+            df[map[*key as usize] as usize] += 1;
+        }
+    }
+    let impacts: Vec<Vec<(u32, u8)>> = docs
+        .par_iter()
+        .map(|(doc, map)| {
+            doc.terms
+                .iter()
+                .map(|(key, counts)| (map[*key as usize], impact(counts, &doc.lengths, &average)))
+                .collect()
+        })
+        .collect();
+    let mut postings: Vec<Vec<(u32, u8)>> =
+        df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+    for (number, terms) in impacts.iter().enumerate() {
+        for &(key, level) in terms {
+            postings[key as usize].push((number as u32, level));
+        }
+    }
+    drop(impacts);
+
+    // Excerpts need to know which keys are rare: choose them once every count is known.
+    let stop_keys: Vec<bool> = {
+        let mut stop = vec![true; key_texts.len()];
+        for word in &words {
+            if !word.stop {
+                for &key in &word.keys {
+                    stop[key as usize] = false;
+                }
+            }
+        }
+        stop
+    };
+    let idf: Vec<f32> = df
+        .iter()
+        .zip(&stop_keys)
+        .map(|(&n, &stop)| {
+            if stop {
+                0.0
+            } else {
+                idf(doc_count, n as usize)
+            }
+        })
+        .collect();
+    let passages: Vec<Vec<String>> = docs
+        .par_iter()
+        .zip(&sources)
+        .map(|((doc, map), source)| {
+            let body = source.fields[Field::Body as usize]
+                .first()
+                .copied()
+                .unwrap_or_default();
+            choose_passages(doc, map, body, &idf)
+        })
+        .collect();
+
+    let keys = key_texts
+        .into_iter()
+        .zip(postings)
+        .map(|(text, postings)| Key {
+            text: text.to_string(),
+            postings,
+        })
+        .collect();
+    Index {
+        doc_count,
+        keys,
+        words,
+        passages,
+    }
+}
+
+/// Inverse document frequency, as in BM25 (always positive).
+pub fn idf(doc_count: usize, df: usize) -> f32 {
+    let n = doc_count as f32;
+    let df = df as f32;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// BM25F: occurrences weighted by field and normalised by field length, then saturated and
+/// quantized to 1..=LEVELS. The browser multiplies the level by the key's idf.
+fn impact(counts: &[u8; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS]) -> u8 {
+    let mut weighted = 0f32;
+    for field in 0..FIELDS {
+        if counts[field] == 0 {
+            continue;
+        }
+        let b = LENGTH_NORMALISATION[field];
+        let norm = 1.0 - b + b * lengths[field] as f32 / average[field];
+        weighted += WEIGHTS[field] * f32::from(counts[field]) / norm;
+    }
+    let saturated = weighted / (K1 + weighted);
+    ((saturated * f32::from(LEVELS)).ceil() as u8).clamp(1, LEVELS)
+}
+
+/// The body sentences shown as excerpts: chosen greedily to cover the document's rarest
+/// words not already in its title or summary, within [`PASSAGE_BUDGET`] characters, and
+/// returned in reading order.
+fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<String> {
+    let mut covered: Vec<u32> = doc
+        .terms
+        .iter()
+        .filter(|(_, counts)| {
+            counts[Field::Title as usize] > 0 || counts[Field::Summary as usize] > 0
+        })
+        .map(|(key, _)| map[*key as usize])
+        .collect();
+    covered.sort_unstable();
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut used = 0;
+    let mut keys_start = 0usize;
+    let ranges: Vec<(usize, usize, usize, usize)> = doc
+        .sentences
+        .iter()
+        .map(|s| {
+            let range = (
+                s.start as usize,
+                s.end as usize,
+                keys_start,
+                s.keys_end as usize,
+            );
+            keys_start = s.keys_end as usize;
+            range
+        })
+        .collect();
+    loop {
+        let mut best: Option<(usize, f32)> = None;
+        for (index, &(start, end, first, last)) in ranges.iter().enumerate() {
+            if chosen.contains(&index) {
+                continue;
+            }
+            let length = body[start..end].chars().count().min(PASSAGE_MAX);
+            if used > 0 && used + length > PASSAGE_BUDGET {
+                continue;
+            }
+            let gain: f32 = doc.sentence_keys[first..last]
+                .iter()
+                .map(|&key| map[key as usize])
+                .filter(|key| covered.binary_search(key).is_err())
+                .map(|key| idf[key as usize])
+                .sum();
+            let score = gain / (length.max(40) as f32).sqrt();
+            if score > 0.0 && best.is_none_or(|(_, s)| score > s) {
+                best = Some((index, score));
+            }
+        }
+        let Some((index, _)) = best else { break };
+        let (start, end, first, last) = ranges[index];
+        used += body[start..end].chars().count().min(PASSAGE_MAX);
+        for &key in &doc.sentence_keys[first..last] {
+            let key = map[key as usize];
+            if let Err(at) = covered.binary_search(&key) {
+                covered.insert(at, key);
+            }
+        }
+        chosen.push(index);
+        if used >= PASSAGE_BUDGET {
+            break;
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+        .into_iter()
+        .map(|index| {
+            let (start, end, _, _) = ranges[index];
+            shorten(&body[start..end], PASSAGE_MAX)
+        })
+        .collect()
+}
+
+/// Cuts `text` to at most `max` characters at a word boundary, marking the cut with `…`.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(at) if at > max / 2 => &cut[..at],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_lines_and_final_punctuation() {
+        let text = "Premier point. Deuxième ! Vrai ?\nLigne suivante… fin\n\n  Dernière";
+        let pieces: Vec<&str> = sentence_ranges(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(
+            pieces,
+            [
+                "Premier point.",
+                "Deuxième !",
+                "Vrai ?",
+                "Ligne suivante…",
+                "fin",
+                "Dernière"
+            ]
+        );
+        // A decimal point is not the end of a sentence.
+        assert_eq!(sentence_ranges("Hausse de 3.5 % en 2024").len(), 1);
+    }
+
+    #[test]
+    fn impact_ranks_title_above_body_and_saturates() {
+        let average = [8.0, 30.0, 10.0, 20.0, 800.0];
+        let lengths = [8, 30, 10, 20, 800];
+        let title = impact(&[1, 0, 0, 0, 0], &lengths, &average);
+        let summary = impact(&[0, 1, 0, 0, 0], &lengths, &average);
+        let label = impact(&[0, 0, 1, 0, 0], &lengths, &average);
+        let body = impact(&[0, 0, 0, 0, 1], &lengths, &average);
+        let body_many = impact(&[0, 0, 0, 0, 40], &lengths, &average);
+        assert!(
+            title > summary && summary > label && label > body,
+            "{title} {summary} {label} {body}"
+        );
+        assert!(body_many > body && body_many <= LEVELS);
+        assert!(body >= 1);
+    }
+
+    #[test]
+    fn example_site_index_is_consistent() {
+        let options = crate::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+        let built = crate::check(&options).unwrap_or_else(|d| panic!("{}", d.report()));
+        let index = build(&built.site);
+        assert_eq!(index.doc_count, built.site.case_studies.len());
+        assert!(index.words.windows(2).all(|w| w[0].folded < w[1].folded));
+        assert!(index.keys.windows(2).all(|k| k[0].text < k[1].text));
+        for key in &index.keys {
+            assert!(!key.postings.is_empty(), "{}", key.text);
+            assert!(
+                key.postings.windows(2).all(|p| p[0].0 < p[1].0),
+                "{}",
+                key.text
+            );
+            assert!(key.postings.iter().all(|&(doc, level)| {
+                (doc as usize) < index.doc_count && (1..=LEVELS).contains(&level)
+            }));
+        }
+        // Inflections share a key; function words are flagged.
+        let key = |w: &str| {
+            index
+                .word(w)
+                .unwrap_or_else(|| panic!("{w} not indexed"))
+                .keys
+                .clone()
+        };
+        assert_eq!(key("accueil"), key("accueillir"));
+        assert_eq!(index.keys[key("refugiees")[0] as usize].text, "refugi");
+        assert!(index.word("des").unwrap().stop && !index.word("accueil").unwrap().stop);
+        // Excerpt sentences come from the body, within the budget.
+        for (item, passages) in built.site.case_studies.iter().zip(&index.passages) {
+            let length: usize = passages.iter().map(|p| p.chars().count()).sum();
+            assert!(length <= PASSAGE_BUDGET + PASSAGE_MAX, "{length}");
+            for passage in passages {
+                let start = passage.trim_end_matches('…');
+                assert!(item.body.text.contains(start.trim_end()), "{passage}");
+            }
+        }
+        assert!(index.passages.iter().any(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("court", 10), "court");
+        assert_eq!(shorten("un deux trois quatre", 12), "un deux…");
+    }
+}

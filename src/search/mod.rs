@@ -1,0 +1,43 @@
+//! Stage 6: the search index, written as static files under `search/` and read by
+//! `static/search.js` in the browser. No server: a query fetches a few small files.
+//!
+//! - `tokenize`: what a word is (folding, elisions) and its key (Snowball stem, folded).
+//! - `index`: the case studies read into an inverted index with BM25F impacts.
+//! - `facets`: the taxonomies readers narrow results by.
+//! - `shard`: the index cut into content-hashed files; the file formats are described there.
+//! - `encode`: the integer and document-set encodings shared with the browser.
+
+pub mod encode;
+pub mod facets;
+pub mod index;
+pub mod shard;
+pub mod tokenize;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
+use crate::output::Sink;
+use std::collections::BTreeMap;
+
+/// Folder of the index in the output, relative to the site root.
+pub const INDEX_DIR: &str = "search/";
+
+/// Every file of the search index: path relative to the site root → bytes.
+pub fn index_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let index = index::build(site);
+    let facets = facets::facets(site);
+    shard::files(site, &index, &facets)
+        .into_iter()
+        .map(|(path, bytes)| (format!("{INDEX_DIR}{path}"), bytes))
+        .collect()
+}
+
+/// Builds the search index and writes it into `sink`.
+pub fn write_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (path, bytes) in index_files(site) {
+        if let Err(err) = sink.put(&path, bytes) {
+            problems.push(Diagnostic::error(path, format!("cannot write: {err}")));
+        }
+    }
+    problems
+}

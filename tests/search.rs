@@ -1,0 +1,815 @@
+//! Search: the index the build writes under `search/`, queried through the same JavaScript
+//! the search page runs (`themes/default/static/search.js`, under `node`), and the French
+//! word handling that the builder and the browser must share.
+//!
+//! `node` is required: outside CI a test without it is skipped with a printed reason.
+
+mod common;
+
+use passerelle::search::tokenize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+fn node() -> Option<PathBuf> {
+    let found = ["/usr/bin/node", "/usr/local/bin/node"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .or_else(|| {
+            Command::new("node")
+                .arg("--version")
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|_| PathBuf::from("node"))
+        });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("node is required in CI to run the search engine: apt-get install -y nodejs");
+        }
+        eprintln!("SKIPPED: node not found (apt-get install -y nodejs)");
+    }
+    found
+}
+
+/// Runs tests/js/search-cli.js with a JSON input.
+fn run_js(node: &Path, args: &[&str], input: &Value) -> Value {
+    let script = common::repo_root().join("tests/js/search-cli.js");
+    let mut child = Command::new(node)
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start node");
+    let bytes = serde_json::to_vec(input).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let output = child.wait_with_output().expect("node runs");
+    writer.join().unwrap().unwrap();
+    assert!(
+        output.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("node prints JSON")
+}
+
+/// A built site on disk.
+struct Built {
+    _dir: tempfile::TempDir,
+    public: PathBuf,
+}
+
+fn build(root: &Path, base_url: Option<&str>) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    let mut options = passerelle::BuildOptions::new(root);
+    options.base_url = base_url.map(str::to_string);
+    match passerelle::build_to_dir(&options, &public).expect("output folder") {
+        Ok(_) => {}
+        Err(diagnostics) => panic!("build failed:\n{}", diagnostics.report()),
+    }
+    Built { _dir: dir, public }
+}
+
+fn example() -> Built {
+    let site = common::example_site_copy();
+    build(site.path(), None)
+}
+
+/// Runs queries through the browser engine; each answer has `fetched` (files loaded).
+fn search(node: &Path, site: &Built, queries: Value) -> Vec<Value> {
+    let answers = run_js(node, &["search", site.public.to_str().unwrap()], &queries);
+    answers.as_array().unwrap().clone()
+}
+
+fn one(node: &Path, site: &Built, q: &str) -> Value {
+    search(node, site, json!([{ "q": q }])).remove(0)
+}
+
+fn urls(answer: &Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The highlighted words of every result (title, excerpt, tags), folded.
+fn marked(answer: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for result in answer["results"].as_array().unwrap() {
+        for parts in ["titleParts", "excerptParts", "tagsParts"] {
+            for part in result[parts].as_array().unwrap() {
+                if part["mark"] == true {
+                    out.push(passerelle::text::fold(part["text"].as_str().unwrap()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether some result shows `text` (title or tags), compared folded.
+fn shows(answer: &Value, text: &str) -> bool {
+    let wanted = passerelle::text::fold(text);
+    answer["results"].as_array().unwrap().iter().any(|r| {
+        let title = passerelle::text::fold(r["title"].as_str().unwrap_or_default());
+        let tags = passerelle::text::fold(r["tags"].as_str().unwrap_or_default());
+        title.contains(&wanted) || tags.contains(&wanted)
+    })
+}
+
+/// A site made of the repository's config.yaml and the given case studies:
+/// (file stem, extra front matter lines, body).
+fn site_with(docs: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo_root().join("config.yaml"),
+        dir.path().join("config.yaml"),
+    )
+    .unwrap();
+    let folder = dir.path().join("content/etudes-de-cas");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (i, (stem, front, body)) in docs.iter().enumerate() {
+        let has = |key: &str| front.lines().any(|l| l.starts_with(key));
+        let mut text = String::from("---\n");
+        text.push_str(front);
+        text.push('\n');
+        if !has("title:") {
+            text.push_str(&format!("title: \"Étude {stem}\"\n"));
+        }
+        if !has("summary:") {
+            text.push_str("summary: \"Une initiative municipale.\"\n");
+        }
+        if !has("date:") {
+            text.push_str(&format!("date: 2024-01-{:02}\n", i + 1));
+        }
+        if !has("municipality:") {
+            text.push_str("municipality: Sherbrooke\n");
+        }
+        if !has("region:") {
+            text.push_str("region: Estrie\n");
+        }
+        if !has("themes:") {
+            text.push_str("themes: [logement]\n");
+        }
+        text.push_str("---\n\n");
+        text.push_str(body);
+        text.push('\n');
+        std::fs::write(folder.join(format!("{stem}.md")), text).unwrap();
+    }
+    dir
+}
+
+// ---------------------------------------------------------------------------------------
+// The builder and the browser see the same words
+
+/// Rust tokens with offsets in code points, as the JS harness reports them.
+fn rust_tokens(text: &str) -> Value {
+    let tokens: Vec<Value> = tokenize::tokens(text)
+        .into_iter()
+        .map(|t| {
+            json!({
+                "folded": t.folded,
+                "start": text[..t.start].chars().count(),
+                "end": text[..t.end].chars().count(),
+            })
+        })
+        .collect();
+    Value::Array(tokens)
+}
+
+fn assert_same_tokens(node: &Path, inputs: &[String]) {
+    let js = run_js(node, &["tokens"], &json!(inputs));
+    for (input, js_tokens) in inputs.iter().zip(js.as_array().unwrap()) {
+        assert_eq!(
+            &rust_tokens(input),
+            js_tokens,
+            "Rust and JS split {input:?} differently"
+        );
+    }
+}
+
+#[test]
+fn rust_and_browser_split_french_text_identically() {
+    let Some(node) = node() else { return };
+    let inputs: Vec<String> = [
+        "L’accueil des réfugiés en Estrie",
+        "l'accueil d'immigrants qu'il jusqu’ici lorsqu'on puisqu'elle s’établir c'est n’a m’a t'a j’ai",
+        "aujourd'hui presqu’île l' accueil l’ qu’",
+        "ÉTUDIANTS INTERNATIONAUX À SAINT-JÉRÔME ÇA ÎLE ŒUVRE ÆTHER Ÿ",
+        "cœur, sœur et œuvre ; Straße",
+        "60\u{a0}000\u{a0}$ et 12\u{202f}% ; 2024–2025 — COVID-19",
+        "Gaspésie–Îles-de-la-Madeleine, Saguenay—Lac-Saint-Jean, Rivière-du-Loup",
+        "re\u{301}fugie\u{301}es (accents décomposés) e\u{300}\u{301}",
+        "« guillemets » “anglais” ‘simples’ `code` ´aigu´ ʼmodifierʼ",
+        "Ⅻ ½ ² ٣ 𝟘 ｆｕｌｌ",
+        "İstanbul Σίσυφος ПРИВЕТ Ǆemal ﬁn ǅ",
+        "emoji 🇨🇦👍🏽 et 漢字 et עברית",
+        "tab\tnew\nline\r\nend",
+        "",
+        "   ",
+        "'''l'''",
+        "Rue Saint-Jean-Baptiste, J1H 5N4 — 819 555-0101 (poste 2)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_same_tokens(&node, &inputs);
+}
+
+#[test]
+fn rust_and_browser_fold_every_character_identically() {
+    let Some(node) = node() else { return };
+    // Every code point of the scripts a Quebec site meets (Latin, punctuation, Greek,
+    // Cyrillic, Arabic, Hebrew, letter-like symbols, ligatures, full-width forms), in runs of
+    // 40 separated by a letter so each run also exercises word splitting.
+    let ranges = [
+        0x20u32..0x250,
+        0x250..0x2B0,
+        0x2B0..0x370,
+        0x370..0x530,
+        0x590..0x700,
+        0x1E00..0x2000,
+        0x2000..0x2100,
+        0x2100..0x2200,
+        0xFB00..0xFB50,
+        0xFF00..0xFFF0,
+    ];
+    // Code points that node's Unicode tables (older than Rust's) do not know yet are left
+    // out: text written today cannot contain them.
+    let all: Vec<u32> = ranges.iter().flat_map(|r| r.clone()).collect();
+    let unknown: Vec<u32> =
+        serde_json::from_value(run_js(&node, &["unassigned"], &json!(all))).unwrap();
+    let mut inputs = Vec::new();
+    for range in ranges {
+        let chars: Vec<char> = range
+            .filter(|cp| unknown.binary_search(cp).is_err())
+            .filter_map(char::from_u32)
+            .collect();
+        for chunk in chars.chunks(40) {
+            let mut text = String::new();
+            for c in chunk {
+                text.push(*c);
+                text.push('x');
+            }
+            inputs.push(text);
+        }
+    }
+    assert_same_tokens(&node, &inputs);
+}
+
+// ---------------------------------------------------------------------------------------
+// What a reader finds on the example site
+
+#[test]
+fn accents_do_not_matter() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answer = one(&node, &site, "integration");
+    assert!(shows(&answer, "intégration"), "{answer:#}");
+    assert!(
+        marked(&answer).iter().any(|m| m == "integration"),
+        "{:?}",
+        marked(&answer)
+    );
+    assert_eq!(urls(&answer), urls(&one(&node, &site, "INTÉGRATION")));
+}
+
+#[test]
+fn inflections_meet_in_one_stem() {
+    let Some(node) = node() else { return };
+    let site = example();
+    for q in ["réfugiés", "refugiee", "réfugiée", "Refugies"] {
+        let answer = one(&node, &site, q);
+        assert!(shows(&answer, "personnes réfugiées"), "{q}: {answer:#}");
+    }
+    let answer = one(&node, &site, "etudiant");
+    assert!(shows(&answer, "étudiants internationaux"), "{answer:#}");
+    assert!(
+        marked(&answer).iter().any(|m| m == "etudiants"),
+        "{:?}",
+        marked(&answer)
+    );
+}
+
+#[test]
+fn elisions_are_ignored_with_either_apostrophe() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let plain = one(&node, &site, "accueil");
+    assert!(plain["total"].as_u64().unwrap() > 0);
+    for q in ["l'accueil", "l’accueil", "L’ACCUEIL", "d'accueil"] {
+        let answer = one(&node, &site, q);
+        assert_eq!(answer["words"], json!(["accueil"]), "{q}");
+        assert_eq!(urls(&answer), urls(&plain), "{q}");
+    }
+}
+
+#[test]
+fn the_last_word_matches_as_a_prefix() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answer = one(&node, &site, "franci");
+    assert!(shows(&answer, "francisation"), "{answer:#}");
+    assert!(marked(&answer).iter().any(|m| m == "francisation"));
+}
+
+#[test]
+fn one_typo_in_a_long_word_still_finds_it() {
+    let Some(node) = node() else { return };
+    let site = example();
+    for q in [
+        "francisaton",
+        "fracnisation",
+        "francisatoin",
+        "francizsation",
+    ] {
+        let answer = one(&node, &site, q);
+        assert!(shows(&answer, "francisation"), "{q}: {answer:#}");
+    }
+    // Four letters is too short to guess: "lgement" finds logement, "lgmt" nothing.
+    assert!(one(&node, &site, "lgement")["total"].as_u64().unwrap() > 0);
+    assert_eq!(one(&node, &site, "lgmt")["total"], 0);
+}
+
+#[test]
+fn a_word_that_matches_nothing_returns_nothing() {
+    let Some(node) = node() else { return };
+    let site = example();
+    for q in ["xqzvbw", "francisation xqzvbw", "zzzzzzzzzz accueil"] {
+        let answer = one(&node, &site, q);
+        assert_eq!(answer["total"], 0, "{q}");
+        assert_eq!(answer["results"], json!([]), "{q}");
+        assert_eq!(answer["unknown"].as_array().unwrap().len(), 1, "{q}");
+    }
+}
+
+#[test]
+fn function_words_are_ignored_when_other_words_remain() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answer = one(&node, &site, "accueil des réfugiés");
+    assert_eq!(answer["words"], json!(["accueil", "refugies"]));
+    assert_eq!(urls(&answer), urls(&one(&node, &site, "accueil réfugiés")));
+}
+
+#[test]
+fn documents_with_every_word_rank_first() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answer = search(
+        &node,
+        &site,
+        json!([{ "q": "accueil réfugiés", "options": { "limit": 100 } }]),
+    )
+    .remove(0);
+    let matched: Vec<u64> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["matched"].as_u64().unwrap())
+        .collect();
+    let all_words = answer["allWords"].as_u64().unwrap() as usize;
+    assert!(all_words >= 1, "{answer:#}");
+    assert!(
+        matched.len() > all_words,
+        "some documents hold only one word: {matched:?}"
+    );
+    assert!(matched[..all_words].iter().all(|&m| m == 2), "{matched:?}");
+    assert!(matched[all_words..].iter().all(|&m| m == 1), "{matched:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Ranking, on sites made for the purpose
+
+#[test]
+fn title_outranks_summary_outranks_labels_outranks_body() {
+    let Some(node) = node() else { return };
+    let filler = "Une démarche concertée avec les partenaires du milieu. ".repeat(20);
+    let dir = site_with(&[
+        (
+            "corps",
+            "",
+            &format!("{filler} Le patrimoine bâti du village. {filler}"),
+        ),
+        ("etiquettes", "tags: [patrimoine]", &filler),
+        (
+            "resume",
+            "summary: \"Mettre en valeur le patrimoine local.\"",
+            &filler,
+        ),
+        ("titre", "title: \"Le patrimoine en partage\"", &filler),
+    ]);
+    let site = build(dir.path(), None);
+    let answer = one(&node, &site, "patrimoine");
+    let order: Vec<String> = urls(&answer)
+        .iter()
+        .map(|u| {
+            u.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(order, ["titre", "resume", "etiquettes", "corps"]);
+}
+
+#[test]
+fn typo_matches_rank_below_exact_and_prefix_matches() {
+    let Some(node) = node() else { return };
+    let dir = site_with(&[
+        (
+            "jumele",
+            "",
+            "Chaque famille est jumelée avec des bénévoles.",
+        ),
+        ("jumelage", "", "Un jumelage entre familles et bénévoles."),
+    ]);
+    let site = build(dir.path(), None);
+    // "jumela" is the start of "jumelage" and one letter away from "jumelé".
+    let answer = one(&node, &site, "jumela");
+    let order = urls(&answer);
+    assert_eq!(order.len(), 2, "{answer:#}");
+    assert!(
+        order[0].contains("/jumelage/") && order[1].contains("/jumele/"),
+        "{order:?}"
+    );
+}
+
+#[test]
+fn excerpts_escape_text_and_mark_the_words() {
+    let Some(node) = node() else { return };
+    let dir = site_with(&[(
+        "echappe",
+        "summary: \"Tom & Jerry <b>accueillent</b> des \\\"réfugiés\\\" <script>alert(1)</script>\"",
+        "Rien d’autre.",
+    )]);
+    let site = build(dir.path(), None);
+    let answer = one(&node, &site, "refugies");
+    let excerpt = answer["results"][0]["excerpt"].as_str().unwrap();
+    assert!(excerpt.contains("Tom &amp; Jerry &lt;b&gt;"), "{excerpt}");
+    assert!(
+        excerpt.contains("&quot;<mark>réfugiés</mark>&quot;"),
+        "{excerpt}"
+    );
+    assert!(
+        !excerpt.contains("<script") && !excerpt.contains("<b>"),
+        "{excerpt}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Facets
+
+fn facet<'a>(answer: &'a Value, param: &str) -> &'a Vec<Value> {
+    answer["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["param"] == param)
+        .unwrap_or_else(|| panic!("no facet {param}"))["values"]
+        .as_array()
+        .unwrap()
+}
+
+fn count(answer: &Value, param: &str, id: &str) -> u64 {
+    facet(answer, param)
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("no value {id} in {param}"))["count"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn facets_are_the_controlled_vocabularies_and_the_year() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answer = one(&node, &site, "");
+    let params: Vec<&str> = answer["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["param"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        params,
+        ["region", "theme", "public", "status", "program", "year"]
+    );
+}
+
+#[test]
+fn facet_counts_follow_the_query_and_the_other_filters() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answers = search(
+        &node,
+        &site,
+        json!([
+            { "q": "accueil" },
+            { "q": "accueil", "filters": { "region": ["estrie"] } },
+            { "q": "accueil", "filters": { "region": ["estrie", "montreal"], "theme": ["integration"] } },
+        ]),
+    );
+    let (all, estrie, both) = (&answers[0], &answers[1], &answers[2]);
+    let in_estrie = count(all, "region", "estrie");
+    assert!(in_estrie > 0);
+    assert_eq!(estrie["total"].as_u64().unwrap(), in_estrie);
+    // A facet's own selection does not change its counts; the other facets' do.
+    assert_eq!(
+        facet(estrie, "region"),
+        &facet(all, "region")
+            .iter()
+            .map(|v| {
+                let mut v = v.clone();
+                v["selected"] = json!(v["id"] == "estrie");
+                v
+            })
+            .collect::<Vec<_>>()
+    );
+    let theme_total: u64 = facet(estrie, "theme")
+        .iter()
+        .map(|v| v["count"].as_u64().unwrap())
+        .sum();
+    let theme_all: u64 = facet(all, "theme")
+        .iter()
+        .map(|v| v["count"].as_u64().unwrap())
+        .sum();
+    assert!(theme_total < theme_all);
+    for result in estrie["results"].as_array().unwrap() {
+        assert!(
+            result["region"].as_str().unwrap().contains("Estrie"),
+            "{result:#}"
+        );
+    }
+    // Values of one facet are alternatives; facets combine.
+    assert_eq!(
+        both["total"].as_u64().unwrap(),
+        count(both, "theme", "integration").min(both["total"].as_u64().unwrap())
+    );
+    assert!(
+        both["total"].as_u64().unwrap()
+            <= count(all, "region", "estrie") + count(all, "region", "montreal")
+    );
+}
+
+#[test]
+fn facets_alone_browse_the_collection_newest_first() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answers = search(
+        &node,
+        &site,
+        json!([
+            { "q": "", "filters": { "theme": ["francisation"] }, "options": { "limit": 100 } },
+            { "q": "", "filters": { "thème": "francisation" } },
+            { "q": "", "options": { "limit": 100 } },
+        ]),
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(site.public.join("search/manifest.json")).unwrap())
+            .unwrap();
+    let expected = manifest["facets"]["list"][1]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "francisation")
+        .unwrap()["count"]
+        .clone();
+    assert_eq!(answers[0]["total"], expected);
+    assert_eq!(
+        answers[1]["total"], expected,
+        "aliases and single values are accepted"
+    );
+    let ids: Vec<u64> = answers[0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "site order, newest first: {ids:?}"
+    );
+    assert_eq!(
+        answers[2]["total"].as_u64().unwrap(),
+        manifest["docs"].as_u64().unwrap()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The files
+
+#[test]
+fn two_builds_write_identical_index_files() {
+    let site = common::example_site_copy();
+    let index = |files: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        files
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("search/"))
+            .collect()
+    };
+    let first = index(common::build_in_memory(site.path(), None));
+    let second = index(common::build_in_memory(site.path(), None));
+    assert!(first.contains_key("search/manifest.json"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    assert!(first == second, "index files differ between two builds");
+}
+
+#[test]
+fn index_files_are_named_by_their_content() {
+    let site = common::example_site_copy();
+    let files = common::build_in_memory(site.path(), None);
+    for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("search/")) {
+        if path == "search/manifest.json" || path.starts_with("search/d.") {
+            continue;
+        }
+        let hash = passerelle::search::encode::short_hash(bytes);
+        assert!(
+            path.contains(&hash),
+            "{path} is not named by its content hash {hash}"
+        );
+    }
+}
+
+#[test]
+fn a_query_fetches_only_what_it_needs() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answer = one(&node, &site, "accueil réfugiés");
+    let fetched: Vec<&str> = answer["fetched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let count = |prefix: &str| fetched.iter().filter(|p| p.starts_with(prefix)).count();
+    assert_eq!(count("search/manifest.json"), 1);
+    assert!(count("search/v/") <= 2, "{fetched:?}");
+    assert!(count("search/p/") <= 2, "{fetched:?}");
+    assert!(count("search/d.") <= 10, "{fetched:?}");
+    assert_eq!(
+        fetched.len(),
+        fetched
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        "no file twice"
+    );
+}
+
+#[test]
+fn search_page_loads_its_scripts_under_the_base_path() {
+    let site = common::example_site_copy();
+    let files = common::build_in_memory(site.path(), Some("https://example.org/pratiques/"));
+    let page = common::html(&files, "recherche/index.html");
+    let scripts: Vec<(String, bool)> = common::select(&page, "script[src]")
+        .into_iter()
+        .map(|s| {
+            (
+                s.value().attr("src").unwrap().to_string(),
+                s.value().attr("defer").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scripts,
+        [
+            ("/pratiques/static/search.js".to_string(), true),
+            ("/pratiques/static/search-page.js".to_string(), true)
+        ]
+    );
+    let index = common::select(&page, "script[data-passerelle-index]");
+    assert_eq!(
+        index[0].value().attr("data-passerelle-index"),
+        Some("/pratiques/search/")
+    );
+    for other in ["index.html", "etudes-de-cas/index.html"] {
+        let html = common::html(&files, other);
+        assert!(
+            common::select(&html, "script[src]").is_empty(),
+            "{other} loads scripts"
+        );
+    }
+    assert!(files.contains_key("static/search.js") && files.contains_key("search/manifest.json"));
+}
+
+#[test]
+fn result_links_follow_the_base_path() {
+    let Some(node) = node() else { return };
+    let dir = common::example_site_copy();
+    let site = build(dir.path(), Some("https://example.org/pratiques/"));
+    // The engine takes the site's root from where the index is: /search/ here, as the files
+    // are read from disk; the URLs stored are relative to the site root.
+    let answer = one(&node, &site, "accueil");
+    for url in urls(&answer) {
+        assert!(url.starts_with("/etudes-de-cas/"), "{url}");
+    }
+    let page = common::html(
+        &common::build_in_memory(dir.path(), Some("https://example.org/pratiques/")),
+        "recherche/index.html",
+    );
+    let form = &common::select(&page, "form#search-form")[0];
+    assert_eq!(form.value().attr("action"), Some("/pratiques/recherche/"));
+}
+
+#[test]
+fn without_javascript_the_search_page_links_the_taxonomies() {
+    let site = common::example_site_copy();
+    let files = common::build_in_memory(site.path(), None);
+    let page = common::html(&files, "recherche/index.html");
+    let noscript = common::select(&page, "noscript");
+    assert_eq!(noscript.len(), 1);
+    // With scripting on, the parser keeps <noscript> content as raw text: parse it apart.
+    let inner: String = noscript[0].text().collect();
+    let fragment = scraper::Html::parse_fragment(&inner);
+    let text = fragment.root_element().text().collect::<String>();
+    assert!(text.contains("JavaScript"), "{text}");
+    let links: Vec<String> = common::select(&fragment, "a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    for target in ["/regions/", "/themes/", "/publics/"] {
+        assert!(
+            links.iter().any(|l| l == target),
+            "{target} not in {links:?}"
+        );
+        assert!(files.contains_key(&format!("{}index.html", target.trim_start_matches('/'))));
+    }
+    // The results area is announced to screen readers.
+    assert_eq!(
+        common::select(&page, "#search-status[role=status][aria-live=polite]").len(),
+        1
+    );
+}
+
+#[test]
+fn home_page_form_submits_q_to_the_search_page() {
+    let site = common::example_site_copy();
+    let files = common::build_in_memory(site.path(), None);
+    let home = common::html(&files, "index.html");
+    let form = &common::select(&home, "form[role=search]")[0];
+    assert_eq!(form.value().attr("action"), Some("/recherche/"));
+    assert_eq!(form.value().attr("method"), Some("get"));
+    assert_eq!(
+        common::select(&home, "form[role=search] input[name=q]").len(),
+        1
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmark helper
+
+/// The index stage alone, on a site given by `PASSERELLE_SEARCH_SITE` (bench/search.sh):
+/// prints `index_seconds`, `index_peak_kb` (peak memory of the process while indexing, the
+/// site model included), `model_kb` (memory before indexing), files and bytes.
+#[test]
+#[ignore = "benchmark helper: run by bench/search.sh"]
+fn index_stage_timing() {
+    let Some(root) = std::env::var_os("PASSERELLE_SEARCH_SITE") else {
+        eprintln!("set PASSERELLE_SEARCH_SITE to a site folder");
+        return;
+    };
+    let options = passerelle::BuildOptions::new(PathBuf::from(root));
+    let built = match passerelle::check(&options) {
+        Ok(built) => built,
+        Err(diagnostics) => panic!("build failed:\n{}", diagnostics.report()),
+    };
+    let before = vm_kb("VmRSS");
+    // Reset the peak so that VmHWM measures the index stage only.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let started = Instant::now();
+    let files = passerelle::search::index_files(&built.site);
+    let seconds = started.elapsed().as_secs_f64();
+    let bytes: usize = files.values().map(Vec::len).sum();
+    println!("index_seconds {seconds:.3}");
+    println!("index_peak_kb {}", vm_kb("VmHWM"));
+    println!("model_kb {before}");
+    println!("index_files {}", files.len());
+    println!("index_bytes {bytes}");
+}
+
+fn vm_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,740 @@
+/*! Passerelle search engine: queries the static index under search/ (see src/search/).
+ *
+ * API for theme authors (this script defines window.passerelle; it needs no other script):
+ *
+ *   passerelle.search(query, filters?, options?) → Promise<{
+ *     query, words, total, allWords, unknown, results, facets }>
+ *
+ *   query    text as typed: "accueil des réfugiés". Case, accents, elisions (l', d', qu'…)
+ *            and function words do not matter; the last word also matches as a prefix
+ *            ("franci" → francisation); a word of 5 letters or more with no match tolerates
+ *            one typo. A word that matches nothing makes the whole result empty.
+ *   filters  { region: ["estrie"], theme: ["francisation"] }: facet parameter (or any of its
+ *            aliases) → vocabulary ids. Values of one facet are alternatives (OR); facets
+ *            combine (AND). With an empty query, filters alone browse the collection.
+ *   options  { offset: 0, limit: 10 }: which results to return with their details.
+ *
+ *   total     number of matching case studies (all of them, not only those returned).
+ *   allWords  how many of them contain every word of the query (they are ranked first).
+ *   unknown   query words that match nothing.
+ *   results   [{ id, url, title, municipality, region, year, summary, tags, score, matched,
+ *                excerpt, excerptParts, titleParts, tagsParts }] for [offset, offset + limit),
+ *                best first. `tags` lists the themes and target groups. `excerpt` is HTML:
+ *                the text is escaped, matched words are in <mark>. `excerptParts`,
+ *                `titleParts` and `tagsParts` are [{ text, mark }] for building DOM nodes
+ *                without HTML.
+ *   facets    [{ name, param, values: [{ id, label, url, count, selected }] }]; counts follow
+ *             the query and the other facets' filters.
+ *
+ *   passerelle.configure({ index: "/search/", fetch })  where the index is (default: search/
+ *            next to static/ of the page's site) and how to fetch it.
+ *   passerelle.tokenize(text) → [{ folded, start, end }]  the words of a text, as the index
+ *            sees them (offsets in UTF-16 code units).
+ */
+(function (global) {
+  "use strict";
+
+  // ---------------------------------------------------------------------------------------
+  // Words. This is src/search/tokenize.rs, step for step; tests/search.rs runs both on the
+  // same inputs and requires identical output.
+
+  var ELISIONS = { l: 1, d: 1, qu: 1, j: 1, n: 1, s: 1, c: 1, m: 1, t: 1, jusqu: 1, lorsqu: 1, puisqu: 1 };
+  var WORD_CHAR = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
+  var MARK = /^\p{M}$/u;
+  var foldCache = new Map();
+
+  /** The folded form of one character (a code point): text::fold in Rust. */
+  function foldChar(c) {
+    var code = c.codePointAt(0);
+    if (code < 0x80 && c !== "`") {
+      return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
+    }
+    var cached = foldCache.get(c);
+    if (cached !== undefined) return cached;
+    var out = "";
+    for (var d of c.normalize("NFD")) {
+      if (MARK.test(d)) continue;
+      var dc = d.codePointAt(0);
+      if (d === "œ" || d === "Œ") out += "oe";
+      else if (d === "æ" || d === "Æ") out += "ae";
+      else if (d === "ß") out += "ss";
+      else if (dc === 0x2019 || dc === 0x2018 || dc === 0x02bc || d === "`" || dc === 0xb4) out += "'";
+      else if ((dc >= 0x2010 && dc <= 0x2015) || dc === 0x2212) out += "-";
+      else if (dc === 0xa0 || dc === 0x202f || dc === 0x2007 || dc === 0x2009) out += " ";
+      else out += d.toLowerCase();
+    }
+    foldCache.set(c, out);
+    return out;
+  }
+
+  /** Lowercase, without accents, ligatures expanded: "Œuvre été" → "oeuvre ete". */
+  function fold(text) {
+    var out = "";
+    for (var c of text) out += foldChar(c);
+    return out;
+  }
+
+  /** The words of a text: [{ folded, start, end }], offsets in UTF-16 code units. */
+  function tokenize(text) {
+    var out = [];
+    var current = "";
+    var start = 0;
+    var end = 0;
+    var pending = null;
+    var afterApostrophe = false;
+    var offset = 0;
+    for (var c of text) {
+      var folded = foldChar(c);
+      for (var f of folded) {
+        if (WORD_CHAR.test(f)) {
+          if (pending !== null) {
+            if (!(afterApostrophe && ELISIONS[pending.folded] === 1)) out.push(pending);
+            pending = null;
+          }
+          afterApostrophe = false;
+          if (current === "") start = offset;
+          current += f;
+          end = offset + c.length;
+        } else if (current !== "") {
+          if (pending !== null) out.push(pending);
+          pending = { folded: current, start: start, end: end };
+          current = "";
+          afterApostrophe = f === "'";
+        } else {
+          afterApostrophe = false;
+        }
+      }
+      if (folded === "" && current !== "") end = offset + c.length;
+      offset += c.length;
+    }
+    if (pending !== null) out.push(pending);
+    if (current !== "") out.push({ folded: current, start: start, end: end });
+    return out;
+  }
+
+  /** Compares strings by code point, as Rust sorts them (UTF-16 order differs above U+FFFF). */
+  function compare(a, b) {
+    if (a === b) return 0;
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = a.charCodeAt(i);
+      var y = b.charCodeAt(i);
+      if (x !== y) {
+        if (x >= 0xd800 && x <= 0xdfff && !(y >= 0xd800 && y <= 0xdfff) && y >= 0xe000) return 1;
+        if (y >= 0xd800 && y <= 0xdfff && !(x >= 0xd800 && x <= 0xdfff) && x >= 0xe000) return -1;
+        return x < y ? -1 : 1;
+      }
+    }
+    return a.length - b.length;
+  }
+
+  /** The first two characters of a word: the vocabulary shard key. */
+  function prefixOf(word) {
+    var chars = Array.from(word);
+    return chars.slice(0, 2).join("");
+  }
+
+  /** Whether a and b differ by at most one insertion, deletion, substitution or swap of
+   * neighbours (Damerau–Levenshtein distance ≤ 1). */
+  function withinOneEdit(a, b) {
+    var la = a.length;
+    var lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (i === la && i === lb) return true;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Index files. Formats: src/search/shard.rs.
+
+  var settings = { index: null, fetch: null };
+  var cache = new Map();
+  var scriptSrc = global.document && global.document.currentScript ? global.document.currentScript.src : null;
+
+  function indexUrl() {
+    if (settings.index) return settings.index;
+    var script = global.document && global.document.querySelector("script[data-passerelle-index]");
+    if (script) return new URL(script.getAttribute("data-passerelle-index"), global.location.href).href;
+    if (scriptSrc) return new URL("../search/", scriptSrc).href;
+    return new URL("search/", global.location.href).href;
+  }
+
+  function load(path, kind) {
+    var url = new URL(path, indexUrl()).href;
+    var hit = cache.get(url);
+    if (hit) return hit;
+    var fetcher = settings.fetch || global.fetch.bind(global);
+    var promise = fetcher(url).then(function (response) {
+      if (!response.ok) throw new Error("passerelle search: cannot load " + url + " (" + response.status + ")");
+      return kind === "json" ? response.json() : response.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+    });
+    promise.catch(function () { cache.delete(url); });
+    cache.set(url, promise);
+    return promise;
+  }
+
+  var manifestPromise = null;
+  function manifest() {
+    if (!manifestPromise) {
+      manifestPromise = load("manifest.json", "json").then(function (m) {
+        if (m.version !== 1) throw new Error("passerelle search: unsupported index version " + m.version);
+        m.stopSet = new Set(m.stopWords);
+        m.facetByName = new Map();
+        m.facets.list.forEach(function (facet, i) {
+          facet.index = i;
+          m.facetByName.set(facet.param, facet);
+          facet.aliases.forEach(function (a) { if (!m.facetByName.has(a)) m.facetByName.set(a, facet); });
+        });
+        return m;
+      });
+      manifestPromise.catch(function () { manifestPromise = null; });
+    }
+    return manifestPromise;
+  }
+
+  /** The vocabulary shards whose prefix range contains `prefix` (one), or every shard
+   * holding words that start with the character `first` (for typos). */
+  function shardsFor(m, prefix, first) {
+    return m.vocab.filter(function (entry) {
+      if (first !== undefined) {
+        return compare(Array.from(entry[0])[0], first) <= 0 && compare(first, Array.from(entry[1])[0]) <= 0;
+      }
+      return compare(entry[0], prefix) <= 0 && compare(prefix, entry[1]) <= 0;
+    });
+  }
+
+  function shard(entry) {
+    return load(entry[2], "json");
+  }
+
+  /** Index of the first word ≥ `word` in a shard. */
+  function lowerBound(words, word) {
+    var lo = 0;
+    var hi = words.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (compare(words[mid], word) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  function refsOf(s, i) {
+    var r = s.refs[i];
+    return typeof r === "number" ? [r] : r;
+  }
+
+  function readVarint(bytes, at) {
+    var value = 0;
+    var scale = 1;
+    for (;;) {
+      var b = bytes[at.i++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+  }
+
+  /** Calls visit(doc) for each document of a set written by encode.rs put_doc_set. */
+  function readDocSet(bytes, at, visit) {
+    var kind = bytes[at.i++];
+    var count, doc, k;
+    if (kind === 0) {
+      count = readVarint(bytes, at);
+      doc = -1;
+      for (k = 0; k < count; k++) {
+        doc += readVarint(bytes, at) + 1;
+        visit(doc);
+      }
+    } else if (kind === 1) {
+      var firstByte = readVarint(bytes, at);
+      var byteCount = readVarint(bytes, at);
+      for (k = 0; k < byteCount; k++) {
+        var b = bytes[at.i + k];
+        if (b === 0) continue;
+        for (var bit = 0; bit < 8; bit++) if (b & (1 << bit)) visit((firstByte + k) * 8 + bit);
+      }
+      at.i += byteCount;
+    } else if (kind === 2) {
+      count = readVarint(bytes, at);
+      var end = 0;
+      for (k = 0; k < count; k++) {
+        var first = end + readVarint(bytes, at);
+        end = first + readVarint(bytes, at) + 1;
+        for (doc = first; doc < end; doc++) visit(doc);
+      }
+    } else {
+      throw new Error("passerelle search: bad document set");
+    }
+  }
+
+  /** A key's postings: { df, levels: [{ level, docs: Int32Array-like }] }. */
+  function postings(s, keySlot) {
+    var key = s.keys[keySlot];
+    return load(s.files[key[0]], "bin").then(function (bytes) {
+      var at = { i: key[1] };
+      var df = readVarint(bytes, at);
+      var levelCount = readVarint(bytes, at);
+      var levels = [];
+      for (var l = 0; l < levelCount; l++) {
+        var level = bytes[at.i++];
+        var docs = [];
+        readDocSet(bytes, at, function (d) { docs.push(d); });
+        levels.push({ level: level, docs: docs });
+      }
+      return { df: df, levels: levels };
+    });
+  }
+
+  var facetSetsPromise = null;
+  /** Per facet, per value: a bitset (Uint32Array) of its documents. */
+  function facetSets(m) {
+    if (!facetSetsPromise) {
+      facetSetsPromise = load(m.facets.file, "bin").then(function (bytes) {
+        var words = (m.docs + 31) >>> 5;
+        var at = { i: 0 };
+        return m.facets.list.map(function (facet) {
+          return facet.values.map(function () {
+            var set = new Uint32Array(words);
+            readDocSet(bytes, at, function (d) { set[d >>> 5] |= 1 << (d & 31); });
+            return set;
+          });
+        });
+      });
+      facetSetsPromise.catch(function () { facetSetsPromise = null; });
+    }
+    return facetSetsPromise;
+  }
+
+  function has(set, doc) {
+    return (set[doc >>> 5] & (1 << (doc & 31))) !== 0;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Queries.
+
+  /** Weight of a match found by prefix or despite a typo, relative to the word itself. */
+  var PREFIX_WEIGHT = 0.8;
+  var TYPO_WEIGHT = 0.5;
+  /** Most keys a prefix or a typo expands to (the most frequent are kept). */
+  var MAX_EXPANSIONS = 12;
+  var TYPO_MIN_LENGTH = 5;
+
+  /** Finds what one query word stands for: [{ shard, slot, weight }] and the folded words
+   * that match it (for highlighting). */
+  function resolveWord(m, word, isLast) {
+    var entries = shardsFor(m, prefixOf(word));
+    var loading = entries.length ? Promise.all(entries.map(shard)) : Promise.resolve([]);
+    return loading.then(function (shards) {
+      var found = { word: word, candidates: [], stop: m.stopSet.has(word), surfaces: new Set() };
+      var seen = new Map();
+      function add(s, slot, weight, typo) {
+        var id = s.files[s.keys[slot][0]] + "#" + s.keys[slot][1];
+        var before = seen.get(id);
+        if (before) {
+          if (weight > before.weight) before.weight = weight;
+          before.typo = before.typo && typo;
+          return;
+        }
+        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][3] };
+        seen.set(id, c);
+        found.candidates.push(c);
+      }
+      var exact = false;
+      shards.forEach(function (s) {
+        var i = lowerBound(s.words, word);
+        if (i < s.words.length && s.words[i] === word) {
+          exact = true;
+          refsOf(s, i).forEach(function (slot) { add(s, slot, 1, false); });
+        }
+      });
+      if ((!exact || isLast) && Array.from(word).length >= 2) {
+        var completions = [];
+        shards.forEach(function (s) {
+          for (var i = lowerBound(s.words, word); i < s.words.length && s.words[i].startsWith(word); i++) {
+            if (s.words[i] === word) continue;
+            refsOf(s, i).forEach(function (slot) { completions.push({ s: s, slot: slot }); });
+          }
+        });
+        completions
+          .sort(function (a, b) { return b.s.keys[b.slot][3] - a.s.keys[a.slot][3]; })
+          .slice(0, MAX_EXPANSIONS * 4)
+          .forEach(function (c) {
+            if (found.candidates.length < MAX_EXPANSIONS + 1) add(c.s, c.slot, PREFIX_WEIGHT, false);
+          });
+      }
+      // A word that is not in the vocabulary may be misspelt: words one edit away match too,
+      // ranked below exact and prefix matches.
+      var result = exact || Array.from(word).length < TYPO_MIN_LENGTH
+        ? Promise.resolve(found)
+        : typoCandidates(m, word, found, add);
+      return result.then(function () {
+        collectSurfaces(found, shards);
+        return found;
+      });
+    });
+  }
+
+  /** Adds the words one edit away from `word` (the first letter kept: typos there are rare,
+   * and keeping it bounds the vocabulary to read). */
+  function typoCandidates(m, word, found, add) {
+    var first = Array.from(word)[0];
+    var entries = shardsFor(m, null, first);
+    return Promise.all(entries.map(shard)).then(function (shards) {
+      var close = [];
+      shards.forEach(function (s) {
+        for (var i = lowerBound(s.words, first); i < s.words.length && s.words[i].startsWith(first); i++) {
+          if (withinOneEdit(word, s.words[i])) {
+            refsOf(s, i).forEach(function (slot) { close.push({ s: s, slot: slot }); });
+          }
+        }
+      });
+      close
+        .sort(function (a, b) { return b.s.keys[b.slot][3] - a.s.keys[a.slot][3]; })
+        .slice(0, MAX_EXPANSIONS)
+        .forEach(function (c) { add(c.s, c.slot, TYPO_WEIGHT, true); });
+      found.typoShards = shards;
+    });
+  }
+
+  /** Every folded word of the loaded shards that shares a key with the query word. */
+  function collectSurfaces(found, shards) {
+    var ids = new Set(found.candidates.map(function (c) { return c.id; }));
+    var all = shards.concat(found.typoShards || []);
+    all.forEach(function (s) {
+      var slots = new Set();
+      s.keys.forEach(function (key, slot) { if (ids.has(s.files[key[0]] + "#" + key[1])) slots.add(slot); });
+      if (!slots.size) return;
+      s.words.forEach(function (w, i) {
+        if (refsOf(s, i).some(function (slot) { return slots.has(slot); })) found.surfaces.add(w);
+      });
+    });
+  }
+
+  function idf(n, df) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Normalises filters: facet parameter or alias (any case or accents) → set of value
+   * indexes. Unknown facets and values are ignored. */
+  function normaliseFilters(m, filters) {
+    var out = new Map();
+    Object.keys(filters || {}).forEach(function (name) {
+      var facet = m.facetByName.get(fold(name));
+      if (!facet) return;
+      var wanted = filters[name];
+      if (!Array.isArray(wanted)) wanted = wanted == null ? [] : [wanted];
+      wanted.forEach(function (id) {
+        var index = facet.values.findIndex(function (v) { return v.id === String(id); });
+        if (index < 0) return;
+        if (!out.has(facet.index)) out.set(facet.index, new Set());
+        out.get(facet.index).add(index);
+      });
+    });
+    return out;
+  }
+
+  function search(query, filters, options) {
+    var started = now();
+    options = options || {};
+    var offset = Math.max(0, options.offset | 0);
+    var limit = options.limit == null ? 10 : Math.max(0, options.limit | 0);
+    return manifest().then(function (m) {
+      var selected = normaliseFilters(m, filters);
+      var words = [];
+      tokenize(String(query || "")).forEach(function (t) {
+        if (words.indexOf(t.folded) < 0) words.push(t.folded);
+      });
+      var endsWithSpace = /\s$/.test(String(query || ""));
+      return Promise.all(words.map(function (w, i) {
+        return resolveWord(m, w, i === words.length - 1 && !endsWithSpace);
+      })).then(function (resolved) {
+        var useful = resolved.filter(function (r) { return !r.stop; });
+        if (useful.length === 0) useful = resolved;
+        var unknown = useful.filter(function (r) { return r.candidates.length === 0; }).map(function (r) { return r.word; });
+        var needFacets = selected.size > 0 || options.facets !== false;
+        var jobs = [needFacets ? facetSets(m) : Promise.resolve(null)];
+        if (unknown.length === 0) {
+          useful.forEach(function (r) {
+            r.candidates.forEach(function (c) {
+              jobs.push(postings(c.shard, c.slot).then(function (p) { c.postings = p; }));
+            });
+          });
+        }
+        return Promise.all(jobs).then(function (loaded) {
+          return answer(m, query, useful, unknown, selected, loaded[0], offset, limit, started);
+        });
+      });
+    });
+  }
+
+  function now() {
+    return global.performance && global.performance.now ? global.performance.now() : Date.now();
+  }
+
+  function answer(m, query, words, unknown, selected, sets, offset, limit, started) {
+    var n = m.docs;
+    var levels = m.levels;
+    var matchedDocs;
+    var score = new Float64Array(n);
+    var matched = new Uint8Array(n);
+    var typos = new Uint8Array(n);
+    var browse = words.length === 0;
+    if (unknown.length > 0) {
+      matchedDocs = [];
+    } else if (browse) {
+      matchedDocs = new Array(n);
+      for (var d = 0; d < n; d++) matchedDocs[d] = d;
+    } else {
+      var best = new Float64Array(n);
+      var touched = [];
+      var inAny = new Uint8Array(n);
+      matchedDocs = [];
+      // kind[doc]: 1 when the word matched the document exactly or by prefix, 2 by a typo.
+      var kind = new Uint8Array(n);
+      words.forEach(function (word) {
+        touched.length = 0;
+        word.candidates.forEach(function (c) {
+          var weight = c.weight * idf(n, c.postings.df) / levels;
+          var k = c.typo ? 2 : 1;
+          c.postings.levels.forEach(function (l) {
+            var s = weight * l.level;
+            l.docs.forEach(function (doc) {
+              if (kind[doc] === 0) touched.push(doc);
+              if (kind[doc] === 0 || k < kind[doc]) kind[doc] = k;
+              if (s > best[doc]) best[doc] = s;
+            });
+          });
+        });
+        touched.forEach(function (doc) {
+          score[doc] += best[doc];
+          if (kind[doc] === 2) typos[doc]++;
+          best[doc] = 0;
+          kind[doc] = 0;
+          matched[doc]++;
+          if (!inAny[doc]) {
+            inAny[doc] = 1;
+            matchedDocs.push(doc);
+          }
+        });
+      });
+    }
+
+    // Filters: a document passes facet f if f has no selection or the document has one of
+    // the selected values. Counts for facet f ignore f's own selection.
+    var facetCount = m.facets.list.length;
+    var passes = new Uint8Array(facetCount);
+    var counts = m.facets.list.map(function (f) { return new Array(f.values.length).fill(0); });
+    var results = [];
+    var allWords = 0;
+    matchedDocs.forEach(function (doc) {
+      var failed = -1;
+      var failures = 0;
+      for (var f = 0; f < facetCount; f++) {
+        var wanted = selected.get(f);
+        var ok = true;
+        if (wanted) {
+          ok = false;
+          wanted.forEach(function (v) { if (!ok && has(sets[f][v], doc)) ok = true; });
+        }
+        passes[f] = ok ? 1 : 0;
+        if (!ok) {
+          failures++;
+          failed = f;
+        }
+      }
+      if (failures > 1) return;
+      if (sets) {
+        for (var g = 0; g < facetCount; g++) {
+          if (failures === 1 && g !== failed) continue;
+          var values = sets[g];
+          for (var v = 0; v < values.length; v++) if (has(values[v], doc)) counts[g][v]++;
+        }
+      }
+      if (failures === 0) {
+        results.push(doc);
+        if (matched[doc] === words.length) allWords++;
+      }
+    });
+    if (!browse) {
+      results.sort(function (a, b) {
+        return matched[b] - matched[a] || typos[a] - typos[b] || score[b] - score[a] || a - b;
+      });
+    }
+    var facets = m.facets.list.map(function (facet, f) {
+      var chosen = selected.get(f);
+      return {
+        name: facet.name,
+        param: facet.param,
+        values: facet.values.map(function (value, v) {
+          return {
+            id: value.id,
+            label: value.label,
+            url: value.url,
+            count: sets ? counts[f][v] : null,
+            selected: !!(chosen && chosen.has(v)),
+          };
+        }),
+      };
+    });
+    var page = results.slice(offset, offset + limit);
+    var surfaces = words.map(function (w) { return w.surfaces; });
+    return details(m, page, surfaces).then(function (docs) {
+      var out = {
+        query: String(query || ""),
+        words: words.map(function (w) { return w.word; }),
+        total: results.length,
+        allWords: browse ? results.length : allWords,
+        unknown: unknown,
+        results: docs.map(function (doc, i) {
+          var id = page[i];
+          doc.id = id;
+          doc.score = score[id];
+          doc.matched = matched[id];
+          return doc;
+        }),
+        facets: facets,
+      };
+      out.milliseconds = now() - started;
+      return out;
+    });
+  }
+
+  /** Fetches the document shards of the results shown and builds their details. */
+  function details(m, docs, surfaces) {
+    var size = m.docShards.size;
+    var root = siteRoot();
+    return Promise.all(docs.map(function (doc) {
+      return load(m.docShards.dir + Math.floor(doc / size) + ".json", "json").then(function (shardDocs) {
+        var d = shardDocs[doc % size];
+        var excerptParts = excerpt(d[5], d[6], surfaces);
+        return {
+          url: root + d[1],
+          title: d[0],
+          titleParts: highlight(d[0], surfaces).parts,
+          municipality: d[2],
+          region: d[3],
+          year: d[4],
+          summary: d[5],
+          tags: d[7],
+          tagsParts: highlight(d[7] || "", surfaces).parts,
+          excerptParts: excerptParts,
+          excerpt: toHtml(excerptParts),
+        };
+      });
+    }));
+  }
+
+  function siteRoot() {
+    return new URL("../", indexUrl()).pathname;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Excerpts.
+
+  var EXCERPT_LENGTH = 220;
+
+  /** Splits `text` into [{ text, mark }] parts, marking the words of the query. Returns the
+   * parts and how many distinct query words the text holds. */
+  function highlight(text, surfaces) {
+    var parts = [];
+    var hits = new Set();
+    var at = 0;
+    tokenize(text).forEach(function (t) {
+      for (var w = 0; w < surfaces.length; w++) {
+        if (surfaces[w].has(t.folded)) {
+          hits.add(w);
+          if (t.start > at) parts.push({ text: text.slice(at, t.start), mark: false });
+          parts.push({ text: text.slice(t.start, t.end), mark: true });
+          at = t.end;
+          break;
+        }
+      }
+    });
+    if (at < text.length) parts.push({ text: text.slice(at), mark: false });
+    return { parts: parts, hits: hits.size };
+  }
+
+  /** The passage (summary or kept body sentence) holding the most query words, cut to
+   * about EXCERPT_LENGTH characters around the first match. */
+  function excerpt(summary, passages, surfaces) {
+    var best = null;
+    [summary].concat(passages || []).forEach(function (text) {
+      var h = highlight(text, surfaces);
+      if (!best || h.hits > best.hits) best = h;
+    });
+    return trim(best.parts, EXCERPT_LENGTH);
+  }
+
+  function trim(parts, max) {
+    var total = parts.reduce(function (n, p) { return n + p.text.length; }, 0);
+    if (total <= max) return parts;
+    var firstMark = 0;
+    var seen = 0;
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].mark) {
+        firstMark = seen;
+        break;
+      }
+      seen += parts[i].text.length;
+    }
+    var start = Math.max(0, Math.min(firstMark - 60, total - max));
+    var end = start + max;
+    var out = [];
+    var pos = 0;
+    parts.forEach(function (p) {
+      var a = Math.max(start, pos);
+      var b = Math.min(end, pos + p.text.length);
+      if (a < b) {
+        var text = p.text.slice(a - pos, b - pos);
+        if (!p.mark) {
+          if (a === start && start > 0) text = text.replace(/^\S*\s/, "");
+          if (b === end && end < total) text = text.replace(/\s\S*$/, "");
+        }
+        out.push({ text: text, mark: p.mark });
+      }
+      pos += p.text.length;
+    });
+    if (start > 0) out.unshift({ text: "… ", mark: false });
+    if (end < total) out.push({ text: " …", mark: false });
+    return out;
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function toHtml(parts) {
+    return parts.map(function (p) {
+      return p.mark ? "<mark>" + escapeHtml(p.text) + "</mark>" : escapeHtml(p.text);
+    }).join("");
+  }
+
+  function configure(options) {
+    if (options.index !== undefined) settings.index = options.index;
+    if (options.fetch !== undefined) settings.fetch = options.fetch;
+    cache.clear();
+    manifestPromise = null;
+    facetSetsPromise = null;
+  }
+
+  var api = {
+    search: search,
+    configure: configure,
+    tokenize: tokenize,
+    fold: fold,
+    manifest: manifest,
+    escapeHtml: escapeHtml,
+    withinOneEdit: withinOneEdit,
+  };
+  global.passerelle = Object.assign(global.passerelle || {}, api);
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+})(typeof window !== "undefined" ? window : globalThis);
