@@ -1,0 +1,595 @@
+//! The search page end to end in headless Chromium, on the example site served by a plain
+//! static file server on 127.0.0.1 (`serve_dir`): type a query, read the results, apply a
+//! facet, follow a shared URL, go Back, use the keyboard only, and serve the site under a
+//! sub-path.
+
+mod common;
+
+use headless_chrome::{Browser, Tab};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Builds the example site (optionally for a base URL) and serves the output folder. With a
+/// base path, the output is served under it, as a host would.
+fn serve_example(base_url: Option<&str>, path: &str) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("www").join(path.trim_matches('/'));
+    let site = common::example_site_copy();
+    let mut args = vec![
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ];
+    if let Some(base) = base_url {
+        args.extend(["--base-url", base]);
+    }
+    let (code, _, err) = common::passerelle(&args);
+    assert_eq!(code, 0, "{err}");
+    let base = serve_dir(out.path().join("www"));
+    (out, base)
+}
+
+fn eval(tab: &Tab, js: &str) -> Value {
+    tab.evaluate(js, true)
+        .unwrap_or_else(|e| panic!("{js}: {e}"))
+        .value
+        .unwrap_or(Value::Null)
+}
+
+/// Waits until the results show `query` (as the engine received it) and returns the
+/// results section's data: query, total, ms.
+fn wait_ready(tab: &Tab, query: &str) -> Value {
+    let js = format!(
+        r#"new Promise(resolve => {{
+            const start = Date.now();
+            (function check() {{
+                const s = document.getElementById("search-results-section");
+                if (s && s.dataset.state === "ready" && s.dataset.query === {query}) {{
+                    resolve(JSON.stringify({{ query: s.dataset.query, total: Number(s.dataset.total), ms: Number(s.dataset.ms) }}));
+                }} else if (Date.now() - start > 15000) {{
+                    resolve(JSON.stringify({{ timeout: true, state: s && s.dataset.state, query: s && s.dataset.query, status: document.getElementById("search-status").textContent, fetched: performance.getEntriesByType("resource").map(e => new URL(e.name).pathname) }}));
+                }} else setTimeout(check, 10);
+            }})();
+        }})"#,
+        query = serde_json::to_string(query).unwrap()
+    );
+    let result: Value = serde_json::from_str(eval(tab, &js).as_str().unwrap()).unwrap();
+    assert!(
+        result.get("timeout").is_none(),
+        "results for {query:?} never came: {result}"
+    );
+    result
+}
+
+/// Result cards as shown: title, meta line, excerpt, tags, link.
+fn results(tab: &Tab) -> Vec<Value> {
+    let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).map(li => ({
+        title: li.querySelector("h3").textContent,
+        href: li.querySelector("h3 a").getAttribute("href"),
+        meta: (li.querySelector(".search-result-meta") || {}).textContent || "",
+        text: li.textContent,
+        marks: Array.from(li.querySelectorAll("mark")).map(m => m.textContent),
+    })))"##;
+    serde_json::from_str(eval(tab, js).as_str().unwrap()).unwrap()
+}
+
+fn text(tab: &Tab, css: &str) -> String {
+    eval(
+        tab,
+        &format!("document.querySelector({:?}).textContent", css),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+fn location(tab: &Tab) -> String {
+    eval(
+        tab,
+        "decodeURIComponent(location.pathname + location.search)",
+    )
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+fn open(browser: &Browser, url: &str) -> Arc<Tab> {
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab
+}
+
+#[test]
+fn typing_shows_results_and_the_url_follows() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(&browser, &format!("{base}/recherche/"));
+    // With no query, the whole collection is browsable.
+    let all = wait_ready(&tab, "");
+    assert!(all["total"].as_u64().unwrap() > 5, "{all}");
+    tab.wait_for_element("#search-q").unwrap().click().unwrap();
+    tab.type_str("réfugiés").unwrap();
+    let found = wait_ready(&tab, "réfugiés");
+    let shown = results(&tab);
+    assert!(!shown.is_empty());
+    assert!(found["total"].as_u64().unwrap() < all["total"].as_u64().unwrap());
+    assert!(
+        shown
+            .iter()
+            .any(|r| r["text"].as_str().unwrap().contains("personnes réfugiées")),
+        "{shown:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .all(|r| !r["marks"].as_array().unwrap().is_empty()),
+        "{shown:#?}"
+    );
+    let status = text(&tab, "#search-status");
+    assert!(status.contains("trouvée"), "{status}");
+    assert_eq!(location(&tab), "/recherche/?q=réfugiés");
+    // A word that matches nothing shows nothing.
+    eval(
+        &tab,
+        r#"const q = document.getElementById("search-q"); q.value = ""; q.focus(); "ok""#,
+    );
+    tab.type_str("xqzvbw").unwrap();
+    wait_ready(&tab, "xqzvbw");
+    assert!(results(&tab).is_empty());
+    assert_eq!(
+        text(&tab, "#search-status"),
+        "Aucune étude de cas ne correspond à votre recherche."
+    );
+}
+
+#[test]
+fn a_facet_narrows_the_results_and_back_undoes_it() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(&browser, &format!("{base}/recherche/?q=accueil"));
+    let before = wait_ready(&tab, "accueil");
+    let label = text(&tab, "label[for=facet-region-estrie] .facet-count");
+    let expected: u64 = label
+        .trim_matches(['(', ')'])
+        .parse()
+        .unwrap_or_else(|_| panic!("{label}"));
+    assert!(expected > 0 && expected < before["total"].as_u64().unwrap());
+    tab.wait_for_element("#facet-region-estrie")
+        .unwrap()
+        .click()
+        .unwrap();
+    let after = wait_ready(&tab, "accueil");
+    assert_eq!(after["total"].as_u64().unwrap(), expected);
+    assert_eq!(location(&tab), "/recherche/?q=accueil&region=estrie");
+    for result in results(&tab) {
+        assert!(
+            result["meta"].as_str().unwrap().contains("Estrie"),
+            "{result}"
+        );
+    }
+    assert!(text(&tab, "#search-status").starts_with(&expected.to_string()));
+    eval(&tab, "history.back(); 'ok'");
+    let back = wait_ready(&tab, "accueil");
+    assert_eq!(back["total"], before["total"]);
+    assert_eq!(
+        eval(
+            &tab,
+            "document.getElementById('facet-region-estrie').checked"
+        ),
+        false
+    );
+    assert_eq!(location(&tab), "/recherche/?q=accueil");
+}
+
+#[test]
+fn a_shared_url_restores_the_query_and_the_filters() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    // Any alias of a facet's name is understood; the page writes the canonical one back.
+    let tab = open(
+        &browser,
+        &format!(
+            "{base}/recherche/?q=accueil&th%C3%A8me=integration&region=estrie&region=montreal"
+        ),
+    );
+    let shown = wait_ready(&tab, "accueil");
+    assert_eq!(
+        eval(&tab, "document.getElementById('search-q').value"),
+        "accueil"
+    );
+    for id in [
+        "facet-theme-integration",
+        "facet-region-estrie",
+        "facet-region-montreal",
+    ] {
+        assert_eq!(
+            eval(&tab, &format!("document.getElementById('{id}').checked")),
+            true,
+            "{id}"
+        );
+    }
+    assert_eq!(
+        eval(&tab, "document.getElementById('search-filters').open"),
+        true
+    );
+    assert!(shown["total"].as_u64().unwrap() >= 1);
+    for result in results(&tab) {
+        let meta = result["meta"].as_str().unwrap();
+        assert!(
+            meta.contains("Estrie") || meta.contains("Montréal"),
+            "{meta}"
+        );
+    }
+    // Clearing the filters keeps the query.
+    tab.wait_for_element("#search-clear")
+        .unwrap()
+        .click()
+        .unwrap();
+    wait_ready(&tab, "accueil");
+    assert_eq!(location(&tab), "/recherche/?q=accueil");
+}
+
+#[test]
+fn the_home_page_form_leads_to_the_search_page() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(&browser, &format!("{base}/"));
+    tab.wait_for_element("form[role=search] input[name=q]")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.type_str("franci").unwrap();
+    tab.press_key("Enter").unwrap();
+    tab.wait_until_navigated().unwrap();
+    wait_ready(&tab, "franci");
+    assert_eq!(location(&tab), "/recherche/?q=franci");
+    let shown = results(&tab);
+    assert!(
+        shown.iter().any(|r| r["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "francisation")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn the_keyboard_alone_searches_filters_and_opens_a_result() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(&browser, &format!("{base}/recherche/"));
+    wait_ready(&tab, "");
+    let active = |tab: &Tab| {
+        eval(
+            tab,
+            "document.activeElement.id || document.activeElement.tagName",
+        )
+        .as_str()
+        .unwrap()
+        .to_string()
+    };
+    let mut presses = 0;
+    while active(&tab) != "search-q" {
+        tab.press_key("Tab").unwrap();
+        presses += 1;
+        assert!(presses < 40, "the search field is not reachable with Tab");
+    }
+    tab.type_str("accueil").unwrap();
+    tab.press_key("Enter").unwrap();
+    let first = wait_ready(&tab, "accueil");
+    // Tab to the first facet checkbox and tick it with the space bar.
+    while !active(&tab).starts_with("facet-") {
+        tab.press_key("Tab").unwrap();
+        presses += 1;
+        assert!(presses < 80, "no facet reachable with Tab");
+    }
+    let facet = active(&tab);
+    tab.press_key(" ").unwrap();
+    let filtered = wait_ready(&tab, "accueil");
+    assert_eq!(
+        eval(&tab, &format!("document.getElementById('{facet}').checked")),
+        true
+    );
+    assert!(filtered["total"].as_u64().unwrap() <= first["total"].as_u64().unwrap());
+    assert!(location(&tab).contains('&'), "{}", location(&tab));
+    // On to the first result, and Enter opens it.
+    let mut guard = 0;
+    loop {
+        let is_result = eval(&tab, "!!document.activeElement.closest('#search-results')");
+        if is_result == true {
+            break;
+        }
+        tab.press_key("Tab").unwrap();
+        guard += 1;
+        assert!(guard < 200, "no result link reachable with Tab");
+    }
+    let href = eval(&tab, "document.activeElement.getAttribute('href')")
+        .as_str()
+        .unwrap()
+        .to_string();
+    tab.press_key("Enter").unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert_eq!(eval(&tab, "location.pathname"), Value::String(href));
+}
+
+#[test]
+fn search_works_under_a_sub_path() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(Some("https://example.org/pratiques/"), "pratiques");
+    let tab = open(&browser, &format!("{base}/pratiques/recherche/?q=accueil"));
+    wait_ready(&tab, "accueil");
+    let shown = results(&tab);
+    assert!(!shown.is_empty());
+    for result in &shown {
+        assert!(
+            result["href"]
+                .as_str()
+                .unwrap()
+                .starts_with("/pratiques/etudes-de-cas/"),
+            "{result}"
+        );
+    }
+    tab.wait_for_element("#search-results h3 a")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert!(
+        eval(&tab, "location.pathname")
+            .as_str()
+            .unwrap()
+            .starts_with("/pratiques/etudes-de-cas/")
+    );
+    assert!(!text(&tab, "h1").is_empty());
+}
+
+#[test]
+fn results_come_within_50_ms() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(&browser, &format!("{base}/recherche/?q=accueil"));
+    wait_ready(&tab, "accueil");
+    // Warm: the page's engine is loaded; each query may still fetch new shards.
+    let mut worst: f64 = 0.0;
+    for q in [
+        "francisation",
+        "accueil réfugiés",
+        "étudiants internationaux",
+        "integraton",
+    ] {
+        let ms = eval(
+            &tab,
+            &format!("(async () => {{ const t = performance.now(); await passerelle.search({q:?}); return performance.now() - t; }})()"),
+        )
+        .as_f64()
+        .unwrap();
+        println!("query-to-results {q:?}: {ms:.1} ms");
+        worst = worst.max(ms);
+    }
+    assert!(worst < 50.0, "slowest query took {worst:.1} ms");
+}
+
+/// axe-core's WCAG 2.0–2.2 A/AA rules on the search page as a reader sees it: results with
+/// highlighted words, facets with counts, a filter ticked; at 320 CSS pixels nothing scrolls
+/// sideways. axe-core comes from `npm install --prefix tests/a11y` (see tests/accessibility.rs).
+#[test]
+fn the_search_page_with_results_passes_axe_and_reflows() {
+    let axe_path = common::repo_root().join("tests/a11y/node_modules/axe-core/axe.min.js");
+    let axe = match std::fs::read_to_string(&axe_path) {
+        Ok(source) => source,
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("axe-core is required in CI: npm install --prefix tests/a11y")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: axe-core not installed (npm install --prefix tests/a11y)");
+            return;
+        }
+    };
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(
+        &browser,
+        &format!("{base}/recherche/?q=accueil+r%C3%A9fugi%C3%A9s&region=estrie"),
+    );
+    wait_ready(&tab, "accueil réfugiés");
+    assert!(!results(&tab).is_empty());
+    tab.evaluate(&axe, false).unwrap();
+    let found = eval(
+        &tab,
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})
+           .then(r => JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))))",
+    );
+    let violations: Value = serde_json::from_str(found.as_str().unwrap()).unwrap();
+    assert_eq!(
+        violations,
+        serde_json::json!([]),
+        "axe violations on the search page"
+    );
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+            width: 320,
+            height: 720,
+            device_scale_factor: 1.0,
+            mobile: true,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        },
+    )
+    .unwrap();
+    let overflow = eval(
+        &tab,
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "the search page scrolls sideways at 320 px"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmark helper
+
+/// Runs queries in fresh browser contexts against a built site and prints, for each, the
+/// files fetched and the time to results. Used by bench/search.sh:
+///
+///   PASSERELLE_BENCH_PUBLIC=<built site> PASSERELLE_BENCH_QUERIES="a|b c"
+///   PASSERELLE_BENCH_ENGINE=passerelle|pagefind
+///
+/// Prints `fetch <engine> <query> <path>` and `time <engine> <query> <cold|warm> <ms>` lines.
+#[test]
+#[ignore = "benchmark helper: run by bench/search.sh"]
+fn bench_queries_in_chromium() {
+    let (Some(public), Some(queries)) = (
+        std::env::var_os("PASSERELLE_BENCH_PUBLIC"),
+        std::env::var("PASSERELLE_BENCH_QUERIES").ok(),
+    ) else {
+        eprintln!("set PASSERELLE_BENCH_PUBLIC and PASSERELLE_BENCH_QUERIES");
+        return;
+    };
+    let engine = std::env::var("PASSERELLE_BENCH_ENGINE").unwrap_or_else(|_| "passerelle".into());
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let base = serve_dir(PathBuf::from(&public));
+    for query in queries.split('|') {
+        let context = browser.new_context().unwrap();
+        let tab = context.new_tab().unwrap();
+        let js_query = serde_json::to_string(query).unwrap();
+        let (cold, warm) = if engine == "pagefind" {
+            tab.navigate_to(&format!("{base}/404.html"))
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            let run = format!(
+                r#"(async () => {{
+                    const t0 = performance.now();
+                    window.pf = window.pf || await import("/pagefind/pagefind.js");
+                    const search = await pf.search({js_query});
+                    await Promise.all(search.results.slice(0, 10).map(r => r.data()));
+                    return performance.now() - t0;
+                }})()"#
+            );
+            let cold = eval(&tab, &run).as_f64().unwrap();
+            let warm = eval(&tab, &run).as_f64().unwrap();
+            (cold, warm)
+        } else {
+            let url = format!("{base}/recherche/?q={}", percent(query));
+            tab.navigate_to(&url)
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            let cold = wait_ready(&tab, query)["ms"].as_f64().unwrap();
+            let warm = eval(
+                &tab,
+                &format!("(async () => {{ const t = performance.now(); await passerelle.search({js_query}); return performance.now() - t; }})()"),
+            )
+            .as_f64()
+            .unwrap();
+            (cold, warm)
+        };
+        let fetched = eval(
+            &tab,
+            "JSON.stringify(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname))",
+        );
+        let fetched: Vec<String> = serde_json::from_str(fetched.as_str().unwrap()).unwrap();
+        for path in fetched {
+            let local = Path::new(&public).join(path.trim_start_matches('/'));
+            if local.is_file() && !path.ends_with(".css") {
+                println!("fetch {engine} {query:?} {path}");
+            }
+        }
+        println!("time {engine} {query:?} cold {cold:.1}");
+        println!("time {engine} {query:?} warm {warm:.1}");
+    }
+}
+
+fn percent(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Serves `dir` on 127.0.0.1 like `common::static_server`, but closes each connection after
+/// its response. tiny_http hands connections to a pool of four threads and a kept-alive
+/// connection holds its thread: when a page opens more than four connections at once (the
+/// search page fetches a dozen small files in parallel), the others wait until a browser
+/// socket closes, which can take minutes. `Connection: close` frees the thread at once.
+fn serve_dir(dir: PathBuf) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let port = server.server_addr().to_ip().expect("ip").port();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("/")
+                .to_string();
+            let decoded = percent_encoding::percent_decode_str(&url)
+                .decode_utf8_lossy()
+                .into_owned();
+            let mut path = dir.clone();
+            for segment in decoded.split('/') {
+                if segment.is_empty() || segment == "." || segment == ".." {
+                    continue;
+                }
+                path.push(segment);
+            }
+            if path.is_dir() {
+                path.push("index.html");
+            }
+            let header = |name: &str, value: &str| {
+                tiny_http::Header::from_bytes(name, value).expect("header")
+            };
+            let response = match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let content_type = match path.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("css") => "text/css; charset=utf-8",
+                        Some("js") => "text/javascript; charset=utf-8",
+                        Some("json") => "application/json",
+                        Some("wasm") => "application/wasm",
+                        _ => "application/octet-stream",
+                    };
+                    tiny_http::Response::from_data(bytes)
+                        .with_header(header("Content-Type", content_type))
+                }
+                Err(_) => {
+                    tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
+                }
+            };
+            let _ = request.respond(response.with_header(header("Connection", "close")));
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
