@@ -106,7 +106,9 @@ pub fn is_editor_artifact(name: &str) -> bool {
         || name.ends_with(".bak")
 }
 
-fn read_document(
+/// Reads one Markdown file (`file` is its path for messages, `content_path` its path under
+/// `content/`). The preview server reads the files that changed with it.
+pub fn read_document(
     path: &Path,
     file: &str,
     content_path: String,

@@ -60,6 +60,29 @@ enum Command {
         /// Folder to create.
         dir: PathBuf,
     },
+    /// Preview the site: build it in memory, serve it, and rebuild what changes whenever a file
+    /// is saved; open pages reload by themselves and show build errors over the page.
+    ///
+    /// Exit codes: 0 when stopped with Ctrl-C, 3 when the port is already in use, 2 for other
+    /// errors.
+    Serve {
+        /// Site folder. Defaults to the current folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Port to listen on; 0 picks a free port (the address is printed).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Anything other than 127.0.0.1 or ::1 lets other computers
+        /// read the preview, drafts included.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser once it is built.
+        #[arg(long)]
+        open: bool,
+        /// Include case studies and pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -152,6 +175,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 dir.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            // The server keeps nothing on disk: stopping is exiting, after a word.
+            ctrlc::set_handler(|| {
+                let mut stdout = std::io::stdout();
+                let _ = writeln!(stdout, "Stopped.");
+                let _ = stdout.flush();
+                std::process::exit(0);
+            })?;
+            let options = passerelle::serve::ServeOptions {
+                root: root_or_current(root),
+                bind,
+                port,
+                drafts,
+                open,
+            };
+            match passerelle::serve::serve(options) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(err @ passerelle::serve::ServeError::PortInUse { .. }) => {
+                    eprintln!("error: {err}");
+                    Ok(ExitCode::from(3))
+                }
+                Err(err) => Err(err.into()),
+            }
         }
     }
 }

@@ -1,0 +1,363 @@
+//! Answers HTTP requests from the in-memory site: only files the build produced, GET and
+//! HEAD only, never a path on disk. HTML pages get the live-reload script (and the error
+//! overlay while the last build failed) injected before `</body>`.
+
+use super::events::Hub;
+use super::overlay;
+use super::store::{Snapshot, Store};
+use percent_encoding::percent_decode_str;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+/// URL prefix of the preview server's own endpoints (outside any site's files).
+pub const PREFIX: &str = "/__passerelle/";
+const EVENTS: &str = "/__passerelle/events";
+const SCRIPT: &str = "/__passerelle/livereload.js";
+/// The list of served files (output paths, sorted), for tests and curious authors.
+const FILES: &str = "/__passerelle/files";
+const SCRIPT_SOURCE: &str = include_str!("livereload.js");
+
+/// What the request threads share.
+pub struct Server {
+    pub store: Store,
+    pub hub: Hub,
+    /// Changes at every start, so open pages reload when the server restarts.
+    pub instance: String,
+    /// Time between keep-alive comments on event streams (dead clients are found on write).
+    pub heartbeat: Duration,
+}
+
+/// Where a request path leads in the site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// An output file.
+    File(String),
+    /// The same path with a trailing slash (a folder), or the base path.
+    Redirect(String),
+    /// Nothing; `String` is the output path that was looked for, if the path was valid.
+    NotFound(Option<String>),
+}
+
+/// Maps a request target to an output path. Rejects (404) anything that is not a plain
+/// path inside the site: `..` and `.` segments, encoded slashes and backslashes, NUL,
+/// empty segments (`//etc/passwd`), invalid UTF-8.
+pub fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+    let raw = target.split(['?', '#']).next().unwrap_or_default();
+    if !raw.starts_with('/') {
+        return Resolved::NotFound(None);
+    }
+    let lower = raw.to_ascii_lowercase();
+    if ["%2f", "%5c", "%00"].iter().any(|bad| lower.contains(bad)) {
+        return Resolved::NotFound(None);
+    }
+    let Ok(path) = percent_decode_str(raw).decode_utf8() else {
+        return Resolved::NotFound(None);
+    };
+    if path.contains(['\\', '\0']) {
+        return Resolved::NotFound(None);
+    }
+    let Some(relative) = path.strip_prefix(base_path) else {
+        if path == "/" || format!("{path}/") == base_path {
+            return Resolved::Redirect(base_path.to_string());
+        }
+        return Resolved::NotFound(None);
+    };
+    let segments: Vec<&str> = relative.split('/').collect();
+    let last = segments.len() - 1;
+    for (index, segment) in segments.iter().enumerate() {
+        if *segment == "." || *segment == ".." || (segment.is_empty() && index != last) {
+            return Resolved::NotFound(None);
+        }
+    }
+    if relative.is_empty() || relative.ends_with('/') {
+        let key = format!("{relative}index.html");
+        return if exists(&key) {
+            Resolved::File(key)
+        } else {
+            Resolved::NotFound(Some(key))
+        };
+    }
+    if exists(relative) {
+        return Resolved::File(relative.to_string());
+    }
+    if exists(&format!("{relative}/index.html")) {
+        return Resolved::Redirect(format!("{raw}/"));
+    }
+    Resolved::NotFound(Some(relative.to_string()))
+}
+
+/// Answers one request. Event streams are handed to their own thread.
+pub fn handle(request: Request, server: &Arc<Server>) {
+    let method = request.method().clone();
+    if method != Method::Get && method != Method::Head {
+        let response = text_response(405, "405 Method Not Allowed: this preview only reads.\n")
+            .with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(common_headers(response));
+        return;
+    }
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    if path.starts_with(PREFIX) {
+        match path {
+            EVENTS => {
+                let server = Arc::clone(server);
+                std::thread::spawn(move || super::events::stream(request, &url, &server));
+            }
+            FILES => {
+                let mut paths: Vec<String> = server.store.lock().files.keys().cloned().collect();
+                paths.sort();
+                let body = serde_json::to_vec(&paths).unwrap_or_default();
+                let response = Response::from_data(body)
+                    .with_header(header("Content-Type", "application/json; charset=utf-8"));
+                let _ = request.respond(common_headers(response));
+            }
+            SCRIPT => {
+                let response = Response::from_data(SCRIPT_SOURCE.as_bytes())
+                    .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
+                let _ = request.respond(common_headers(response));
+            }
+            _ => {
+                let _ = request.respond(common_headers(text_response(404, "404 Not Found\n")));
+            }
+        }
+        return;
+    }
+    let response = {
+        let snapshot = server.store.lock();
+        let base_path = snapshot.base_path.clone();
+        let resolved = resolve(&url, &base_path, |key| snapshot.files.contains_key(key));
+        match resolved {
+            Resolved::File(key) => {
+                drop(snapshot);
+                let snapshot = server.store.settled_for(&key);
+                match snapshot.file(&key) {
+                    Some(bytes) => file_response(200, &key, &key, &bytes, &snapshot, server),
+                    None => not_found(&key, &snapshot, server),
+                }
+            }
+            Resolved::Redirect(location) => Response::from_data(Vec::new())
+                .with_status_code(StatusCode(301))
+                .with_header(header("Location", &location)),
+            Resolved::NotFound(key) => {
+                let key = key.unwrap_or_default();
+                drop(snapshot);
+                // A file being made (search index, exports) may be about to appear.
+                let snapshot = server.store.settled_for(&key);
+                match (!key.is_empty()).then(|| snapshot.file(&key)).flatten() {
+                    Some(bytes) => file_response(200, &key, &key, &bytes, &snapshot, server),
+                    None => not_found(&key, &snapshot, server),
+                }
+            }
+        }
+    };
+    let _ = request.respond(common_headers(response));
+}
+
+type Answer = Response<std::io::Cursor<Vec<u8>>>;
+
+/// The site's own 404 page (with the live-reload script, so the page appears when the
+/// author creates it), or a plain one.
+fn not_found(key: &str, snapshot: &Snapshot, server: &Server) -> Answer {
+    if !snapshot.ready {
+        let page =
+            b"<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Passerelle</title>\
+<body><p>Le site n\xe2\x80\x99a pas encore pu \xc3\xaatre construit.</p></body></html>";
+        return file_response(503, "index.html", key, page, snapshot, server);
+    }
+    match snapshot.file("404.html") {
+        Some(bytes) => file_response(404, "404.html", key, &bytes, snapshot, server),
+        None => text_response(404, "404 Not Found\n"),
+    }
+}
+
+fn file_response(
+    status: u16,
+    file: &str,
+    page: &str,
+    bytes: &[u8],
+    snapshot: &Snapshot,
+    server: &Server,
+) -> Answer {
+    let content_type = content_type(file);
+    let body = if content_type.starts_with("text/html") {
+        inject(bytes, page, snapshot, server)
+    } else {
+        bytes.to_vec()
+    };
+    Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", content_type))
+}
+
+/// Adds the overlay (if any) and the live-reload script before the last `</body>`.
+pub fn inject(html: &[u8], page: &str, snapshot: &Snapshot, server: &Server) -> Vec<u8> {
+    let mut snippet = String::new();
+    if let Some(overlay) = &snapshot.overlay {
+        snippet.push_str(overlay);
+    }
+    snippet.push_str(&format!(
+        "<script src=\"{SCRIPT}\" data-events=\"{EVENTS}\" data-path=\"{}\" data-generation=\"{}\" \
+         data-instance=\"{}\"></script>",
+        overlay::escape(page),
+        snapshot.generation,
+        overlay::escape(&server.instance),
+    ));
+    let at = find_last_ci(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + snippet.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(snippet.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window.eq_ignore_ascii_case(needle))
+}
+
+fn text_response(status: u16, text: &str) -> Answer {
+    Response::from_data(text.as_bytes().to_vec())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+}
+
+fn common_headers(response: Answer) -> Answer {
+    // Always a Content-Length, never chunked: the size is known.
+    response
+        .with_chunked_threshold(usize::MAX)
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+pub fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+/// Media type by extension, with a charset for text.
+pub fn content_type(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json; charset=utf-8",
+        Some("xml") if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("md") => "text/markdown; charset=utf-8",
+        Some("svg") => "image/svg+xml; charset=utf-8",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
+        Some("ico") => "image/x-icon",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("mp4") => "video/mp4",
+        Some("webm") => "video/webm",
+        Some("mp3") => "audio/mpeg",
+        Some("wasm") => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Writes the status line and headers of an event stream by hand: tiny_http would buffer a
+/// streamed body, and events must leave at once.
+pub fn start_event_stream(writer: &mut dyn Write) -> std::io::Result<()> {
+    writer.write_all(
+        b"HTTP/1.1 200 OK\r\n\
+Content-Type: text/event-stream; charset=utf-8\r\n\
+Cache-Control: no-store\r\n\
+X-Content-Type-Options: nosniff\r\n\
+Connection: close\r\n\r\n",
+    )?;
+    writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(key: &str) -> bool {
+        ["index.html", "a/index.html", "static/style.css"].contains(&key)
+    }
+
+    #[test]
+    fn paths_map_to_output_files() {
+        assert_eq!(resolve("/", "/", site), Resolved::File("index.html".into()));
+        assert_eq!(
+            resolve("/a/?x=1", "/", site),
+            Resolved::File("a/index.html".into())
+        );
+        assert_eq!(resolve("/a", "/", site), Resolved::Redirect("/a/".into()));
+        assert_eq!(
+            resolve("/static/style.css", "/", site),
+            Resolved::File("static/style.css".into())
+        );
+        assert_eq!(
+            resolve("/p/a/", "/p/", site),
+            Resolved::File("a/index.html".into())
+        );
+        assert_eq!(resolve("/", "/p/", site), Resolved::Redirect("/p/".into()));
+        assert_eq!(resolve("/p", "/p/", site), Resolved::Redirect("/p/".into()));
+    }
+
+    #[test]
+    fn traversal_and_odd_paths_are_not_found() {
+        for target in [
+            "/../etc/passwd",
+            "/a/../index.html",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/static%2fstyle.css",
+            "/static%5cstyle.css",
+            "/static\\style.css",
+            "//etc/passwd",
+            "/./index.html",
+            "/a%00",
+            "/%ff",
+            "http://example.org/",
+            "*",
+        ] {
+            assert!(
+                matches!(resolve(target, "/", site), Resolved::NotFound(_)),
+                "{target}"
+            );
+        }
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end_tag() {
+        let server = Server {
+            store: Store::default(),
+            hub: Hub::default(),
+            instance: "i".into(),
+            heartbeat: Duration::from_secs(1),
+        };
+        let snapshot = Snapshot::default();
+        let out = inject(b"<p></body></BODY>", "index.html", &snapshot, &server);
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.starts_with("<p></body><script src=\"/__passerelle/livereload.js\""),
+            "{out}"
+        );
+        assert!(out.ends_with("</script></BODY>"));
+    }
+
+    #[test]
+    fn text_types_carry_a_charset() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("static/style.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(content_type("x.bin"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,291 @@
+//! `passerelle serve`: the preview server an author keeps open while writing.
+//!
+//! - `incremental`: the build pipeline, re-run on each change for what the change touches;
+//! - `watch`: file-system events, debounced into one set of changes per save;
+//! - `store`: the last good site, in memory, and the current errors;
+//! - `http`: answers requests from the store only (never from disk);
+//! - `events`: Server-Sent Events that tell open pages to reload;
+//! - `overlay`: the build errors shown over every page.
+//!
+//! Threads: one builder (watch → build → store → events), a few request workers, one
+//! thread per open event stream. State is owned by `Server` and passed, never global.
+
+pub mod events;
+pub mod http;
+pub mod incremental;
+pub mod overlay;
+pub mod store;
+pub mod watch;
+
+use crate::BuildOptions;
+use crate::diagnostic::Diagnostics;
+use incremental::{Changes, Engine, Update};
+use serde_json::json;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Open the site in the default browser once it is built.
+    pub open: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "port {port} is already in use on {bind}: another `passerelle serve` may be running. \
+         Stop it, or choose another port with --port (--port 0 picks a free one)"
+    )]
+    PortInUse { bind: IpAddr, port: u16 },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot watch {root} for changes: {source}")]
+    Watch {
+        root: PathBuf,
+        source: notify::Error,
+    },
+    #[error("cannot find the site folder {root}: {source}")]
+    Root {
+        root: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the server: {0}")]
+    Server(String),
+}
+
+/// Request worker threads (event streams have their own threads).
+const WORKERS: usize = 8;
+/// Keep-alive interval of event streams.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// Builds the site, serves it, and rebuilds on every change until the process ends.
+pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
+        root: options.root.clone(),
+        source,
+    })?;
+    let addr = SocketAddr::new(options.bind, options.port);
+    // Bind first: a port in use is reported before a long first build.
+    let listener = TcpListener::bind(addr).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::PortInUse {
+            bind: options.bind,
+            port: options.port,
+        },
+        _ => ServeError::Listen { addr, source },
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Listen { addr, source })?;
+    let http_server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|err| ServeError::Server(err.to_string()))?,
+    );
+    if options.bind.is_unspecified() {
+        eprintln!(
+            "warning: listening on all network interfaces ({}): anyone on your network can read \
+             this preview, drafts included. Use --bind 127.0.0.1 to keep it on this computer.",
+            options.bind
+        );
+    }
+
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut watcher = watch::start(&root, sender).map_err(|source| ServeError::Watch {
+        root: root.clone(),
+        source,
+    })?;
+
+    let server = Arc::new(http::Server {
+        store: store::Store::default(),
+        hub: events::Hub::default(),
+        instance: instance_id(),
+        heartbeat: HEARTBEAT,
+    });
+    let build_options = BuildOptions {
+        drafts: options.drafts,
+        ..BuildOptions::new(root.clone())
+    };
+    let mut engine = Engine::new(build_options);
+    let started = Instant::now();
+    build_and_publish(&mut engine, &Changes::everything(), &server, started, None);
+
+    for _ in 0..WORKERS {
+        let http_server = Arc::clone(&http_server);
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            while let Ok(request) = http_server.recv() {
+                http::handle(request, &server);
+            }
+        });
+    }
+    let host = match local.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}{}", local.port(), engine.base_path());
+    say(&format!("Serving on {url} (Ctrl-C to stop)"));
+    if options.open {
+        open_browser(&url);
+    }
+
+    while let Some(changes) = watch::next_burst(&root, &receiver, &mut watcher) {
+        let started = Instant::now();
+        let cause = describe(&root, &changes);
+        build_and_publish(&mut engine, &changes, &server, started, Some(&cause));
+    }
+    Ok(())
+}
+
+/// Runs one build and publishes its outcome: new files and a `build` event, or the error
+/// overlay and an `errors` event. Then makes the deferred outputs.
+fn build_and_publish(
+    engine: &mut Engine,
+    changes: &Changes,
+    server: &http::Server,
+    started: Instant,
+    cause: Option<&str>,
+) {
+    let current = |path: &str| server.store.lock().file(path);
+    match engine.rebuild(changes, &current) {
+        Ok(update) => {
+            if !update.deferred.is_empty() {
+                server.store.set_pending(update.deferred.clone());
+            }
+            let Update {
+                patch,
+                diagnostics,
+                rendered,
+                case_studies,
+                pages,
+                deferred,
+            } = update;
+            let (generation, changed, removed) = server.store.apply(patch, engine.base_path());
+            server.hub.broadcast(
+                "build",
+                &json!({
+                    "generation": generation,
+                    "base": engine.base_path(),
+                    "changed": changed,
+                    "removed": removed,
+                }),
+            );
+            let elapsed = started.elapsed();
+            print_report(&diagnostics);
+            let what = match cause {
+                None => format!("Built {case_studies} case studies and {pages} pages"),
+                Some(cause) => format!("{cause}: rebuilt"),
+            };
+            say(&format!(
+                "{what} in {} ms ({rendered} pages rendered, {} files changed, {} removed)",
+                elapsed.as_millis(),
+                changed.len(),
+                removed.len()
+            ));
+            if !deferred.is_empty() {
+                let patch = engine.finish(&current);
+                let (generation, changed, removed) = server.store.apply(patch, engine.base_path());
+                server.store.set_pending(Vec::new());
+                if !changed.is_empty() || !removed.is_empty() {
+                    server.hub.broadcast(
+                        "build",
+                        &json!({
+                            "generation": generation,
+                            "base": engine.base_path(),
+                            "changed": changed,
+                            "removed": removed,
+                        }),
+                    );
+                }
+            }
+        }
+        Err(diagnostics) => {
+            let overlay: Arc<str> = overlay::html(&diagnostics).into();
+            let generation = server.store.set_overlay(Arc::clone(&overlay));
+            server.hub.broadcast(
+                "errors",
+                &json!({"generation": generation, "overlay": &*overlay}),
+            );
+            print_report(&diagnostics);
+            let _ = writeln!(
+                std::io::stderr(),
+                "Build failed after {} ms; still serving the last good version.",
+                started.elapsed().as_millis()
+            );
+        }
+    }
+}
+
+/// A line on stdout; a closed pipe (`passerelle serve | head`) is not worth a panic.
+fn say(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
+}
+
+fn print_report(diagnostics: &Diagnostics) {
+    if !diagnostics.is_empty() {
+        let _ = std::io::stderr().write_all(diagnostics.report().as_bytes());
+    }
+}
+
+/// A short description of a burst for the terminal: the file, or how many.
+fn describe(root: &std::path::Path, changes: &Changes) -> String {
+    let mut parts = Vec::new();
+    if changes.config {
+        parts.push("config.yaml".to_string());
+    }
+    if changes.theme {
+        parts.push("theme".to_string());
+    }
+    match changes.content.len() {
+        0 => {}
+        1 => parts.extend(
+            changes
+                .content
+                .iter()
+                .map(|p| crate::diagnostic::display_path(root, p)),
+        ),
+        n => parts.push(format!("{n} files")),
+    }
+    if changes.rescan && changes.content.is_empty() {
+        parts.push("content/".to_string());
+    }
+    parts.join(", ")
+}
+
+fn instance_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{:x}-{:x}", std::process::id(), nanos)
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(err) = std::process::Command::new(command.0)
+        .args(&command.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("warning: cannot open a browser ({err}); open {url} yourself");
+    }
+}

@@ -1,0 +1,121 @@
+//! The site as served: the files of the last good build, in memory, and the current errors.
+//!
+//! The builder thread writes it, request threads read it. Files are shared (`Arc`), so a
+//! reader holds the lock only for a lookup.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// What the server holds at one moment.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Output path (`etudes-de-cas/a/index.html`) → bytes.
+    pub files: HashMap<String, Arc<Vec<u8>>>,
+    /// Incremented at every change of the files or of the errors.
+    pub generation: u64,
+    /// Output path → generation at which it last changed or was removed.
+    pub changed_at: HashMap<String, u64>,
+    /// Where the site lives in URLs: `/` or `/pratiques/`.
+    pub base_path: String,
+    /// The error overlay (HTML) while the last build failed.
+    pub overlay: Option<Arc<str>>,
+    /// Output path prefixes being made after the pages (exports, search index): requests
+    /// for them wait, rather than see the previous version.
+    pub pending: Vec<String>,
+    /// A build has succeeded at least once.
+    pub ready: bool,
+}
+
+impl Snapshot {
+    pub fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.files.get(path).cloned()
+    }
+
+    fn is_pending(&self, path: &str) -> bool {
+        self.pending
+            .iter()
+            .any(|prefix| path.starts_with(prefix.as_str()))
+    }
+}
+
+#[derive(Default)]
+pub struct Store {
+    snapshot: Mutex<Snapshot>,
+    settled: Condvar,
+}
+
+/// Longest a request waits for a file being made.
+const PENDING_WAIT: Duration = Duration::from_secs(60);
+
+impl Store {
+    pub fn lock(&self) -> MutexGuard<'_, Snapshot> {
+        self.snapshot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The snapshot once `path` is no longer being made.
+    pub fn settled_for(&self, path: &str) -> MutexGuard<'_, Snapshot> {
+        let deadline = Instant::now() + PENDING_WAIT;
+        let mut snapshot = self.lock();
+        while snapshot.is_pending(path) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            snapshot = self
+                .settled
+                .wait_timeout(snapshot, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        snapshot
+    }
+
+    /// Applies a patch and returns the new generation with the paths that changed and the
+    /// paths that were removed.
+    pub fn apply(
+        &self,
+        patch: crate::serve::incremental::Patch,
+        base_path: String,
+    ) -> (u64, Vec<String>, Vec<String>) {
+        let mut snapshot = self.lock();
+        snapshot.generation += 1;
+        let generation = snapshot.generation;
+        let (mut changed, mut removed) = (Vec::new(), Vec::new());
+        for (path, bytes) in patch {
+            match bytes {
+                Some(bytes) => {
+                    snapshot.files.insert(path.clone(), bytes);
+                    changed.push(path.clone());
+                }
+                None => {
+                    if snapshot.files.remove(&path).is_none() {
+                        continue;
+                    }
+                    removed.push(path.clone());
+                }
+            }
+            snapshot.changed_at.insert(path, generation);
+        }
+        snapshot.base_path = base_path;
+        snapshot.overlay = None;
+        snapshot.ready = true;
+        (generation, changed, removed)
+    }
+
+    /// Marks output prefixes as being made (or clears them with an empty list).
+    pub fn set_pending(&self, pending: Vec<String>) {
+        let mut snapshot = self.lock();
+        snapshot.pending = pending;
+        drop(snapshot);
+        self.settled.notify_all();
+    }
+
+    /// Shows errors; the files stay as they are.
+    pub fn set_overlay(&self, overlay: Arc<str>) -> u64 {
+        let mut snapshot = self.lock();
+        snapshot.generation += 1;
+        snapshot.overlay = Some(overlay);
+        snapshot.generation
+    }
+}

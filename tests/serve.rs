@@ -1,0 +1,666 @@
+//! `passerelle serve`: a real server on 127.0.0.1 (a free port) over a temporary copy of the
+//! example site, real file edits, a real Server-Sent Events client.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for the server to react to an edit.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `passerelle serve`, killed when dropped.
+struct Served {
+    child: Child,
+    port: u16,
+    stdout: Receiver<String>,
+    site: tempfile::TempDir,
+}
+
+impl Served {
+    fn start() -> Served {
+        Served::start_in(common::example_site_copy(), &[])
+    }
+
+    fn start_in(site: tempfile::TempDir, extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.path())
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start passerelle serve");
+        let (lines, stdout) = channel();
+        let out = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let err = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                eprintln!("[serve] {line}");
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let url = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = stdout
+                .recv_timeout(left)
+                .expect("the server prints its address");
+            if let Some(rest) = line.strip_prefix("Serving on ") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        let origin = url.trim_end_matches('/').to_string();
+        let port = origin.rsplit(':').next().unwrap().parse().expect("port");
+        assert!(origin.starts_with("http://127.0.0.1:"), "{origin}");
+        Served {
+            child,
+            port,
+            stdout,
+            site,
+        }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.site.path().join(relative)
+    }
+
+    fn get(&self, target: &str) -> Reply {
+        request(self.port, "GET", target)
+    }
+
+    /// Opens an event stream as a page at `page` would.
+    fn events(&self, page: &str) -> Events {
+        Events::open(self.port, page)
+    }
+
+    /// Every served file, HTML without the injected script.
+    fn served_files(&self) -> BTreeMap<String, Vec<u8>> {
+        let list = self.get("/__passerelle/files");
+        let paths: Vec<String> = serde_json::from_slice(&list.body).expect("file list");
+        paths
+            .into_iter()
+            .map(|path| {
+                let target = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+                let target = encode(&target);
+                let reply = self.get(&target);
+                assert_eq!(reply.status, 200, "{target}");
+                (path, strip_injection(reply.body))
+            })
+            .collect()
+    }
+
+    /// Waits until the served site equals a fresh full build of the same folder.
+    fn assert_equals_full_build(&self, step: &str) {
+        let expected = common::build_in_memory(self.site.path(), None);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let served = self.served_files();
+            if served == expected {
+                return;
+            }
+            if Instant::now() > deadline {
+                let missing: Vec<_> = expected
+                    .keys()
+                    .filter(|k| !served.contains_key(*k))
+                    .collect();
+                let extra: Vec<_> = served
+                    .keys()
+                    .filter(|k| !expected.contains_key(*k))
+                    .collect();
+                let different: Vec<_> = expected
+                    .iter()
+                    .filter(|(k, v)| served.get(*k).is_some_and(|s| s != *v))
+                    .map(|(k, _)| k)
+                    .collect();
+                if let Ok(dir) = std::env::var("PASSERELLE_SERVE_TEST_DUMP") {
+                    for path in &different {
+                        let name = path.replace('/', "_");
+                        let _ = std::fs::write(format!("{dir}/{name}.served"), &served[*path]);
+                        let _ = std::fs::write(format!("{dir}/{name}.built"), &expected[*path]);
+                    }
+                }
+                panic!(
+                    "after {step}: served site differs from a full build\nmissing: {missing:?}\nextra: {extra:?}\ndifferent: {different:?}"
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn encode(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC)
+        .to_string()
+        .replace("%2F", "/")
+        .replace("%2E", ".")
+        .replace("%2D", "-")
+        .replace("%5F", "_")
+}
+
+/// Removes what `serve` adds to HTML pages, to compare them with built pages.
+fn strip_injection(body: Vec<u8>) -> Vec<u8> {
+    let text = match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(err) => return err.into_bytes(),
+    };
+    let Some(start) = text.rfind("<script src=\"/__passerelle/livereload.js\"") else {
+        return text.into_bytes();
+    };
+    let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A raw HTTP/1.1 request: the target is sent exactly as given (no client normalisation).
+fn request(port: u16, method: &str, target: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read reply");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let headers: Vec<(String, String)> = headers;
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("Transfer-Encoding") && v.contains("chunked"));
+    assert!(!chunked, "{target}: replies carry a Content-Length");
+    Reply {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+/// A Server-Sent Events client on a plain TCP connection.
+struct Events {
+    events: Receiver<(String, serde_json::Value)>,
+}
+
+impl Events {
+    fn open(port: u16, page: &str) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(
+            stream,
+            "GET /__passerelle/events?path={page}&generation=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        let mut content_type = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.to_ascii_lowercase().starts_with("content-type:") {
+                content_type = line.clone();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        assert!(content_type.contains("text/event-stream"), "{content_type}");
+        let (sender, events) = channel();
+        std::thread::spawn(move || {
+            let (mut name, mut data) = (String::new(), String::new());
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(value) = line.strip_prefix("event: ") {
+                    name = value.to_string();
+                } else if let Some(value) = line.strip_prefix("data: ") {
+                    data.push_str(value);
+                } else if line.is_empty() && !name.is_empty() {
+                    let value = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+                    if sender.send((std::mem::take(&mut name), value)).is_err() {
+                        break;
+                    }
+                    data.clear();
+                }
+            }
+        });
+        let events = Events { events };
+        events.next("hello");
+        events
+    }
+
+    /// The next event named `name` (others are skipped).
+    fn next(&self, name: &str) -> serde_json::Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (event, data) = self
+                .events
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no `{name}` event"));
+            if event == name {
+                return data;
+            }
+        }
+    }
+
+    /// The next `build` event whose changed or removed paths include `path`.
+    fn build_touching(&self, path: &str) -> serde_json::Value {
+        loop {
+            let data = self.next("build");
+            let touched = ["changed", "removed"]
+                .iter()
+                .flat_map(|k| data[*k].as_array().cloned().unwrap_or_default())
+                .any(|p| p == path);
+            if touched {
+                return data;
+            }
+        }
+    }
+}
+
+const CASE: &str = "content/etudes-de-cas/umq-mifi-partenariat.md";
+const CASE_PAGE: &str = "etudes-de-cas/umq-mifi-partenariat/index.html";
+const CASE_URL: &str = "/etudes-de-cas/umq-mifi-partenariat/";
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn append(path: &Path, text: &str) {
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn serves_pages_from_memory_with_types_charset_and_no_store() {
+    let served = Served::start();
+    let home = served.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(home.header("Cache-Control"), Some("no-store"));
+    assert!(home.text().contains("/__passerelle/livereload.js"));
+    let css = served.get("/static/style.css");
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert!(!css.text().contains("__passerelle"));
+    let feed = served.get("/atom.xml");
+    assert_eq!(
+        feed.header("Content-Type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    let script = served.get("/__passerelle/livereload.js");
+    assert_eq!(
+        script.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(served.get("/etudes-de-cas").status, 301);
+    // Nothing is written to disk.
+    assert!(!served.path("public").exists());
+}
+
+#[test]
+fn traversal_attempts_get_404() {
+    let served = Served::start();
+    std::fs::write(served.path("secret.txt"), "TOP-SECRET-CONTENT").unwrap();
+    for target in [
+        "/../config.yaml",
+        "/../../etc/passwd",
+        "/%2e%2e/config.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/static/..%2fconfig.yaml",
+        "/static%2f..%2f..%2fconfig.yaml",
+        "/static/..%5cconfig.yaml",
+        "/..\\config.yaml",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/config.yaml",
+        "/secret.txt",
+        "/content/etudes-de-cas/umq-mifi-partenariat.md",
+        "/./index.html",
+        "/%00",
+    ] {
+        let reply = served.get(target);
+        assert_eq!(reply.status, 404, "{target}");
+        assert!(!reply.text().contains("TOP-SECRET-CONTENT"), "{target}");
+        assert!(!reply.text().contains("case_studies:"), "{target}");
+    }
+}
+
+#[test]
+fn unknown_pages_get_the_sites_404_page() {
+    let served = Served::start();
+    let reply = served.get("/nulle-part/");
+    assert_eq!(reply.status, 404);
+    assert_eq!(
+        reply.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    let built = common::build_in_memory(served.site.path(), None);
+    let expected = String::from_utf8(built["404.html"].clone()).unwrap();
+    assert_eq!(strip_injection(reply.body), expected.into_bytes());
+}
+
+#[test]
+fn only_get_and_head_are_allowed() {
+    let served = Served::start();
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let reply = request(served.port, method, "/");
+        assert_eq!(reply.status, 405, "{method}");
+        assert_eq!(reply.header("Allow"), Some("GET, HEAD"), "{method}");
+    }
+    let head = request(served.port, "HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let length: usize = head.header("Content-Length").unwrap().parse().unwrap();
+    assert_eq!(length, served.get("/").body.len());
+}
+
+#[test]
+fn saving_a_case_study_sends_a_reload_event_and_serves_the_new_text() {
+    let served = Served::start();
+    let events = served.events(CASE_PAGE);
+    append(
+        &served.path(CASE),
+        "\nUne phrase ajoutée pendant l’aperçu.\n",
+    );
+    events.build_touching(CASE_PAGE);
+    assert!(
+        served
+            .get(CASE_URL)
+            .text()
+            .contains("Une phrase ajoutée pendant l’aperçu.")
+    );
+}
+
+#[test]
+fn a_css_change_is_announced_without_a_page_change() {
+    let served = Served::start();
+    let events = served.events("index.html");
+    std::fs::create_dir_all(served.path("static")).unwrap();
+    std::fs::write(
+        served.path("static/style.css"),
+        "body { color: rebeccapurple; }\n",
+    )
+    .unwrap();
+    let data = events.build_touching("static/style.css");
+    assert_eq!(data["changed"], serde_json::json!(["static/style.css"]));
+    assert!(
+        served
+            .get("/static/style.css")
+            .text()
+            .contains("rebeccapurple")
+    );
+}
+
+#[test]
+fn an_error_shows_the_overlay_until_fixed() {
+    let served = Served::start();
+    let events = served.events(CASE_PAGE);
+    edit(&served.path(CASE), "region: [\"01\",", "region: [Estri,");
+    let data = events.next("errors");
+    let overlay = data["overlay"].as_str().unwrap();
+    assert!(overlay.contains("role=\"alertdialog\""), "{overlay}");
+    assert!(overlay.contains(&format!("{CASE}:")), "{overlay}");
+    // Every page shows it, and the last good version stays.
+    let page = served.get(CASE_URL).text();
+    assert!(page.contains("id=\"passerelle-overlay\""));
+    assert!(page.contains(CASE));
+    assert!(
+        page.contains("Estrie"),
+        "the hint suggests the closest region"
+    );
+    assert!(
+        page.contains("Partenariat UMQ–MIFI"),
+        "the last good page stays"
+    );
+    assert!(served.get("/").text().contains("id=\"passerelle-overlay\""));
+
+    edit(&served.path(CASE), "region: [Estri,", "region: [\"01\",");
+    events.next("build");
+    assert!(!served.get(CASE_URL).text().contains("passerelle-overlay"));
+    assert!(!served.get("/").text().contains("passerelle-overlay"));
+}
+
+#[test]
+fn deleting_and_renaming_files_update_the_site() {
+    let served = Served::start();
+    let page = "etudes-de-cas/logement-premier-accueil-riviere-des-modeles/index.html";
+    let events = served.events(page);
+    std::fs::remove_file(
+        served.path("content/etudes-de-cas/logement-premier-accueil-riviere-des-modeles.md"),
+    )
+    .unwrap();
+    let data = events.build_touching(page);
+    assert!(
+        data["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == page)
+    );
+    assert_eq!(
+        served
+            .get(&format!("/{}", page.trim_end_matches("index.html")))
+            .status,
+        404
+    );
+
+    let from = served.path("content/etudes-de-cas/vision-attractivite-estrie.md");
+    let to = served.path("content/etudes-de-cas/vision-estrie-renommee.md");
+    std::fs::rename(&from, &to).unwrap();
+    events.build_touching("etudes-de-cas/vision-estrie-renommee/index.html");
+    assert_eq!(
+        served
+            .get("/etudes-de-cas/vision-attractivite-estrie/")
+            .status,
+        404
+    );
+    assert_eq!(
+        served.get("/etudes-de-cas/vision-estrie-renommee/").status,
+        200
+    );
+    served.assert_equals_full_build("delete and rename");
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_full_build() {
+    let served = Served::start();
+    let events = served.events("index.html");
+    let wait = |page: &str| {
+        events.build_touching(page);
+    };
+    // A body edit.
+    append(
+        &served.path(CASE),
+        "\n## Une nouvelle section\n\nDu texte.\n",
+    );
+    wait(CASE_PAGE);
+    served.assert_equals_full_build("body edit");
+
+    // A title and date edit: the order of lists, neighbours, home, feed and exports change.
+    edit(
+        &served.path(CASE),
+        "\ndate:",
+        "\ndate: 2031-01-01\nold_date:",
+    );
+    wait(CASE_PAGE);
+    served.assert_equals_full_build("date edit");
+
+    // A new case study, written the way editors save: a temporary file renamed into place.
+    let new = served.path("content/etudes-de-cas/nouvelle-etude.md");
+    let text = std::fs::read_to_string(served.path(CASE))
+        .unwrap()
+        .replace("umq-mifi", "nouvelle");
+    let temporary = served.path("content/etudes-de-cas/.nouvelle-etude.md.swp");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, &new).unwrap();
+    wait("etudes-de-cas/nouvelle-etude/index.html");
+    served.assert_equals_full_build("atomic save of a new file");
+
+    // A burst: many files at once.
+    for n in 0..12 {
+        let text = std::fs::read_to_string(&new).unwrap();
+        let text = text.replacen(
+            "\ntitle:",
+            &format!("\ntitle: Étude en rafale {n}\nold_title:"),
+            1,
+        );
+        std::fs::write(
+            served.path(&format!("content/etudes-de-cas/rafale-{n}.md")),
+            text,
+        )
+        .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    served.assert_equals_full_build("burst of new files");
+
+    // A template override, a style sheet, UI strings.
+    std::fs::create_dir_all(served.path("templates/partials")).unwrap();
+    let card = std::fs::read_to_string(
+        common::repo_root().join("themes/default/templates/partials/card.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        served.path("templates/partials/card.html"),
+        format!("<!-- carte -->{card}"),
+    )
+    .unwrap();
+    wait("index.html");
+    served.assert_equals_full_build("template override");
+
+    // A link to a page that does not exist yet, then the page.
+    append(&served.path(CASE), "\nVoir [la suite](suite.md).\n");
+    events.next("errors");
+    std::fs::write(
+        served.path("content/etudes-de-cas/suite.md"),
+        std::fs::read_to_string(&new).unwrap(),
+    )
+    .unwrap();
+    wait(CASE_PAGE);
+    served.assert_equals_full_build("link to a new page");
+
+    // Drafts disappear; configuration changes rebuild everything.
+    edit(&new, "\ntitle:", "\ndraft: true\ntitle:");
+    wait("etudes-de-cas/nouvelle-etude/index.html");
+    served.assert_equals_full_build("draft");
+    edit(&served.path("config.yaml"), "paginate: 12", "paginate: 5");
+    wait("etudes-de-cas/page/2/index.html");
+    served.assert_equals_full_build("config change");
+}
+
+#[test]
+fn a_port_in_use_is_reported_with_its_own_exit_code() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = common::example_site_copy();
+    let (code, _, err) = common::passerelle(&[
+        "serve",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--port",
+        &port,
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("already in use"), "{err}");
+    assert!(err.contains("--port"), "{err}");
+}
+
+#[test]
+fn binding_all_interfaces_prints_a_warning() {
+    let site = common::example_site_copy();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--root"])
+        .arg(site.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        first.contains("warning") && first.contains("all network interfaces"),
+        "{first}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let served = Served::start();
+    let pid = served.child.id().to_string();
+    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    let mut served = served;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(Instant::now() < deadline, "still running after SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0));
+    let said: Vec<String> = served.stdout.try_iter().collect();
+    assert!(said.iter().any(|l| l == "Stopped."), "{said:?}");
+}
