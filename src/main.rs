@@ -8,6 +8,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Prints a line on stdout; a closed pipe (`passerelle check | head`) is not an error
+/// worth a panic, so write failures are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 // Building allocates many small strings and values from several threads at once; mimalloc
 // is markedly faster than the system allocator at that.
 #[global_allocator]
@@ -116,7 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match passerelle::build_to_dir(&options, &output)? {
                 Ok(built) => {
                     print_diagnostics(&built.diagnostics);
-                    println!(
+                    say!(
                         "Built {} case studies and {} pages into {} in {} ms",
                         built.site.case_studies.len(),
                         built.site.pages.len(),
@@ -140,7 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match passerelle::check(&options) {
                 Ok(built) => {
                     print_diagnostics(&built.diagnostics);
-                    println!(
+                    say!(
                         "No errors in {} case studies and {} pages.",
                         built.site.case_studies.len(),
                         built.site.pages.len()
@@ -165,12 +174,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             };
             let path = passerelle::scaffold::new_case_study(&root, &site, &title, today)?;
-            println!("Created {}", path.display());
+            say!("Created {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             passerelle::scaffold::init_site(&dir, today)?;
-            println!(
+            say!(
                 "Created a new site in {0}. Preview it with: passerelle serve --root {0}",
                 dir.display()
             );
