@@ -84,8 +84,20 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
         return Err(diagnostics);
     }
 
-    diagnostics.extend(render::render_site(&site, &theme, &templates, sink));
-    diagnostics.extend(write_files(&site, &theme, sink));
+    // Pages, copied files with the exports, and the search index are independent: run them
+    // side by side so the serial parts of one overlap the others.
+    let (pages, (files, index)) = rayon::join(
+        || render::render_site(&site, &theme, &templates, sink),
+        || {
+            rayon::join(
+                || write_files(&site, &theme, sink),
+                || search::write_index(&site, sink),
+            )
+        },
+    );
+    diagnostics.extend(pages);
+    diagnostics.extend(files);
+    diagnostics.extend(index);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -119,7 +131,6 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
         }
     }
     problems.extend(unreadable);
-    problems.extend(search::write_index(site, sink));
     problems
 }
 

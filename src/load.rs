@@ -43,6 +43,7 @@ const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     let content_dir = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();
+    let mut markdown = Vec::new();
     if !content_dir.is_dir() {
         diagnostics.push(
             Diagnostic::error(CONTENT_DIR, "the content folder is missing")
@@ -86,8 +87,19 @@ pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             });
             continue;
         }
-        let file = display_path(root, path);
-        match read_document(path, &file, content_path) {
+        markdown.push((path.to_path_buf(), content_path));
+    }
+    // Reading is mostly waiting on the file system: do it on all threads, keeping the order.
+    use rayon::prelude::*;
+    let read: Vec<Result<Document, Box<Diagnostic>>> = markdown
+        .into_par_iter()
+        .map(|(path, content_path)| {
+            let file = display_path(root, &path);
+            read_document(&path, &file, content_path)
+        })
+        .collect();
+    for result in read {
+        match result {
             Ok(document) => loaded.documents.push(document),
             Err(diagnostic) => diagnostics.push(*diagnostic),
         }
