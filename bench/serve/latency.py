@@ -40,7 +40,7 @@ class Server:
         self.process = subprocess.Popen(
             [binary, "serve", "--port", "0", "--root", str(root)],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=open(os.environ.get("SERVE_LOG", os.devnull), "w"),
             text=True,
         )
         assert self.process.stdout is not None
@@ -271,7 +271,9 @@ def main() -> None:
     template_text = template.read_text(encoding="utf-8")
 
     def edit_template(i: int) -> None:
-        template.write_text(template_text + f"\n<!-- révision {i} -->\n", encoding="utf-8")
+        marked = template_text.replace('<article class="case-study">', f'<article class="case-study" data-revision="{i}">', 1)
+        assert marked != template_text, "case_study.html has no <article class=\"case-study\">"
+        template.write_text(marked, encoding="utf-8")
 
     summary(
         f"{label}: template edit (case_study.html, {len(files)} pages) -> reload event",

@@ -9,7 +9,7 @@ use percent_encoding::percent_decode_str;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Method, Request};
 
 /// URL prefix of the preview server's own endpoints (outside any site's files).
 pub const PREFIX: &str = "/__passerelle/";
@@ -93,8 +93,8 @@ pub fn handle(request: Request, server: &Arc<Server>) {
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
         let response = text_response(405, "405 Method Not Allowed: this preview only reads.\n")
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(common_headers(response));
+            .with_header("Allow", "GET, HEAD");
+        send(request, response);
         return;
     }
     let url = request.url().to_string();
@@ -109,17 +109,17 @@ pub fn handle(request: Request, server: &Arc<Server>) {
                 let mut paths: Vec<String> = server.store.lock().files.keys().cloned().collect();
                 paths.sort();
                 let body = serde_json::to_vec(&paths).unwrap_or_default();
-                let response = Response::from_data(body)
-                    .with_header(header("Content-Type", "application/json; charset=utf-8"));
-                let _ = request.respond(common_headers(response));
+                let response = Answer::new(200, body)
+                    .with_header("Content-Type", "application/json; charset=utf-8");
+                send(request, response);
             }
             SCRIPT => {
-                let response = Response::from_data(SCRIPT_SOURCE.as_bytes())
-                    .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-                let _ = request.respond(common_headers(response));
+                let response = Answer::new(200, SCRIPT_SOURCE.as_bytes().to_vec())
+                    .with_header("Content-Type", "text/javascript; charset=utf-8");
+                send(request, response);
             }
             _ => {
-                let _ = request.respond(common_headers(text_response(404, "404 Not Found\n")));
+                send(request, text_response(404, "404 Not Found\n"));
             }
         }
         return;
@@ -137,9 +137,9 @@ pub fn handle(request: Request, server: &Arc<Server>) {
                     None => not_found(&key, &snapshot, server),
                 }
             }
-            Resolved::Redirect(location) => Response::from_data(Vec::new())
-                .with_status_code(StatusCode(301))
-                .with_header(header("Location", &location)),
+            Resolved::Redirect(location) => {
+                Answer::new(301, Vec::new()).with_header("Location", &location)
+            }
             Resolved::NotFound(key) => {
                 let key = key.unwrap_or_default();
                 drop(snapshot);
@@ -152,10 +152,69 @@ pub fn handle(request: Request, server: &Arc<Server>) {
             }
         }
     };
-    let _ = request.respond(common_headers(response));
+    send(request, response);
 }
 
-type Answer = Response<std::io::Cursor<Vec<u8>>>;
+/// A response, written by `send` in one piece.
+pub struct Answer {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn new(status: u16, body: Vec<u8>) -> Self {
+        Answer {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+}
+
+/// Writes the status line, headers and body in one write: tiny_http's writer sends the
+/// headers and the body apart, and with Nagle's algorithm and delayed acknowledgements each
+/// keep-alive request then waits 40 ms.
+fn send(request: Request, answer: Answer) {
+    let head_only = *request.method() == Method::Head;
+    let close = request.http_version() < &tiny_http::HTTPVersion(1, 1)
+        || request
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("Connection") && h.value.as_str().eq_ignore_ascii_case("close"));
+    let mut out = Vec::with_capacity(answer.body.len() + 512);
+    let reason = match answer.status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        503 => "Service Unavailable",
+        _ => "",
+    };
+    let _ = write!(out, "HTTP/1.1 {} {reason}\r\n", answer.status);
+    for (name, value) in &answer.headers {
+        let _ = write!(out, "{name}: {value}\r\n");
+    }
+    let _ = write!(
+        out,
+        "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+        answer.body.len()
+    );
+    if close {
+        out.extend_from_slice(b"Connection: close\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    if !head_only {
+        out.extend_from_slice(&answer.body);
+    }
+    let mut writer = request.into_writer();
+    let _ = writer.write_all(&out).and_then(|()| writer.flush());
+}
 
 /// The site's own 404 page (with the live-reload script, so the page appears when the
 /// author creates it), or a plain one.
@@ -186,9 +245,7 @@ fn file_response(
     } else {
         bytes.to_vec()
     };
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
+    Answer::new(status, body).with_header("Content-Type", content_type)
 }
 
 /// Adds the overlay (if any) and the live-reload script before the last `</body>`.
@@ -219,21 +276,8 @@ fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn text_response(status: u16, text: &str) -> Answer {
-    Response::from_data(text.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn common_headers(response: Answer) -> Answer {
-    // Always a Content-Length, never chunked: the size is known.
-    response
-        .with_chunked_threshold(usize::MAX)
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-pub fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+    Answer::new(status, text.as_bytes().to_vec())
+        .with_header("Content-Type", "text/plain; charset=utf-8")
 }
 
 /// Media type by extension, with a charset for text.

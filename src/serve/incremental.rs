@@ -140,6 +140,13 @@ pub struct Engine {
     rescan_needed: bool,
     /// Digest of the configuration the entries were validated with.
     config_key: Option<u64>,
+    /// Content paths of the site's entries, in load order, as last assembled.
+    order: Vec<String>,
+    /// Digest of the entries' and assets' paths and URLs, with the link targets and the
+    /// problems (duplicate URLs) they gave.
+    layout: Option<(u64, Vec<Diagnostic>)>,
+    /// Where each item of `site` is: content path → (is a page, index).
+    site_index: HashMap<String, (bool, usize)>,
 }
 
 /// Keys of the deferred producers in `keys`.
@@ -162,6 +169,9 @@ impl Engine {
             pending_keys: None,
             rescan_needed: true,
             config_key: None,
+            order: Vec::new(),
+            layout: None,
+            site_index: HashMap::new(),
         }
     }
 
@@ -191,11 +201,11 @@ impl Engine {
         current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
     ) -> Result<Update, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
-        self.reclaim_items();
         if changes.config || self.setup.is_none() {
             match self.load_config() {
                 Ok(reset) => {
                     if reset {
+                        self.reclaim_items();
                         self.reset_content();
                     }
                 }
@@ -232,9 +242,20 @@ impl Engine {
             .filter(|entry| drafts || !entry.draft)
             .collect();
         let assets: Vec<Asset> = self.assets.values().map(|a| a.asset.clone()).collect();
-        let mut model_problems = Vec::new();
-        let targets = model::link_targets(included.iter().copied(), &assets, &mut model_problems);
-        let moved = changed_targets(&self.targets, &targets);
+        // Link targets and duplicate URLs depend only on paths and URLs: most saves change
+        // neither, and then the last ones stand.
+        let layout = layout_key(&included, &assets);
+        let (moved, model_problems) = match &self.layout {
+            Some((key, problems)) if *key == layout => (BTreeSet::new(), problems.clone()),
+            _ => {
+                let mut problems = Vec::new();
+                let targets = model::link_targets(included.iter().copied(), &assets, &mut problems);
+                let moved = changed_targets(&self.targets, &targets);
+                self.targets = targets;
+                self.layout = Some((layout, problems.clone()));
+                (moved, problems)
+            }
+        };
         let base_path = setup.config.base_path();
         let renderer = MarkdownRenderer::new(setup.config.config.trust_html, &base_path);
 
@@ -250,29 +271,47 @@ impl Engine {
             .copied()
             .filter(|entry| {
                 fresh.contains(entry.content_path.as_str())
-                    || !self.items.contains_key(&entry.content_path)
+                    || !(self.items.contains_key(&entry.content_path)
+                        || self.site_index.contains_key(&entry.content_path))
                     || links_to_any(&entry.body, &moved)
             })
             .collect();
+        let targets = &self.targets;
         let rendered: Vec<(Item, Vec<Diagnostic>)> = to_render
             .into_par_iter()
-            .map(|entry| model::render_item(&renderer, &base_path, entry.clone(), &targets))
+            .map(|entry| model::render_item(&renderer, &base_path, entry.clone(), targets))
             .collect();
-        for (item, problems) in rendered {
-            self.item_problems
-                .insert(item.entry.content_path.clone(), problems);
-            self.items.insert(item.entry.content_path.clone(), item);
-        }
-        let wanted: BTreeSet<&str> = included.iter().map(|e| e.content_path.as_str()).collect();
-        self.items.retain(|path, _| wanted.contains(path.as_str()));
-        self.item_problems
-            .retain(|path, _| wanted.contains(path.as_str()));
         let order: Vec<String> = included.iter().map(|e| e.content_path.clone()).collect();
         drop(included);
         for doc in self.docs.values_mut() {
             doc.fresh = false;
         }
-        self.targets = targets;
+        // Same entries in the same order, and what lists show of them unchanged (a body
+        // edit): the assembled site stays, with the new items put in place.
+        let in_place = self.site.is_some()
+            && order == self.order
+            && rendered.iter().all(|(item, _)| {
+                self.site_item(&item.entry.content_path)
+                    .is_some_and(|old| old.fingerprint.meta == item.fingerprint.meta)
+            });
+        if in_place {
+            for (item, problems) in rendered {
+                let path = item.entry.content_path.clone();
+                self.replace_in_site(item);
+                self.item_problems.insert(path, problems);
+            }
+        } else {
+            self.reclaim_items();
+            for (item, problems) in rendered {
+                self.item_problems
+                    .insert(item.entry.content_path.clone(), problems);
+                self.items.insert(item.entry.content_path.clone(), item);
+            }
+            let wanted: BTreeSet<&str> = order.iter().map(String::as_str).collect();
+            self.items.retain(|path, _| wanted.contains(path.as_str()));
+            self.item_problems
+                .retain(|path, _| wanted.contains(path.as_str()));
+        }
 
         // Problems, as a full build collects them.
         diagnostics.extend(self.load_problems.iter().cloned());
@@ -292,11 +331,19 @@ impl Engine {
         }
 
         // Assemble the site from the items, in load order.
-        let items: Vec<Item> = order
-            .iter()
-            .filter_map(|path| self.items.remove(path))
-            .collect();
-        let site = model::assemble(setup.config.clone(), items, assets);
+        let site = match self.site.take() {
+            Some(site) if in_place => site,
+            _ => {
+                let items: Vec<Item> = order
+                    .iter()
+                    .filter_map(|path| self.items.remove(path))
+                    .collect();
+                let site = model::assemble(setup.config.clone(), items, assets);
+                self.site_index = index_site(&site);
+                self.order = order;
+                site
+            }
+        };
         let templates = setup.templates.as_ref().expect("checked above");
         let update = render_changes(&site, setup, templates, &self.assets, &self.keys, current);
         self.site = Some(site);
@@ -395,6 +442,37 @@ impl Engine {
                 self.items.insert(item.entry.content_path.clone(), item);
             }
         }
+        self.site_index.clear();
+        self.order.clear();
+    }
+
+    fn site_item(&self, content_path: &str) -> Option<&Item> {
+        let site = self.site.as_ref()?;
+        let &(page, index) = self.site_index.get(content_path)?;
+        if page {
+            site.pages.get(index)
+        } else {
+            site.case_studies.get(index)
+        }
+    }
+
+    /// Puts a re-rendered item in the place of the one it replaces, which has the same meta
+    /// fingerprint: same fields, so the same taxonomy links and translations.
+    fn replace_in_site(&mut self, mut item: Item) {
+        let Some(&(page, index)) = self.site_index.get(&item.entry.content_path) else {
+            return;
+        };
+        let Some(site) = self.site.as_mut() else {
+            return;
+        };
+        let slot = if page {
+            &mut site.pages[index]
+        } else {
+            &mut site.case_studies[index]
+        };
+        item.fields = std::mem::take(&mut slot.fields);
+        item.translations = std::mem::take(&mut slot.translations);
+        *slot = item;
     }
 
     /// Loads `config.yaml` and the theme. Returns whether the configuration changed in a way
@@ -442,6 +520,7 @@ impl Engine {
         self.items.clear();
         self.item_problems.clear();
         self.targets = LinkTargets::default();
+        self.layout = None;
         self.rescan_needed = true;
         // Output keys stay: they describe the served site, which the next patch updates.
     }
@@ -661,6 +740,35 @@ fn search_key(config_key: u64, site: &Site) -> u64 {
     config_key.hash(&mut hasher);
     for item in site.case_studies.iter().chain(&site.pages) {
         (item.fingerprint.full, &item.url).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn index_site(site: &Site) -> HashMap<String, (bool, usize)> {
+    let case_studies = site
+        .case_studies
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item, (false, i)));
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item, (true, i)));
+    case_studies
+        .chain(pages)
+        .map(|(item, at)| (item.entry.content_path.clone(), at))
+        .collect()
+}
+
+/// Digest of what link targets and duplicate-URL problems are made from.
+fn layout_key(entries: &[&Entry], assets: &[Asset]) -> u64 {
+    let mut hasher = StableHasher::default();
+    for entry in entries {
+        (&entry.content_path, &entry.url_path, &entry.file).hash(&mut hasher);
+    }
+    for asset in assets {
+        asset.content_path.hash(&mut hasher);
     }
     hasher.finish()
 }
