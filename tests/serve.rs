@@ -85,18 +85,17 @@ impl Served {
         Events::open(self.port, page)
     }
 
-    /// Every served file, HTML without the injected script.
-    fn served_files(&self) -> BTreeMap<String, Vec<u8>> {
+    /// Every served file, HTML without the injected script (`None` if a file went away
+    /// while reading them: a build came in between).
+    fn served_files(&self) -> Option<BTreeMap<String, Vec<u8>>> {
         let list = self.get("/__passerelle/files");
         let paths: Vec<String> = serde_json::from_slice(&list.body).expect("file list");
         paths
             .into_iter()
             .map(|path| {
                 let target = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
-                let target = encode(&target);
-                let reply = self.get(&target);
-                assert_eq!(reply.status, 200, "{target}");
-                (path, strip_injection(reply.body))
+                let reply = self.get(&encode(&target));
+                (reply.status == 200).then(|| (path, strip_injection(reply.body)))
             })
             .collect()
     }
@@ -106,7 +105,13 @@ impl Served {
         let expected = common::build_in_memory(self.site.path(), None);
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let served = self.served_files();
+            let Some(served) = self.served_files() else {
+                assert!(
+                    Instant::now() < deadline,
+                    "after {step}: files kept changing"
+                );
+                continue;
+            };
             if served == expected {
                 return;
             }

@@ -106,7 +106,9 @@ pub fn handle(request: Request, server: &Arc<Server>) {
                 std::thread::spawn(move || super::events::stream(request, &url, &server));
             }
             FILES => {
-                let mut paths: Vec<String> = server.store.lock().files.keys().cloned().collect();
+                let snapshot = server.store.settled_for("*");
+                let mut paths: Vec<String> = snapshot.files.keys().cloned().collect();
+                drop(snapshot);
                 paths.sort();
                 let body = serde_json::to_vec(&paths).unwrap_or_default();
                 let response = Answer::new(200, body)

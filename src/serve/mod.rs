@@ -69,6 +69,9 @@ pub enum ServeError {
 const WORKERS: usize = 8;
 /// Keep-alive interval of event streams.
 const HEARTBEAT: Duration = Duration::from_secs(10);
+/// Quiet time after a build before the exports and the search index are made. Requests for
+/// them wait until they are.
+const DEFERRED_AFTER: Duration = Duration::from_millis(500);
 
 /// Builds the site, serves it, and rebuilds on every change until the process ends.
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
@@ -118,7 +121,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     };
     let mut engine = Engine::new(build_options);
     let started = Instant::now();
-    build_and_publish(&mut engine, &Changes::everything(), &server, started, None);
+    if build_and_publish(&mut engine, &Changes::everything(), &server, started, None) {
+        finish_and_publish(&mut engine, &server);
+    }
 
     for _ in 0..WORKERS {
         let http_server = Arc::clone(&http_server);
@@ -140,23 +145,36 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         open_browser(&url);
     }
 
-    while let Some(changes) = watch::next_burst(&root, &receiver, &mut watcher) {
-        let started = Instant::now();
-        let cause = describe(&root, &changes);
-        build_and_publish(&mut engine, &changes, &server, started, Some(&cause));
+    // Exports and the search index depend on every case study and take a while at 10,000:
+    // they are made once the author pauses, not after every save.
+    let mut deferred = false;
+    loop {
+        let idle = deferred.then_some(DEFERRED_AFTER);
+        match watch::next_burst(&root, &receiver, &mut watcher, idle) {
+            watch::Burst::Changes(changes) => {
+                let started = Instant::now();
+                let cause = describe(&root, &changes);
+                deferred = build_and_publish(&mut engine, &changes, &server, started, Some(&cause));
+            }
+            watch::Burst::Idle => {
+                finish_and_publish(&mut engine, &server);
+                deferred = false;
+            }
+            watch::Burst::Closed => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// Runs one build and publishes its outcome: new files and a `build` event, or the error
-/// overlay and an `errors` event. Then makes the deferred outputs.
+/// overlay and an `errors` event. Returns whether outputs were deferred (see
+/// `finish_and_publish`).
 fn build_and_publish(
     engine: &mut Engine,
     changes: &Changes,
     server: &http::Server,
     started: Instant,
     cause: Option<&str>,
-) {
+) -> bool {
     let current = |path: &str| server.store.lock().file(path);
     match engine.rebuild(changes, &current) {
         Ok(update) => {
@@ -193,22 +211,7 @@ fn build_and_publish(
                 changed.len(),
                 removed.len()
             ));
-            if !deferred.is_empty() {
-                let patch = engine.finish(&current);
-                let (generation, changed, removed) = server.store.apply(patch, engine.base_path());
-                server.store.set_pending(Vec::new());
-                if !changed.is_empty() || !removed.is_empty() {
-                    server.hub.broadcast(
-                        "build",
-                        &json!({
-                            "generation": generation,
-                            "base": engine.base_path(),
-                            "changed": changed,
-                            "removed": removed,
-                        }),
-                    );
-                }
-            }
+            !deferred.is_empty()
         }
         Err(diagnostics) => {
             let overlay: Arc<str> = overlay::html(&diagnostics).into();
@@ -223,7 +226,37 @@ fn build_and_publish(
                 "Build failed after {} ms; still serving the last good version.",
                 started.elapsed().as_millis()
             );
+            // The served exports and index match the served pages: nothing to wait for.
+            server.store.set_pending(Vec::new());
+            false
         }
+    }
+}
+
+/// Makes the deferred outputs (exports, search index) of the last good build and publishes
+/// them with a `build` event.
+fn finish_and_publish(engine: &mut Engine, server: &http::Server) {
+    let started = Instant::now();
+    let current = |path: &str| server.store.lock().file(path);
+    let patch = engine.finish(&current);
+    let (generation, changed, removed) = server.store.apply(patch, engine.base_path());
+    server.store.set_pending(Vec::new());
+    if !changed.is_empty() || !removed.is_empty() {
+        server.hub.broadcast(
+            "build",
+            &json!({
+                "generation": generation,
+                "base": engine.base_path(),
+                "changed": changed,
+                "removed": removed,
+            }),
+        );
+        say(&format!(
+            "Exports and search index updated in {} ms ({} files changed, {} removed)",
+            started.elapsed().as_millis(),
+            changed.len(),
+            removed.len()
+        ));
     }
 }
 

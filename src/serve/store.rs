@@ -32,10 +32,13 @@ impl Snapshot {
         self.files.get(path).cloned()
     }
 
+    /// `*` stands for every path.
     fn is_pending(&self, path: &str) -> bool {
-        self.pending
-            .iter()
-            .any(|prefix| path.starts_with(prefix.as_str()))
+        !self.pending.is_empty() && path == "*"
+            || self
+                .pending
+                .iter()
+                .any(|prefix| path.starts_with(prefix.as_str()))
     }
 }
 
@@ -53,7 +56,7 @@ impl Store {
         self.snapshot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The snapshot once `path` is no longer being made.
+    /// The snapshot once `path` is no longer being made (`*`: once nothing is).
     pub fn settled_for(&self, path: &str) -> MutexGuard<'_, Snapshot> {
         let deadline = Instant::now() + PENDING_WAIT;
         let mut snapshot = self.lock();

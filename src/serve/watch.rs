@@ -88,19 +88,35 @@ pub fn classify(root: &Path, path: &Path) -> Source {
     Source::Other
 }
 
-/// Collects the next burst of changes. Blocks until something relevant happens; returns
-/// `None` when the watcher is gone.
+/// What `next_burst` saw.
+pub enum Burst {
+    Changes(Changes),
+    /// Nothing happened for the idle time asked for.
+    Idle,
+    /// The watcher is gone.
+    Closed,
+}
+
+/// Collects the next burst of changes. Blocks until something relevant happens, or until
+/// `idle` passed without any event.
 pub fn next_burst(
     root: &Path,
     events: &Receiver<notify::Result<Event>>,
     watcher: &mut RecommendedWatcher,
-) -> Option<Changes> {
+    idle: Option<Duration>,
+) -> Burst {
     let mut changes = Changes::default();
     let mut open_for_writing: HashSet<PathBuf> = HashSet::new();
     let mut started: Option<Instant> = None;
     loop {
         let received = match started {
-            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            None => match idle {
+                None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(idle) => match events.recv_timeout(idle) {
+                    Err(RecvTimeoutError::Timeout) => return Burst::Idle,
+                    other => other,
+                },
+            },
             Some(start) => {
                 let waited = start.elapsed();
                 let timeout = if open_for_writing.is_empty() || waited >= LONGEST {
@@ -133,10 +149,10 @@ pub fn next_burst(
                         open_for_writing.clear();
                         continue;
                     }
-                    return Some(changes);
+                    return Burst::Changes(changes);
                 }
             }
-            Err(RecvTimeoutError::Disconnected) => return None,
+            Err(RecvTimeoutError::Disconnected) => return Burst::Closed,
         }
     }
 }
