@@ -20,27 +20,30 @@ pub trait Sink: Sync {
 /// and go on rendering, and the file system sees one writer instead of several contending
 /// for the same directories.
 pub struct DirSink {
-    sender: Mutex<Option<SyncSender<(String, Vec<u8>)>>>,
+    sender: Mutex<Option<SyncSender<FileToWrite>>>,
     writer: Option<JoinHandle<Vec<(String, io::Error)>>>,
 }
+
+/// A file's path under the output folder and its bytes.
+type FileToWrite = (String, Vec<u8>);
 
 /// Files waiting to be written; bounds the memory held by a slow disk.
 const WRITE_QUEUE: usize = 256;
 
 impl DirSink {
     pub fn new(root: PathBuf) -> Self {
-        let (sender, receiver) = sync_channel::<(String, Vec<u8>)>(WRITE_QUEUE);
+        let (sender, receiver) = sync_channel::<FileToWrite>(WRITE_QUEUE);
         let writer = std::thread::spawn(move || {
             let mut failures = Vec::new();
             let mut created: HashSet<PathBuf> = HashSet::new();
             for (path, bytes) in receiver {
                 let target = root.join(&path);
                 let result = (|| {
-                    if let Some(parent) = target.parent() {
-                        if !created.contains(parent) {
-                            std::fs::create_dir_all(parent)?;
-                            created.insert(parent.to_path_buf());
-                        }
+                    if let Some(parent) = target.parent()
+                        && !created.contains(parent)
+                    {
+                        std::fs::create_dir_all(parent)?;
+                        created.insert(parent.to_path_buf());
                     }
                     std::fs::write(&target, bytes)
                 })();

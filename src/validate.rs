@@ -684,10 +684,11 @@ impl<'a> Locator<'a> {
             .find(|&i| {
                 let line = self.lines[i];
                 let trimmed = line.trim_start();
-                !trimmed.is_empty()
-                    && !trimmed.starts_with('#')
-                    && line.len() - trimmed.len() <= indent
-                    && !(indent == 0 && trimmed.starts_with("- ") && line.starts_with('-'))
+                let blank_or_comment = trimmed.is_empty() || trimmed.starts_with('#');
+                let deeper = line.len() - trimmed.len() > indent;
+                // A top-level key's block list may start at column 0 (`- item`).
+                let top_level_item = indent == 0 && trimmed.starts_with("- ");
+                !(blank_or_comment || deeper || top_level_item)
             })
             .unwrap_or(self.lines.len())
     }

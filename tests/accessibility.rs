@@ -51,7 +51,10 @@ fn built_example() -> (tempfile::TempDir, String) {
 }
 
 fn open(tab: &Tab, url: &str) {
-    tab.navigate_to(url).unwrap().wait_until_navigated().unwrap();
+    tab.navigate_to(url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
     tab.wait_for_element("main").unwrap();
 }
 
@@ -78,7 +81,9 @@ fn set_width(tab: &Tab, width: u32) {
 #[test]
 fn pages_pass_axe_wcag_2_2_aa_rules() {
     let Some(axe) = axe_source() else { return };
-    let Some(browser) = common::browser::launch() else { return };
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
     let (_out, base) = built_example();
     let tab = browser.new_tab().unwrap();
     let mut violations = Vec::new();
@@ -98,29 +103,44 @@ fn pages_pass_axe_wcag_2_2_aa_rules() {
             violations.push(format!("{page}: {violation}"));
         }
     }
-    assert!(violations.is_empty(), "axe violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "axe violations:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]
 fn pages_reflow_at_320_css_pixels_without_horizontal_scrolling() {
-    let Some(browser) = common::browser::launch() else { return };
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
     let (_out, base) = built_example();
     let tab = browser.new_tab().unwrap();
     set_width(&tab, 320);
     for page in PAGES {
         open(&tab, &format!("{base}{page}"));
         let overflow = tab
-            .evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth", false)
+            .evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                false,
+            )
             .unwrap()
             .value
             .unwrap();
-        assert_eq!(overflow.as_i64(), Some(0), "{page} scrolls horizontally at 320 px");
+        assert_eq!(
+            overflow.as_i64(),
+            Some(0),
+            "{page} scrolls horizontally at 320 px"
+        );
     }
 }
 
 #[test]
 fn the_skip_link_is_the_first_stop_and_becomes_visible() {
-    let Some(browser) = common::browser::launch() else { return };
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
     let (_out, base) = built_example();
     let tab = browser.new_tab().unwrap();
     open(&tab, &format!("{base}/etudes-de-cas/umq-mifi-partenariat/"));
@@ -131,20 +151,28 @@ fn the_skip_link_is_the_first_stop_and_becomes_visible() {
             false,
         )
         .unwrap();
-    let focused: serde_json::Value = serde_json::from_str(focused.value.unwrap().as_str().unwrap()).unwrap();
+    let focused: serde_json::Value =
+        serde_json::from_str(focused.value.unwrap().as_str().unwrap()).unwrap();
     assert_eq!(focused["cls"], "skip-link");
     assert_eq!(focused["text"], "Aller au contenu");
-    assert!(focused["top"].as_f64().unwrap() >= 0.0, "skip link stays off screen: {focused}");
+    assert!(
+        focused["top"].as_f64().unwrap() >= 0.0,
+        "skip link stays off screen: {focused}"
+    );
     assert_ne!(focused["outline"], "none", "no visible focus");
     tab.press_key("Enter").unwrap();
-    let target = tab.evaluate("document.activeElement.id || location.hash", false).unwrap();
+    let target = tab
+        .evaluate("document.activeElement.id || location.hash", false)
+        .unwrap();
     let target = target.value.unwrap();
     assert!(target == "contenu" || target == "#contenu", "{target}");
 }
 
 #[test]
 fn printing_a_case_study_hides_navigation() {
-    let Some(browser) = common::browser::launch() else { return };
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
     let (_out, base) = built_example();
     let tab = browser.new_tab().unwrap();
     open(&tab, &format!("{base}/etudes-de-cas/umq-mifi-partenariat/"));
@@ -160,9 +188,15 @@ fn printing_a_case_study_hides_navigation() {
         )
         .unwrap();
     let shown = tab
-        .evaluate("getComputedStyle(document.querySelector('.facts')).display", false)
+        .evaluate(
+            "getComputedStyle(document.querySelector('.facts')).display",
+            false,
+        )
         .unwrap();
     assert_eq!(shown.value.unwrap(), "block");
     let hidden = hidden.preview.unwrap().properties;
-    assert!(hidden.iter().all(|p| p.value.as_deref() == Some("none")), "{hidden:?}");
+    assert!(
+        hidden.iter().all(|p| p.value.as_deref() == Some("none")),
+        "{hidden:?}"
+    );
 }

@@ -58,10 +58,10 @@ fn wait_until(tab: &headless_chrome::Tab, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         // The page may be reloading: an evaluation can fail in between.
-        if let Ok(result) = tab.evaluate(script, false) {
-            if result.value == Some(serde_json::Value::Bool(true)) {
-                return;
-            }
+        if let Ok(result) = tab.evaluate(script, false)
+            && result.value == Some(serde_json::Value::Bool(true))
+        {
+            return;
         }
         assert!(Instant::now() < deadline, "timed out waiting for: {script}");
         std::thread::sleep(Duration::from_millis(50));
