@@ -57,8 +57,11 @@ done
 # Each section is a script bench/<name>.sh taking the list of N; it reuses the
 # cached corpora (ensure_corpus), PASSERELLE_BIN and BENCH_TMP, and prints its own
 # table to stdout.
-"$BENCH_DIR/build.sh" "$@"
-
-# Plug further sections in here, for example:
-#   "$BENCH_DIR/search.sh" "$@"   # search index size/time vs Pagefind (npx pagefind)
-#   "$BENCH_DIR/serve.sh" "$@"    # preview server: rebuild-after-save and request latency
+# BENCH_SECTIONS selects sections, e.g. BENCH_SECTIONS="build serve" (default: all).
+for section in ${BENCH_SECTIONS:-build search serve}; do
+  if [[ -x $BENCH_DIR/$section.sh ]]; then
+    "$BENCH_DIR/$section.sh" "$@"
+  else
+    log "run: bench/$section.sh not found; section '$section' skipped"
+  fi
+done
