@@ -8,6 +8,7 @@ use crate::render::value_label;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
+use std::borrow::Cow;
 
 pub const JSON_PATH: &str = "data/case-studies.json";
 pub const CSV_PATH: &str = "data/case-studies.csv";
@@ -97,13 +98,17 @@ impl Serialize for WithoutTermUrls<'_> {
     }
 }
 
-/// A field of a case study; title, summary and date live on the entry itself.
-fn field_value(item: &Item, name: &str) -> Json {
+/// A field of a case study; title, summary and date live on the entry itself, the others
+/// are borrowed from the model.
+fn field_value<'a>(item: &'a Item, name: &str) -> Cow<'a, Json> {
     match name {
-        "title" => item.entry.title.clone().into(),
-        "summary" => item.entry.summary.clone().into(),
-        "date" => item.entry.date.map(|d| d.to_string()).into(),
-        _ => item.fields.get(name).cloned().unwrap_or(Json::Null),
+        "title" => Cow::Owned(item.entry.title.clone().into()),
+        "summary" => Cow::Owned(item.entry.summary.clone().into()),
+        "date" => Cow::Owned(item.entry.date.map(|d| d.to_string()).into()),
+        _ => item
+            .fields
+            .get(name)
+            .map_or(Cow::Owned(Json::Null), Cow::Borrowed),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json};
 use crate::output::Sink;
 use crate::theme::Theme;
 use rayon::prelude::*;
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, OnceLock};
@@ -599,19 +599,18 @@ impl<'a> Shared<'a> {
         let item = &self.site.case_studies[index];
         let lang = item.entry.lang.as_str();
         let mut context = self.base_context(lang, &item.url, &item.entry.title);
-        let mut page = page_value(item, &self.site.config.config.fields);
         let toc_min = self.site.config.config.case_studies.toc_min_headings;
-        if item.body.toc.len() < toc_min {
-            page.insert("toc".into(), Json::Array(Vec::new()));
-        }
-        page.insert(
-            "json_ld".into(),
-            Json::String(json_ld(
-                item,
-                &self.permalink(&item.url),
-                &self.site.config.config.license,
-            )),
+        let json_ld = json_ld(
+            item,
+            &self.permalink(&item.url),
+            &self.site.config.config.license,
         );
+        let page = PageView {
+            item,
+            schema: Some(&self.site.config.config.fields),
+            show_toc: item.body.toc.len() >= toc_min,
+            json_ld: Some(&json_ld),
+        };
         context.insert("page", &page);
         context.insert("translations", &translations(item));
         let neighbours = |i: Option<usize>| {
@@ -626,7 +625,12 @@ impl<'a> Shared<'a> {
 
     fn page_context(&self, item: &Item) -> Context {
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
-        let page = page_value(item, &Default::default());
+        let page = PageView {
+            item,
+            schema: None,
+            show_toc: true,
+            json_ld: None,
+        };
         context.insert("page", &page);
         context.insert("translations", &translations(item));
         context
@@ -873,33 +877,64 @@ fn card(item: &Item, lang: &str) -> Json {
     })
 }
 
-/// The full page value: every schema field (null when absent), body and metadata.
-fn page_value(
-    item: &Item,
-    schema: &indexmap::IndexMap<String, crate::config::FieldSpec>,
-) -> Map<String, Json> {
-    let mut page = Map::new();
-    for name in schema.keys() {
-        page.insert(name.clone(), Json::Null);
-    }
-    for (name, value) in &item.fields {
-        page.insert(name.clone(), value.clone());
-    }
-    page.insert("title".into(), item.entry.title.clone().into());
-    page.insert("summary".into(), item.entry.summary.clone().into());
-    page.insert("url".into(), item.url.clone().into());
-    page.insert("lang".into(), item.entry.lang.clone().into());
-    page.insert("file".into(), item.entry.file.clone().into());
-    page.insert("date".into(), item.entry.date.map(|d| d.to_string()).into());
-    page.insert("content".into(), item.body.html.clone().into());
-    page.insert(
-        "toc".into(),
-        serde_json::to_value(&item.body.toc).unwrap_or_default(),
-    );
-    let words = item.body.text.split_whitespace().count();
-    page.insert("reading_minutes".into(), words.div_ceil(200).max(1).into());
-    page
+/// What templates see as `page`: every schema field (null when absent), the body and
+/// metadata. Serialised straight from the model, without an intermediate copy.
+struct PageView<'a> {
+    item: &'a Item,
+    /// Case studies list every schema field, so templates can test any of them.
+    schema: Option<&'a indexmap::IndexMap<String, crate::config::FieldSpec>>,
+    show_toc: bool,
+    json_ld: Option<&'a str>,
 }
+
+impl serde::Serialize for PageView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let item = self.item;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(schema) = self.schema {
+            for name in schema.keys() {
+                if !item.fields.contains_key(name) && !ENTRY_KEYS.contains(&name.as_str()) {
+                    map.serialize_entry(name, &Json::Null)?;
+                }
+            }
+        }
+        for (name, value) in &item.fields {
+            if !ENTRY_KEYS.contains(&name.as_str()) {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.serialize_entry("title", &item.entry.title)?;
+        map.serialize_entry("summary", &item.entry.summary)?;
+        map.serialize_entry("url", &item.url)?;
+        map.serialize_entry("lang", &item.entry.lang)?;
+        map.serialize_entry("file", &item.entry.file)?;
+        map.serialize_entry("date", &item.entry.date.map(|d| d.to_string()))?;
+        map.serialize_entry("content", &item.body.html)?;
+        let toc: &[crate::markdown::TocEntry] = if self.show_toc { &item.body.toc } else { &[] };
+        map.serialize_entry("toc", toc)?;
+        let words = item.body.text.split_whitespace().count();
+        map.serialize_entry("reading_minutes", &words.div_ceil(200).max(1))?;
+        if let Some(json_ld) = self.json_ld {
+            map.serialize_entry("json_ld", json_ld)?;
+        }
+        map.end()
+    }
+}
+
+/// Keys of `page` that come from the entry rather than from its fields.
+const ENTRY_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "url",
+    "lang",
+    "file",
+    "date",
+    "content",
+    "toc",
+    "reading_minutes",
+    "json_ld",
+];
 
 fn taxonomy_value(taxonomy: &Taxonomy) -> Json {
     json!({
