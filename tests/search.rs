@@ -566,6 +566,90 @@ fn facet_counts_follow_the_query_and_the_other_filters() {
     );
 }
 
+/// Words of the built site whose completions all share their key (so that as a query they
+/// stand for one key), found in more than one case study, most frequent first.
+fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(site.public.join("search/v")).unwrap() {
+        let shard: Value =
+            serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        let words: Vec<&str> = shard["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        let refs = shard["refs"].as_array().unwrap();
+        for (i, word) in words.iter().enumerate() {
+            let Some(key) = refs[i].as_u64() else {
+                continue;
+            };
+            let df = shard["keys"][key as usize][3].as_u64().unwrap();
+            let alone = words
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.starts_with(word))
+                .all(|(j, _)| refs[j].as_u64() == Some(key));
+            if alone && word.len() >= 5 && df > 1 && !tokenize::is_stop_word(word) {
+                found.push((df, word.to_string()));
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    found.into_iter().take(how_many).map(|(_, w)| w).collect()
+}
+
+#[test]
+fn one_word_counts_facets_without_the_facet_file() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(site.public.join("search/manifest.json")).unwrap())
+            .unwrap();
+    let years: Vec<Value> = manifest["facets"]["list"][5]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].clone())
+        .collect();
+    let words = single_key_words(&site, 3);
+    assert_eq!(words.len(), 3, "{words:?}");
+    for q in &words {
+        let q = q.as_str();
+        // Selecting every year filters nothing but makes the engine count from the facet file.
+        let answers = search(
+            &node,
+            &site,
+            json!([{ "q": q }, { "q": q, "filters": { "year": years } }]),
+        );
+        let (own, computed) = (&answers[0], &answers[1]);
+        assert_eq!(own["total"], computed["total"], "{q}");
+        let counts = |a: &Value| -> Vec<Value> {
+            a["facets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|f| {
+                    f["values"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v["count"].clone())
+                })
+                .collect()
+        };
+        assert_eq!(counts(own), counts(computed), "{q}");
+        let fetched = |a: &Value| {
+            a["fetched"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["path"].as_str().unwrap().starts_with("search/f."))
+        };
+        assert!(!fetched(own) && fetched(computed), "{q}");
+    }
+}
+
 #[test]
 fn facets_alone_browse_the_collection_newest_first() {
     let Some(node) = node() else { return };

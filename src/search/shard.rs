@@ -10,7 +10,7 @@
 //!     "words": [folded word…], "refs": [key or [keys]…]}` (`refs[i]` is the key of `words[i]`).
 //! - `p/<hash>.bin`, postings: the keys of consecutive vocabulary entries packed together.
 //!   One key: `df, level count, (level, doc set)…` from the highest level down (doc sets as
-//!   in `encode.rs`).
+//!   in `encode.rs`), then its facet counts (see [`encode_postings`]).
 //! - `d.<hash>/<n>.json`, document shards: `DOCS_PER_SHARD` consecutive documents, each
 //!   `[title, url, municipality, region, year, summary, [excerpt sentences], "themes, target
 //!   groups"]`; fetched only for the results shown.
@@ -43,7 +43,7 @@ pub const VERSION: u32 = 1;
 /// The index as files: path under `search/` → bytes.
 pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    let postings = postings_files(index, &mut files);
+    let postings = postings_files(index, facets, &mut files);
     let vocab = vocab_files(index, &postings, &mut files);
     let docs_per_shard = docs_per_shard(index.doc_count);
     let docs_dir = doc_files(site, index, docs_per_shard, &mut files);
@@ -91,8 +91,31 @@ struct Located {
 /// Returns the file names and where each key is.
 fn postings_files(
     index: &Index,
+    facets: &[Facet],
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> (Vec<String>, Vec<Located>) {
+    use rayon::prelude::*;
+    // Each document's facet values, numbered across facets in manifest order.
+    let value_count: usize = facets.iter().map(|f| f.values.len()).sum();
+    let mut doc_values: Vec<Vec<u32>> = vec![Vec::new(); index.doc_count];
+    for (number, value) in facets.iter().flat_map(|f| &f.values).enumerate() {
+        for &doc in &value.docs {
+            doc_values[doc as usize].push(number as u32);
+        }
+    }
+    let blobs: Vec<Vec<u8>> = index
+        .keys
+        .par_iter()
+        .map(|key| {
+            let mut counts = vec![0u32; value_count];
+            for &(doc, _) in &key.postings {
+                for &value in &doc_values[doc as usize] {
+                    counts[value as usize] += 1;
+                }
+            }
+            encode_postings(&key.postings, &counts)
+        })
+        .collect();
     let mut names = Vec::new();
     let mut located = Vec::with_capacity(index.keys.len());
     let mut current: Vec<u8> = Vec::new();
@@ -103,8 +126,7 @@ fn postings_files(
             names.push(name);
         }
     };
-    for key in &index.keys {
-        let blob = encode_postings(&key.postings);
+    for blob in blobs {
         if !current.is_empty() && current.len() + blob.len() > POSTINGS_FILE_BYTES {
             flush(&mut current, &mut names);
         }
@@ -119,8 +141,11 @@ fn postings_files(
     (names, located)
 }
 
-/// One key's postings: df, then the documents of each impact level, highest first.
-pub fn encode_postings(postings: &[(u32, u8)]) -> Vec<u8> {
+/// One key's postings: df, then the documents of each impact level, highest first, then how
+/// many of its documents have each facet value (`count, (value gap, n)…` for the values
+/// present; values numbered across facets in manifest order). With those counts a one-word
+/// query shows its facets without loading the facet file.
+pub fn encode_postings(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
     let mut by_level: BTreeMap<std::cmp::Reverse<u8>, Vec<u32>> = BTreeMap::new();
     for &(doc, level) in postings {
         by_level
@@ -134,6 +159,19 @@ pub fn encode_postings(postings: &[(u32, u8)]) -> Vec<u8> {
     for (level, docs) in by_level {
         out.push(level.0);
         put_doc_set(&mut out, &docs);
+    }
+    let present: Vec<(usize, u32)> = facet_counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(value, n)| (value, *n))
+        .collect();
+    put_varint(&mut out, present.len() as u64);
+    let mut next = 0;
+    for (value, n) in present {
+        put_varint(&mut out, (value - next) as u64);
+        put_varint(&mut out, u64::from(n));
+        next = value + 1;
     }
     out
 }
@@ -341,7 +379,7 @@ mod tests {
 
     #[test]
     fn postings_list_levels_from_highest() {
-        let bytes = encode_postings(&[(1, 3), (4, 15), (9, 3), (12, 7)]);
+        let bytes = encode_postings(&[(1, 3), (4, 15), (9, 3), (12, 7)], &[0, 2, 0, 0, 4]);
         let mut at = 0;
         assert_eq!(get_varint(&bytes, &mut at), Some(4));
         assert_eq!(get_varint(&bytes, &mut at), Some(3));
@@ -352,6 +390,12 @@ mod tests {
             levels.push((level, get_doc_set(&bytes, &mut at).unwrap()));
         }
         assert_eq!(levels, [(15, vec![4]), (7, vec![12]), (3, vec![1, 9])]);
+        let counts: Vec<u64> = (0..5).map_while(|_| get_varint(&bytes, &mut at)).collect();
+        assert_eq!(
+            counts,
+            [2, 1, 2, 2, 4],
+            "two values: #1 (2 docs), #4 (gap 2, 4 docs)"
+        );
         assert_eq!(at, bytes.len());
     }
 

@@ -186,8 +186,11 @@
         if (m.version !== 1) throw new Error("passerelle search: unsupported index version " + m.version);
         m.stopSet = new Set(m.stopWords);
         m.facetByName = new Map();
+        var offset = 0;
         m.facets.list.forEach(function (facet, i) {
           facet.index = i;
+          facet.offset = offset;
+          offset += facet.values.length;
           m.facetByName.set(facet.param, facet);
           facet.aliases.forEach(function (a) { if (!m.facetByName.has(a)) m.facetByName.set(a, facet); });
         });
@@ -288,7 +291,17 @@
         readDocSet(bytes, at, function (d) { docs.push(d); });
         levels.push({ level: level, docs: docs });
       }
-      return { df: df, levels: levels };
+      // How many of the key's documents have each facet value (values numbered across
+      // facets in manifest order).
+      var counts = new Map();
+      var present = readVarint(bytes, at);
+      var value = 0;
+      for (var c = 0; c < present; c++) {
+        value += readVarint(bytes, at);
+        counts.set(value, readVarint(bytes, at));
+        value++;
+      }
+      return { df: df, levels: levels, counts: counts };
     });
   }
 
@@ -458,7 +471,11 @@
         var useful = resolved.filter(function (r) { return !r.stop; });
         if (useful.length === 0) useful = resolved;
         var unknown = useful.filter(function (r) { return r.candidates.length === 0; }).map(function (r) { return r.word; });
-        var needFacets = selected.size > 0 || options.facets !== false;
+        // The facet file is needed to filter, and to count facets for several keys; one key
+        // carries its own counts, and browsing everything uses the manifest's.
+        var single = unknown.length === 0 && useful.length === 1 && useful[0].candidates.length === 1;
+        var browseAll = useful.length === 0 && selected.size === 0;
+        var needFacets = selected.size > 0 || (options.facets !== false && unknown.length === 0 && !single && !browseAll);
         var jobs = [needFacets ? facetSets(m) : Promise.resolve(null)];
         if (unknown.length === 0) {
           useful.forEach(function (r) {
@@ -468,7 +485,12 @@
           });
         }
         return Promise.all(jobs).then(function (loaded) {
-          return answer(m, query, useful, unknown, selected, loaded[0], offset, limit, started);
+          var counted = null;
+          if (options.facets !== false && selected.size === 0) {
+            if (single) counted = useful[0].candidates[0].postings.counts;
+            else if (browseAll) counted = "manifest";
+          }
+          return answer(m, query, useful, unknown, selected, loaded[0], counted, offset, limit, started);
         });
       });
     });
@@ -478,7 +500,9 @@
     return global.performance && global.performance.now ? global.performance.now() : Date.now();
   }
 
-  function answer(m, query, words, unknown, selected, sets, offset, limit, started) {
+  /** Ranks, filters and counts. `sets`: the facet file's bitsets, when loaded; `counted`:
+   * facet counts known without them (a key's counts, or "manifest" for the whole site). */
+  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started) {
     var n = m.docs;
     var levels = m.levels;
     var matchedDocs;
@@ -567,6 +591,12 @@
         return matched[b] - matched[a] || typos[a] - typos[b] || score[b] - score[a] || a - b;
       });
     }
+    var countOf = function (facet, f, value, v) {
+      if (counted === "manifest") return value.count;
+      if (counted) return counted.get(facet.offset + v) || 0;
+      if (sets || unknown.length > 0) return counts[f][v];
+      return null;
+    };
     var facets = m.facets.list.map(function (facet, f) {
       var chosen = selected.get(f);
       return {
@@ -577,7 +607,7 @@
             id: value.id,
             label: value.label,
             url: value.url,
-            count: sets ? counts[f][v] : null,
+            count: countOf(facet, f, value, v),
             selected: !!(chosen && chosen.has(v)),
           };
         }),
