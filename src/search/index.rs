@@ -39,9 +39,9 @@ const MAX_WORD_BYTES: usize = 40;
 /// parallelism.
 const CHUNK: usize = 256;
 /// Body text kept per case study for result excerpts, in characters (besides the summary).
-const PASSAGE_BUDGET: usize = 420;
+const PASSAGE_BUDGET: usize = 360;
 /// Longest single excerpt sentence, in characters.
-const PASSAGE_MAX: usize = 260;
+const PASSAGE_MAX: usize = 240;
 
 /// A key (folded stem) and where it occurs.
 #[derive(Debug, Clone)]

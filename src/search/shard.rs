@@ -11,9 +11,10 @@
 //! - `p/<hash>.bin`, postings: the keys of consecutive vocabulary entries packed together.
 //!   One key: `df, level count, (level, doc set)…` from the highest level down (doc sets as
 //!   in `encode.rs`), then its facet counts (see [`encode_postings`]).
-//! - `d.<hash>/<n>.json`, document shards: `DOCS_PER_SHARD` consecutive documents, each
-//!   `[title, url, municipality, region, year, summary, [excerpt sentences], "themes, target
-//!   groups"]`; fetched only for the results shown.
+//! - `d.<hash>/<n>.json`, document shards: `docShards.size` consecutive documents, each
+//!   `[title, url, municipality, summary, [excerpt sentences], [facet values]]` (facet values
+//!   numbered across facets in manifest order: region, year, themes… come from there);
+//!   fetched only for the results shown.
 //! - `f.<hash>.bin`, facets: for each facet and value of the manifest, in order, a doc set.
 //!
 //! Everything but the manifest is named by a hash of its content, so files can be cached
@@ -34,19 +35,20 @@ const VOCAB_SHARD_BYTES: usize = 12 * 1024;
 const POSTINGS_FILE_BYTES: usize = 12 * 1024;
 /// Documents per document shard. Results fetch one shard per result shown, so small shards
 /// save bytes; large sites get larger shards to keep the file count well below static hosts'
-/// limits (about `MAX_DOC_SHARDS` files).
+/// limits (at most about `MAX_DOC_SHARDS` files: 17 documents a shard at 100,000).
 const MIN_DOCS_PER_SHARD: usize = 2;
-const MAX_DOC_SHARDS: usize = 4096;
+const MAX_DOC_SHARDS: usize = 6000;
 /// Format version, checked by the browser.
 pub const VERSION: u32 = 1;
 
 /// The index as files: path under `search/` → bytes.
 pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    let postings = postings_files(index, facets, &mut files);
+    let doc_values = doc_values(index.doc_count, facets);
+    let postings = postings_files(index, facets, &doc_values, &mut files);
     let vocab = vocab_files(index, &postings, &mut files);
     let docs_per_shard = docs_per_shard(index.doc_count);
-    let docs_dir = doc_files(site, index, docs_per_shard, &mut files);
+    let docs_dir = doc_files(site, index, &doc_values, docs_per_shard, &mut files);
     let facets_file = facet_file(facets, &mut files);
     let manifest = json!({
         "version": VERSION,
@@ -89,20 +91,25 @@ struct Located {
 
 /// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`.
 /// Returns the file names and where each key is.
-fn postings_files(
-    index: &Index,
-    facets: &[Facet],
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> (Vec<String>, Vec<Located>) {
-    use rayon::prelude::*;
-    // Each document's facet values, numbered across facets in manifest order.
-    let value_count: usize = facets.iter().map(|f| f.values.len()).sum();
-    let mut doc_values: Vec<Vec<u32>> = vec![Vec::new(); index.doc_count];
+/// Each document's facet values, numbered across facets in manifest order, sorted.
+fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
+    let mut doc_values: Vec<Vec<u32>> = vec![Vec::new(); doc_count];
     for (number, value) in facets.iter().flat_map(|f| &f.values).enumerate() {
         for &doc in &value.docs {
             doc_values[doc as usize].push(number as u32);
         }
     }
+    doc_values
+}
+
+fn postings_files(
+    index: &Index,
+    facets: &[Facet],
+    doc_values: &[Vec<u32>],
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> (Vec<String>, Vec<Located>) {
+    use rayon::prelude::*;
+    let value_count: usize = facets.iter().map(|f| f.values.len()).sum();
     let blobs: Vec<Vec<u8>> = index
         .keys
         .par_iter()
@@ -308,10 +315,10 @@ fn labels(item: &Item, field: &str) -> String {
 fn doc_files(
     site: &Site,
     index: &Index,
+    doc_values: &[Vec<u32>],
     per_shard: usize,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> String {
-    use chrono::Datelike;
     let base = site.base_path.as_str();
     let shards: Vec<Vec<u8>> = site
         .case_studies
@@ -323,19 +330,13 @@ fn doc_files(
                 .enumerate()
                 .map(|(i, item)| {
                     let number = shard * per_shard + i;
-                    let tags: Vec<String> = [labels(item, "themes"), labels(item, "target_groups")]
-                        .into_iter()
-                        .filter(|l| !l.is_empty())
-                        .collect();
                     json!([
                         item.entry.title,
                         item.url.strip_prefix(base).unwrap_or(&item.url),
                         labels(item, "municipality"),
-                        labels(item, "region"),
-                        item.entry.date.map(|d| d.year()),
                         item.entry.summary,
                         index.passages[number],
-                        tags.join(", "),
+                        doc_values[number],
                     ])
                 })
                 .collect();

@@ -206,8 +206,20 @@
     var started = performance.now();
     section.dataset.state = "loading";
     var q = state.q.trim().length >= MIN_LENGTH ? state.q : "";
-    return engine.search(q, state.filters, { offset: 0, limit: PAGE }).then(function (answer) {
+    // Results first; facet counts that need the facet file follow in a second pass.
+    return engine.search(q, state.filters, { offset: 0, limit: PAGE, facets: false }).then(function (answer) {
       if (mine !== sequence) return;
+      var countsLater = answer.facets.some(function (f) {
+        return f.values.some(function (v) { return v.count === null; });
+      });
+      section.dataset.counts = countsLater ? "loading" : "ready";
+      if (countsLater) {
+        engine.search(q, state.filters, { limit: 0 }).then(function (counted) {
+          if (mine !== sequence) return;
+          showFacets(counted.facets);
+          section.dataset.counts = "ready";
+        }, failed(mine));
+      }
       if (history === "push" && !same(state, stateFromUrl())) {
         window.history.pushState(null, "", urlFor(state));
       } else if (history === "replace") {

@@ -12,17 +12,20 @@
  *   filters  { region: ["estrie"], theme: ["francisation"] }: facet parameter (or any of its
  *            aliases) → vocabulary ids. Values of one facet are alternatives (OR); facets
  *            combine (AND). With an empty query, filters alone browse the collection.
- *   options  { offset: 0, limit: 10 }: which results to return with their details.
+ *   options  { offset: 0, limit: 10, facets: true }: which results to return with their
+ *            details; facets: false skips the facet file (counts it would give are null),
+ *            to show results first and counts a moment later.
  *
  *   total     number of matching case studies (all of them, not only those returned).
  *   allWords  how many of them contain every word of the query (they are ranked first).
  *   unknown   query words that match nothing.
- *   results   [{ id, url, title, municipality, region, year, summary, tags, score, matched,
- *                excerpt, excerptParts, titleParts, tagsParts }] for [offset, offset + limit),
- *                best first. `tags` lists the themes and target groups. `excerpt` is HTML:
- *                the text is escaped, matched words are in <mark>. `excerptParts`,
- *                `titleParts` and `tagsParts` are [{ text, mark }] for building DOM nodes
- *                without HTML.
+ *   results   [{ id, url, title, municipality, region, year, summary, tags, facets, score,
+ *                matched, excerpt, excerptParts, titleParts, tagsParts }] for
+ *                [offset, offset + limit), best first. `facets` maps each facet's name to
+ *                the document's labels ({ region: ["Estrie"], themes: [...] }); `tags` joins
+ *                the themes and target groups. `excerpt` is HTML: the text is escaped,
+ *                matched words are in <mark>. `excerptParts`, `titleParts` and `tagsParts`
+ *                are [{ text, mark }] for building DOM nodes without HTML.
  *   facets    [{ name, param, values: [{ id, label, url, count, selected }] }]; counts follow
  *             the query and the other facets' filters.
  *
@@ -187,10 +190,12 @@
         m.stopSet = new Set(m.stopWords);
         m.facetByName = new Map();
         var offset = 0;
+        m.valueAt = [];
         m.facets.list.forEach(function (facet, i) {
           facet.index = i;
           facet.offset = offset;
           offset += facet.values.length;
+          facet.values.forEach(function (value) { m.valueAt.push({ facet: facet, value: value }); });
           m.facetByName.set(facet.param, facet);
           facet.aliases.forEach(function (a) { if (!m.facetByName.has(a)) m.facetByName.set(a, facet); });
         });
@@ -264,6 +269,28 @@
         for (var bit = 0; bit < 8; bit++) if (b & (1 << bit)) visit((firstByte + k) * 8 + bit);
       }
       at.i += byteCount;
+    } else if (kind === 3) {
+      // Rice-coded gaps: quotient in unary (1s then a 0), remainder in k bits, low bit first.
+      count = readVarint(bytes, at);
+      var k = bytes[at.i++];
+      var bitAt = at.i * 8;
+      doc = -1;
+      for (var e = 0; e < count; e++) {
+        var quotient = 0;
+        while ((bytes[bitAt >>> 3] >>> (bitAt & 7)) & 1) {
+          quotient++;
+          bitAt++;
+        }
+        bitAt++;
+        var remainder = 0;
+        for (var b2 = 0; b2 < k; b2++) {
+          remainder |= ((bytes[bitAt >>> 3] >>> (bitAt & 7)) & 1) << b2;
+          bitAt++;
+        }
+        doc += quotient * (1 << k) + remainder + 1;
+        visit(doc);
+      }
+      at.i = (bitAt + 7) >>> 3;
     } else if (kind === 2) {
       count = readVarint(bytes, at);
       var end = 0;
@@ -323,10 +350,6 @@
       facetSetsPromise.catch(function () { facetSetsPromise = null; });
     }
     return facetSetsPromise;
-  }
-
-  function has(set, doc) {
-    return (set[doc >>> 5] & (1 << (doc & 31))) !== 0;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -486,7 +509,7 @@
         }
         return Promise.all(jobs).then(function (loaded) {
           var counted = null;
-          if (options.facets !== false && selected.size === 0) {
+          if (selected.size === 0) {
             if (single) counted = useful[0].candidates[0].postings.counts;
             else if (browseAll) counted = "manifest";
           }
@@ -500,101 +523,149 @@
     return global.performance && global.performance.now ? global.performance.now() : Date.now();
   }
 
+  function popcount(x) {
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  }
+
+  /** How many documents two bitsets share. */
+  function countBoth(a, b) {
+    var total = 0;
+    for (var i = 0; i < a.length; i++) {
+      var x = a[i] & b[i];
+      if (x !== 0) total += popcount(x);
+    }
+    return total;
+  }
+
   /** Ranks, filters and counts. `sets`: the facet file's bitsets, when loaded; `counted`:
    * facet counts known without them (a key's counts, or "manifest" for the whole site). */
   function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started) {
     var n = m.docs;
+    var size = (n + 31) >>> 5;
     var levels = m.levels;
-    var matchedDocs;
     var score = new Float64Array(n);
     var matched = new Uint8Array(n);
     var typos = new Uint8Array(n);
     var browse = words.length === 0;
+    // The documents the words match (every document when browsing), as a list and a bitset.
+    var matchedDocs = [];
+    var match = new Uint32Array(size);
     if (unknown.length > 0) {
-      matchedDocs = [];
+      // A word that matches nothing: no results.
     } else if (browse) {
-      matchedDocs = new Array(n);
-      for (var d = 0; d < n; d++) matchedDocs[d] = d;
+      for (var d = 0; d < n; d++) match[d >>> 5] |= 1 << (d & 31);
     } else {
       var best = new Float64Array(n);
-      var touched = [];
-      var inAny = new Uint8Array(n);
-      matchedDocs = [];
       // kind[doc]: 1 when the word matched the document exactly or by prefix, 2 by a typo.
       var kind = new Uint8Array(n);
-      words.forEach(function (word) {
+      var touched = [];
+      for (var w = 0; w < words.length; w++) {
         touched.length = 0;
-        word.candidates.forEach(function (c) {
-          var weight = c.weight * idf(n, c.postings.df) / levels;
-          var k = c.typo ? 2 : 1;
-          c.postings.levels.forEach(function (l) {
-            var s = weight * l.level;
-            l.docs.forEach(function (doc) {
-              if (kind[doc] === 0) touched.push(doc);
-              if (kind[doc] === 0 || k < kind[doc]) kind[doc] = k;
+        var candidates = words[w].candidates;
+        for (var c = 0; c < candidates.length; c++) {
+          var candidate = candidates[c];
+          var weight = candidate.weight * idf(n, candidate.postings.df) / levels;
+          var k = candidate.typo ? 2 : 1;
+          var postingLevels = candidate.postings.levels;
+          for (var l = 0; l < postingLevels.length; l++) {
+            var s = weight * postingLevels[l].level;
+            var docs = postingLevels[l].docs;
+            for (var i = 0; i < docs.length; i++) {
+              var doc = docs[i];
+              if (kind[doc] === 0) {
+                touched.push(doc);
+                kind[doc] = k;
+              } else if (k < kind[doc]) {
+                kind[doc] = k;
+              }
               if (s > best[doc]) best[doc] = s;
-            });
-          });
-        });
-        touched.forEach(function (doc) {
-          score[doc] += best[doc];
-          if (kind[doc] === 2) typos[doc]++;
-          best[doc] = 0;
-          kind[doc] = 0;
-          matched[doc]++;
-          if (!inAny[doc]) {
-            inAny[doc] = 1;
-            matchedDocs.push(doc);
+            }
           }
-        });
-      });
+        }
+        for (var t = 0; t < touched.length; t++) {
+          var hit = touched[t];
+          score[hit] += best[hit];
+          if (kind[hit] === 2) typos[hit]++;
+          best[hit] = 0;
+          kind[hit] = 0;
+          if (matched[hit]++ === 0) {
+            matchedDocs.push(hit);
+            match[hit >>> 5] |= 1 << (hit & 31);
+          }
+        }
+      }
     }
 
-    // Filters: a document passes facet f if f has no selection or the document has one of
-    // the selected values. Counts for facet f ignore f's own selection.
+    // Filters: values of one facet are alternatives, facets combine. A facet's counts ignore
+    // its own selection, so that its other values show what choosing them would give.
     var facetCount = m.facets.list.length;
-    var passes = new Uint8Array(facetCount);
-    var counts = m.facets.list.map(function (f) { return new Array(f.values.length).fill(0); });
-    var results = [];
-    var allWords = 0;
-    matchedDocs.forEach(function (doc) {
-      var failed = -1;
-      var failures = 0;
-      for (var f = 0; f < facetCount; f++) {
-        var wanted = selected.get(f);
-        var ok = true;
-        if (wanted) {
-          ok = false;
-          wanted.forEach(function (v) { if (!ok && has(sets[f][v], doc)) ok = true; });
-        }
-        passes[f] = ok ? 1 : 0;
-        if (!ok) {
-          failures++;
-          failed = f;
-        }
-      }
-      if (failures > 1) return;
-      if (sets) {
-        for (var g = 0; g < facetCount; g++) {
-          if (failures === 1 && g !== failed) continue;
-          var values = sets[g];
-          for (var v = 0; v < values.length; v++) if (has(values[v], doc)) counts[g][v]++;
-        }
-      }
-      if (failures === 0) {
-        results.push(doc);
-        if (matched[doc] === words.length) allWords++;
-      }
-    });
-    if (!browse) {
-      results.sort(function (a, b) {
-        return matched[b] - matched[a] || typos[a] - typos[b] || score[b] - score[a] || a - b;
+    var allowed = [];
+    selected.forEach(function (values, f) {
+      var set = new Uint32Array(size);
+      values.forEach(function (v) {
+        var value = sets[f][v];
+        for (var i = 0; i < size; i++) set[i] |= value[i];
       });
+      allowed[f] = set;
+    });
+    function passing(except) {
+      var out = match.slice();
+      for (var f = 0; f < facetCount; f++) {
+        if (f === except || !allowed[f]) continue;
+        for (var i = 0; i < size; i++) out[i] &= allowed[f][i];
+      }
+      return out;
     }
+    var pass = selected.size > 0 ? passing(-1) : match;
+    var counts = m.facets.list.map(function (facet, g) {
+      if (!sets) return null;
+      var base = allowed[g] ? passing(g) : pass;
+      return sets[g].map(function (value) { return countBoth(base, value); });
+    });
+    var total = countBoth(pass, pass);
+
+    // The page asked for: the best `offset + limit` documents, in order (browsing: the site's
+    // order, newest first).
+    var wanted = offset + limit;
+    var top = [];
+    var allWords = 0;
+    if (browse) {
+      allWords = total;
+      for (var b = 0; b < n && top.length < wanted; b++) {
+        if (pass[b >>> 5] & (1 << (b & 31))) top.push(b);
+      }
+    } else {
+      var before = function (a, z) {
+        return matched[a] - matched[z] || typos[z] - typos[a] || score[a] - score[z] || z - a;
+      };
+      for (var r = 0; r < matchedDocs.length; r++) {
+        var candidateDoc = matchedDocs[r];
+        if (!(pass[candidateDoc >>> 5] & (1 << (candidateDoc & 31)))) continue;
+        if (matched[candidateDoc] === words.length) allWords++;
+        if (wanted === 0) continue;
+        if (top.length < wanted) {
+          top.push(candidateDoc);
+          if (top.length === wanted) top.sort(function (a, z) { return before(z, a); });
+        } else if (before(candidateDoc, top[wanted - 1]) > 0) {
+          // Insert in order, dropping the last: `wanted` is small (a page or a few).
+          var at = wanted - 1;
+          while (at > 0 && before(candidateDoc, top[at - 1]) > 0) {
+            top[at] = top[at - 1];
+            at--;
+          }
+          top[at] = candidateDoc;
+        }
+      }
+      if (top.length < wanted) top.sort(function (a, z) { return before(z, a); });
+    }
+
     var countOf = function (facet, f, value, v) {
       if (counted === "manifest") return value.count;
       if (counted) return counted.get(facet.offset + v) || 0;
-      if (sets || unknown.length > 0) return counts[f][v];
+      if (counts[f]) return counts[f][v];
+      if (unknown.length > 0) return 0;
       return null;
     };
     var facets = m.facets.list.map(function (facet, f) {
@@ -613,14 +684,14 @@
         }),
       };
     });
-    var page = results.slice(offset, offset + limit);
+    var page = top.slice(offset, offset + limit);
     var surfaces = words.map(function (w) { return w.surfaces; });
     return details(m, page, surfaces).then(function (docs) {
       var out = {
         query: String(query || ""),
         words: words.map(function (w) { return w.word; }),
-        total: results.length,
-        allWords: browse ? results.length : allWords,
+        total: total,
+        allWords: allWords,
         unknown: unknown,
         results: docs.map(function (doc, i) {
           var id = page[i];
@@ -642,18 +713,27 @@
     var root = siteRoot();
     return Promise.all(docs.map(function (doc) {
       return load(m.docShards.dir + Math.floor(doc / size) + ".json", "json").then(function (shardDocs) {
+        // [title, url, municipality, summary, [excerpt sentences], [facet values]]
         var d = shardDocs[doc % size];
-        var excerptParts = excerpt(d[5], d[6], surfaces);
+        var byFacet = {};
+        d[5].forEach(function (number) {
+          var hit = m.valueAt[number];
+          (byFacet[hit.facet.name] = byFacet[hit.facet.name] || []).push(hit.value.label);
+        });
+        var year = byFacet.year ? Number(byFacet.year[0]) : null;
+        var tags = (byFacet.themes || []).concat(byFacet.target_groups || []).join(", ");
+        var excerptParts = excerpt(d[3], d[4], surfaces);
         return {
           url: root + d[1],
           title: d[0],
           titleParts: highlight(d[0], surfaces).parts,
           municipality: d[2],
-          region: d[3],
-          year: d[4],
-          summary: d[5],
-          tags: d[7],
-          tagsParts: highlight(d[7] || "", surfaces).parts,
+          region: (byFacet.region || []).join(", "),
+          year: isNaN(year) ? byFacet.year[0] : year,
+          summary: d[3],
+          tags: tags,
+          tagsParts: highlight(tags, surfaces).parts,
+          facets: byFacet,
           excerptParts: excerptParts,
           excerpt: toHtml(excerptParts),
         };
