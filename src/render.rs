@@ -567,14 +567,7 @@ impl<'a> Shared<'a> {
                 let search_url = format!("{}{SEARCH_PATH}", site.base_path);
                 let mut context =
                     self.base_context(lang, &search_url, &self.string(lang, "search_title"));
-                context.insert(
-                    "taxonomies",
-                    &site
-                        .taxonomies
-                        .iter()
-                        .map(taxonomy_value)
-                        .collect::<Vec<_>>(),
-                );
+                context.insert("taxonomies", &self.taxonomy_values());
                 context
             }
             JobKind::NotFound => {
@@ -652,15 +645,13 @@ impl<'a> Shared<'a> {
             .map(|i| self.card(i))
             .collect();
         context.insert_value("recent", Value::from(recent));
-        context.insert(
-            "taxonomies",
-            &site
-                .taxonomies
-                .iter()
-                .map(taxonomy_value)
-                .collect::<Vec<_>>(),
-        );
+        context.insert("taxonomies", &self.taxonomy_values());
         context
+    }
+
+    /// Every taxonomy with its terms and counts, for the home and search pages.
+    fn taxonomy_values(&self) -> Vec<Json> {
+        self.site.taxonomies.iter().map(taxonomy_value).collect()
     }
 
     fn taxonomy_context(&self, index: usize) -> Context {

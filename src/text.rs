@@ -3,28 +3,40 @@
 //! One folding function for all three, so that "Gaspésie–Îles-de-la-Madeleine", "11" lookups,
 //! URL slugs and search terms agree on what counts as "the same word".
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Lowercases, removes accents (NFD then drop combining marks), expands ligatures
 /// and maps typographic variants (apostrophes, dashes, non-breaking spaces) to ASCII ones.
 pub fn fold(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    for c in input.nfd() {
-        if is_combining_mark(c) {
-            continue;
+    for c in input.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Appends the folded form of one character to `out`. Folding character by character gives
+/// the same result as folding a whole string, since combining marks are dropped rather than
+/// reordered; the search tokenizer relies on it to fold while it splits.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() && c != '`' {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    decompose_canonical(c, |d| {
+        if is_combining_mark(d) {
+            return;
         }
-        match c {
+        match d {
             'œ' | 'Œ' => out.push_str("oe"),
             'æ' | 'Æ' => out.push_str("ae"),
             'ß' => out.push_str("ss"),
             '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '´' => out.push('\''),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
             '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' => out.push(' '),
-            _ => out.extend(c.to_lowercase()),
+            _ => out.extend(d.to_lowercase()),
         }
-    }
-    out
+    });
 }
 
 /// The key used to compare vocabulary values: folded, with every run of

@@ -11,7 +11,6 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Words that are dropped when they stand before an apostrophe: `l'accueil` → `accueil`.
 pub const ELISIONS: &[&str] = &[
@@ -28,29 +27,7 @@ pub struct Token {
     pub end: usize,
 }
 
-/// Appends the folded form of one character to `out`, exactly as [`crate::text::fold`] does
-/// for a whole string (which decomposes, drops combining marks and lowercases character by
-/// character, so folding character by character gives the same result).
-pub fn fold_char(c: char, out: &mut String) {
-    if c.is_ascii() && c != '`' {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    decompose_canonical(c, |d| {
-        if is_combining_mark(d) {
-            return;
-        }
-        match d {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '´' => out.push('\''),
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
-            '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' => out.push(' '),
-            _ => out.extend(d.to_lowercase()),
-        }
-    });
-}
+pub use crate::text::fold_char;
 
 /// Splits `text` into folded words: runs of letters and digits after folding. A word in
 /// [`ELISIONS`] directly followed by an apostrophe and a letter or digit is dropped.
