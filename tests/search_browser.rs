@@ -146,7 +146,7 @@ fn typing_shows_results_and_the_url_follows() {
     assert!(results(&tab).is_empty());
     assert_eq!(
         text(&tab, "#search-status"),
-        "Aucune étude de cas ne correspond à votre recherche."
+        "Aucune étude de cas ne contient « xqzvbw »."
     );
 }
 

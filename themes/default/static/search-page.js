@@ -193,6 +193,7 @@
   }
 
   function statusText(answer) {
+    if (answer.unknown.length > 0) return String(strings.unknown).replace("{word}", answer.unknown[0]);
     if (answer.total === 0) return strings.none;
     var text = answer.total === 1 ? strings.one : format(strings.many, answer.total);
     if (answer.words.length > 1 && answer.allWords < answer.total) {

@@ -18,7 +18,7 @@
  *
  *   total     number of matching case studies (all of them, not only those returned).
  *   allWords  how many of them contain every word of the query (they are ranked first).
- *   unknown   query words that match nothing.
+ *   unknown   query words that match nothing, as written.
  *   results   [{ id, url, title, municipality, region, year, summary, tags, facets, score,
  *                matched, excerpt, excerptParts, titleParts, tagsParts }] for
  *                [offset, offset + limit), best first. `facets` maps each facet's name to
@@ -483,9 +483,14 @@
     var limit = options.limit == null ? 10 : Math.max(0, options.limit | 0);
     return manifest().then(function (m) {
       var selected = normaliseFilters(m, filters);
+      var text = String(query || "");
       var words = [];
-      tokenize(String(query || "")).forEach(function (t) {
-        if (words.indexOf(t.folded) < 0) words.push(t.folded);
+      var written = {};
+      tokenize(text).forEach(function (t) {
+        if (words.indexOf(t.folded) < 0) {
+          words.push(t.folded);
+          written[t.folded] = text.slice(t.start, t.end);
+        }
       });
       var endsWithSpace = /\s$/.test(String(query || ""));
       return Promise.all(words.map(function (w, i) {
@@ -493,7 +498,9 @@
       })).then(function (resolved) {
         var useful = resolved.filter(function (r) { return !r.stop; });
         if (useful.length === 0) useful = resolved;
-        var unknown = useful.filter(function (r) { return r.candidates.length === 0; }).map(function (r) { return r.word; });
+        var unknown = useful
+          .filter(function (r) { return r.candidates.length === 0; })
+          .map(function (r) { return written[r.word]; });
         // The facet file is needed to filter, and to count facets for several keys; one key
         // carries its own counts, and browsing everything uses the manifest's.
         var single = unknown.length === 0 && useful.length === 1 && useful[0].candidates.length === 1;
