@@ -759,6 +759,41 @@ fn a_query_fetches_only_what_it_needs() {
 }
 
 #[test]
+fn a_page_open_across_a_rebuild_reloads_the_manifest() {
+    let Some(node) = node() else { return };
+    let dir = common::example_site_copy();
+    let before = build(dir.path(), None);
+    std::fs::write(
+        dir.path().join("content/etudes-de-cas/nouvelle.md"),
+        "---\ntitle: \"Un nouvel accueil\"\ndate: 2099-01-01\nsummary: \"Accueil.\"\n\
+         municipality: Gaspé\nregion: \"11\"\nthemes: [logement]\n---\n\nAccueil.\n",
+    )
+    .unwrap();
+    let after = build(dir.path(), None);
+    // The first query loads the manifest but not the facet file; the second needs it, and
+    // the one the old manifest names is gone from the new build.
+    let word = single_key_words(&before, 1).remove(0);
+    let gaspesie = json!({ "region": ["gaspesie-iles-de-la-madeleine"] });
+    let answers = run_js(
+        &node,
+        &["sequence"],
+        &json!([
+            { "q": word, "site": before.public },
+            { "q": "accueil", "filters": gaspesie, "site": after.public },
+        ]),
+    );
+    let fresh = search(
+        &node,
+        &after,
+        json!([{ "q": "accueil", "filters": gaspesie }]),
+    )
+    .remove(0);
+    assert_eq!(answers[1]["total"], fresh["total"]);
+    assert_eq!(answers[1]["results"], fresh["results"]);
+    assert!(shows(&answers[1], "Un nouvel accueil"), "{:#}", answers[1]);
+}
+
+#[test]
 fn search_page_loads_its_scripts_under_the_base_path() {
     let site = common::example_site_copy();
     let files = common::build_in_memory(site.path(), Some("https://example.org/pratiques/"));

@@ -9,6 +9,8 @@
 //   node tests/js/search-cli.js search SITE_DIR   [{q, filters, options}…]  →  [answer…]
 //       answers as passerelle.search() gives them, plus `fetched`: the index files the
 //       query loaded (each query starts with an empty cache), with their size and gzip size.
+//   node tests/js/search-cli.js sequence          [{q, filters, options, site?}…]  →  [answer…]
+//       one engine, caches kept between queries; `site` switches the folder read from.
 "use strict";
 
 const fs = require("fs");
@@ -62,6 +64,36 @@ async function search(siteDir, queries) {
   return answers;
 }
 
+// One engine for all queries (its caches kept); a query with `site` first switches the
+// folder the files are read from, as a host does when a new build is published.
+async function sequence(queries) {
+  let siteDir = null;
+  engine.configure({
+    index: "http://site.invalid/search/",
+    fetch: async (url) => {
+      const relative = decodeURIComponent(new URL(url).pathname).replace(/^\//, "");
+      let bytes;
+      try {
+        bytes = fs.readFileSync(path.join(siteDir, relative));
+      } catch (err) {
+        return { ok: false, status: 404 };
+      }
+      return {
+        ok: true,
+        status: 200,
+        json: async () => JSON.parse(bytes.toString("utf8")),
+        arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+      };
+    },
+  });
+  const answers = [];
+  for (const query of queries) {
+    if (query.site) siteDir = query.site;
+    answers.push(await engine.search(query.q || "", query.filters || {}, query.options || {}));
+  }
+  return answers;
+}
+
 async function main() {
   const [command, siteDir] = process.argv.slice(2);
   const input = JSON.parse(fs.readFileSync(0, "utf8"));
@@ -69,6 +101,7 @@ async function main() {
   if (command === "tokens") output = tokens(input);
   else if (command === "unassigned") output = input.filter((cp) => /^\p{Cn}$/u.test(String.fromCodePoint(cp)));
   else if (command === "search") output = await search(siteDir, input);
+  else if (command === "sequence") output = await sequence(input);
   else throw new Error("usage: search-cli.js tokens | search SITE_DIR");
   process.stdout.write(JSON.stringify(output));
 }

@@ -168,13 +168,22 @@
     return new URL("search/", global.location.href).href;
   }
 
+  /** Set after a file named in the manifest was missing: the manifest is then fetched
+   * again past the HTTP cache (a host may cache it for minutes after a rebuild). */
+  var revalidate = false;
+
   function load(path, kind) {
     var url = new URL(path, indexUrl()).href;
     var hit = cache.get(url);
     if (hit) return hit;
     var fetcher = settings.fetch || global.fetch.bind(global);
-    var promise = fetcher(url).then(function (response) {
-      if (!response.ok) throw new Error("passerelle search: cannot load " + url + " (" + response.status + ")");
+    var init = revalidate && path === "manifest.json" ? { cache: "no-cache" } : undefined;
+    var promise = fetcher(url, init).then(function (response) {
+      if (!response.ok) {
+        var error = new Error("passerelle search: cannot load " + url + " (" + response.status + ")");
+        error.stale = response.status === 404 && path !== "manifest.json";
+        throw error;
+      }
       return kind === "json" ? response.json() : response.arrayBuffer().then(function (b) { return new Uint8Array(b); });
     });
     promise.catch(function () { cache.delete(url); });
@@ -477,6 +486,16 @@
   }
 
   function search(query, filters, options) {
+    return runSearch(query, filters, options).catch(function (error) {
+      if (!error || !error.stale || revalidate) throw error;
+      // The site was rebuilt since the manifest was cached: reload it once and retry.
+      revalidate = true;
+      reset();
+      return runSearch(query, filters, options);
+    });
+  }
+
+  function runSearch(query, filters, options) {
     var started = now();
     options = options || {};
     var offset = Math.max(0, options.offset | 0);
@@ -835,12 +854,17 @@
     }).join("");
   }
 
-  function configure(options) {
-    if (options.index !== undefined) settings.index = options.index;
-    if (options.fetch !== undefined) settings.fetch = options.fetch;
+  function reset() {
     cache.clear();
     manifestPromise = null;
     facetSetsPromise = null;
+  }
+
+  function configure(options) {
+    if (options.index !== undefined) settings.index = options.index;
+    if (options.fetch !== undefined) settings.fetch = options.fetch;
+    revalidate = false;
+    reset();
   }
 
   var api = {
