@@ -362,34 +362,6 @@ fn search_works_under_a_sub_path() {
     assert!(!text(&tab, "h1").is_empty());
 }
 
-#[test]
-fn results_come_within_50_ms() {
-    let Some(browser) = common::browser::launch() else {
-        return;
-    };
-    let (_out, base) = serve_example(None, "");
-    let tab = open(&browser, &format!("{base}/recherche/?q=accueil"));
-    wait_ready(&tab, "accueil");
-    // The page's engine is loaded; a query's first run may fetch new shards from 127.0.0.1.
-    // The best of three runs is asserted, so that another process's burst of work on a busy
-    // machine does not fail the test.
-    let mut worst: f64 = 0.0;
-    for q in [
-        "francisation",
-        "accueil réfugiés",
-        "étudiants internationaux",
-        "integraton",
-    ] {
-        let run = format!(
-            "(async () => {{ const t = performance.now(); await passerelle.search({q:?}); return performance.now() - t; }})()"
-        );
-        let runs: Vec<f64> = (0..3).map(|_| eval(&tab, &run).as_f64().unwrap()).collect();
-        println!("query-to-results {q:?}: {runs:.1?} ms");
-        worst = worst.max(runs.iter().copied().fold(f64::INFINITY, f64::min));
-    }
-    assert!(worst < 50.0, "slowest query took {worst:.1} ms");
-}
-
 /// axe-core's WCAG 2.0–2.2 A/AA rules on the search page as a reader sees it: results with
 /// highlighted words, facets with counts, a filter ticked; at 320 CSS pixels nothing scrolls
 /// sideways. axe-core comes from `npm install --prefix tests/a11y` (see tests/accessibility.rs).
