@@ -516,10 +516,15 @@ fn bench_queries_in_chromium() {
             eval(
                 &tab,
                 &format!(
-                    "const q = document.getElementById('search-q'); q.value = {js_query}; q.dispatchEvent(new Event('input')); 0"
+                    "window.typedAt = performance.now(); const q = document.getElementById('search-q'); q.value = {js_query}; q.dispatchEvent(new Event('input')); 0"
                 ),
             );
             times.push(("typed", wait_ready(&tab, query)["ms"].as_f64().unwrap()));
+            let keystroke = eval(
+                &tab,
+                "Number(document.getElementById('search-results-section').dataset.shownAt) - window.typedAt",
+            );
+            times.push(("keystroke", keystroke.as_f64().unwrap()));
             take_served();
             files
         };
@@ -541,9 +546,10 @@ fn percent(text: &str) -> String {
 }
 
 /// Serves `dir` on 127.0.0.1 like `common::static_server`, with a thread per connection
-/// and `Connection: close`. tiny_http (behind `common::static_server`) hands connections to
-/// a pool that can leave a burst of more than four new connections queued behind kept-alive
-/// ones, and the search page opens a dozen in parallel: some fetches would wait minutes.
+/// (kept alive, as static hosts do). tiny_http, behind `common::static_server`, hands
+/// connections to a pool that can leave a burst of more than four new connections queued
+/// behind kept-alive ones, and the search page opens a dozen at once: some fetches would
+/// wait for minutes.
 fn serve_dir(dir: PathBuf) -> String {
     serve_dir_logged(dir).0
 }
@@ -551,64 +557,79 @@ fn serve_dir(dir: PathBuf) -> String {
 /// [`serve_dir`], also returning the paths served (a web worker's requests included, which
 /// the page's Resource Timing does not list).
 fn serve_dir_logged(dir: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
-    use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let log = Arc::new(Mutex::new(Vec::new()));
     let served = log.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
+            let Ok(stream) = stream else { continue };
             let dir = dir.clone();
             let served = served.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(&mut stream);
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    return;
-                }
-                let mut header = String::new();
-                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                    header.clear();
-                }
-                let target = request_line.split(' ').nth(1).unwrap_or("/");
-                let url = target.split(['?', '#']).next().unwrap_or("/");
-                let decoded = percent_encoding::percent_decode_str(url)
-                    .decode_utf8_lossy()
-                    .into_owned();
-                served.lock().unwrap().push(decoded.clone());
-                let mut path = dir;
-                for segment in decoded.split('/') {
-                    if segment.is_empty() || segment == "." || segment == ".." {
-                        continue;
-                    }
-                    path.push(segment);
-                }
-                if path.is_dir() {
-                    path.push("index.html");
-                }
-                let (status, body, content_type) = match std::fs::read(&path) {
-                    Ok(bytes) => {
-                        let content_type = match path.extension().and_then(|e| e.to_str()) {
-                            Some("html") => "text/html; charset=utf-8",
-                            Some("css") => "text/css; charset=utf-8",
-                            Some("js") => "text/javascript; charset=utf-8",
-                            Some("json") => "application/json",
-                            Some("wasm") => "application/wasm",
-                            _ => "application/octet-stream",
-                        };
-                        ("200 OK", bytes, content_type)
-                    }
-                    Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-                };
-                let head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&body);
-            });
+            std::thread::spawn(move || serve_connection(stream, &dir, &served));
         }
     });
     (format!("http://127.0.0.1:{port}"), log)
+}
+
+/// Answers the GET requests of one connection until the client closes it.
+fn serve_connection(stream: std::net::TcpStream, dir: &Path, served: &Mutex<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    // One write per response, sent at once: with Nagle's algorithm a kept-alive
+    // connection would wait for the client's delayed acknowledgement (about 40 ms).
+    let _ = stream.set_nodelay(true);
+    let mut writer = match stream.try_clone() {
+        Ok(writer) => writer,
+        Err(_) => return,
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).map_or(true, |n| n == 0) {
+            return;
+        }
+        let mut header = String::new();
+        while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+            header.clear();
+        }
+        let target = request_line.split(' ').nth(1).unwrap_or("/");
+        let url = target.split(['?', '#']).next().unwrap_or("/");
+        let decoded = percent_encoding::percent_decode_str(url)
+            .decode_utf8_lossy()
+            .into_owned();
+        served.lock().unwrap().push(decoded.clone());
+        let mut path = dir.to_path_buf();
+        for segment in decoded.split('/') {
+            if segment.is_empty() || segment == "." || segment == ".." {
+                continue;
+            }
+            path.push(segment);
+        }
+        if path.is_dir() {
+            path.push("index.html");
+        }
+        let (status, body, content_type) = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let content_type = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("json") => "application/json",
+                    Some("wasm") => "application/wasm",
+                    _ => "application/octet-stream",
+                };
+                ("200 OK", bytes, content_type)
+            }
+            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        };
+        let mut response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        response.extend_from_slice(&body);
+        if writer.write_all(&response).is_err() {
+            return;
+        }
+    }
 }

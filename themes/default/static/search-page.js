@@ -237,6 +237,7 @@
       section.dataset.query = q;
       section.dataset.total = String(answer.total);
       section.dataset.ms = (performance.now() - started).toFixed(1);
+      section.dataset.shownAt = performance.now().toFixed(1);
       section.dataset.state = "ready";
     }, failed(mine));
   }
@@ -274,6 +275,8 @@
     window.clearTimeout(timer);
     var length = input.value.trim().length;
     if (length > 0 && length < MIN_LENGTH) return;
+    // Fetch the words' files during the typing pause; the search then finds them there.
+    if (length >= MIN_LENGTH) engine.prefetch(input.value);
     timer = window.setTimeout(function () {
       var state = stateFromControls();
       if (!same(state, current)) run(state, "replace");

@@ -31,6 +31,8 @@
  *
  *   passerelle.configure({ index: "/search/", fetch })  where the index is (default: search/
  *            next to static/ of the page's site) and how to fetch it.
+ *   passerelle.prefetch(query) → Promise  loads the files a query will need (vocabulary and
+ *            postings) without ranking: call it on each keystroke, search after a pause.
  *   passerelle.tokenize(text) → [{ folded, start, end }]  the words of a text, as the index
  *            sees them (offsets in UTF-16 code units).
  */
@@ -495,6 +497,27 @@
     });
   }
 
+  /** Loads what `query` will need from the vocabulary and the postings, without ranking:
+   * the search page calls it on each keystroke, so that the search that follows the typing
+   * pause finds those files already there. */
+  function prefetch(query) {
+    return manifest().then(function (m) {
+      var words = [];
+      tokenize(String(query || "")).forEach(function (t) {
+        if (words.indexOf(t.folded) < 0) words.push(t.folded);
+      });
+      return Promise.all(words.map(function (w, i) {
+        return resolveWord(m, w, i === words.length - 1).then(function (found) {
+          if (found.stop) return null;
+          return Promise.all(found.candidates.map(function (c) {
+            var key = c.shard.keys[c.slot];
+            return load(c.shard.files[key[0]], "bin");
+          }));
+        });
+      }));
+    }).then(function () { return undefined; }, function () { return undefined; });
+  }
+
   function runSearch(query, filters, options) {
     var started = now();
     options = options || {};
@@ -869,6 +892,7 @@
 
   var api = {
     search: search,
+    prefetch: prefetch,
     configure: configure,
     tokenize: tokenize,
     fold: fold,
