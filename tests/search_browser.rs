@@ -1,5 +1,5 @@
 //! The search page end to end in headless Chromium, on the example site served by a plain
-//! static file server on 127.0.0.1 (`serve_dir`): type a query, read the results, apply a
+//! static file server on 127.0.0.1 (`common::static_server`): type a query, read the results, apply a
 //! facet, follow a shared URL, go Back, use the keyboard only, and serve the site under a
 //! sub-path.
 
@@ -8,7 +8,7 @@ mod common;
 use headless_chrome::{Browser, Tab};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Builds the example site (optionally for a base URL) and serves the output folder. With a
 /// base path, the output is served under it, as a host would.
@@ -28,7 +28,7 @@ fn serve_example(base_url: Option<&str>, path: &str) -> (tempfile::TempDir, Stri
     }
     let (code, _, err) = common::passerelle(&args);
     assert_eq!(code, 0, "{err}");
-    let base = serve_dir(out.path().join("www"));
+    let base = common::static_server(out.path().join("www"));
     (out, base)
 }
 
@@ -458,7 +458,7 @@ fn bench_queries_in_chromium() {
     let Some(browser) = common::browser::launch() else {
         return;
     };
-    let (base, served) = serve_dir_logged(PathBuf::from(&public));
+    let (base, served) = common::static_server_logged(PathBuf::from(&public));
     let take_served = || std::mem::take(&mut *served.lock().unwrap());
     for query in queries.split('|') {
         let context = browser.new_context().unwrap();
@@ -543,93 +543,4 @@ fn bench_queries_in_chromium() {
 
 fn percent(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// Serves `dir` on 127.0.0.1 like `common::static_server`, with a thread per connection
-/// (kept alive, as static hosts do). tiny_http, behind `common::static_server`, hands
-/// connections to a pool that can leave a burst of more than four new connections queued
-/// behind kept-alive ones, and the search page opens a dozen at once: some fetches would
-/// wait for minutes.
-fn serve_dir(dir: PathBuf) -> String {
-    serve_dir_logged(dir).0
-}
-
-/// [`serve_dir`], also returning the paths served (a web worker's requests included, which
-/// the page's Resource Timing does not list).
-fn serve_dir_logged(dir: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let served = log.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let dir = dir.clone();
-            let served = served.clone();
-            std::thread::spawn(move || serve_connection(stream, &dir, &served));
-        }
-    });
-    (format!("http://127.0.0.1:{port}"), log)
-}
-
-/// Answers the GET requests of one connection until the client closes it.
-fn serve_connection(stream: std::net::TcpStream, dir: &Path, served: &Mutex<Vec<String>>) {
-    use std::io::{BufRead, BufReader, Write};
-    // One write per response, sent at once: with Nagle's algorithm a kept-alive
-    // connection would wait for the client's delayed acknowledgement (about 40 ms).
-    let _ = stream.set_nodelay(true);
-    let mut writer = match stream.try_clone() {
-        Ok(writer) => writer,
-        Err(_) => return,
-    };
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).map_or(true, |n| n == 0) {
-            return;
-        }
-        let mut header = String::new();
-        while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-            header.clear();
-        }
-        let target = request_line.split(' ').nth(1).unwrap_or("/");
-        let url = target.split(['?', '#']).next().unwrap_or("/");
-        let decoded = percent_encoding::percent_decode_str(url)
-            .decode_utf8_lossy()
-            .into_owned();
-        served.lock().unwrap().push(decoded.clone());
-        let mut path = dir.to_path_buf();
-        for segment in decoded.split('/') {
-            if segment.is_empty() || segment == "." || segment == ".." {
-                continue;
-            }
-            path.push(segment);
-        }
-        if path.is_dir() {
-            path.push("index.html");
-        }
-        let (status, body, content_type) = match std::fs::read(&path) {
-            Ok(bytes) => {
-                let content_type = match path.extension().and_then(|e| e.to_str()) {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("css") => "text/css; charset=utf-8",
-                    Some("js") => "text/javascript; charset=utf-8",
-                    Some("json") => "application/json",
-                    Some("wasm") => "application/wasm",
-                    _ => "application/octet-stream",
-                };
-                ("200 OK", bytes, content_type)
-            }
-            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-        };
-        let mut response = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        )
-        .into_bytes();
-        response.extend_from_slice(&body);
-        if writer.write_all(&response).is_err() {
-            return;
-        }
-    }
 }

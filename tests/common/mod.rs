@@ -8,6 +8,7 @@ use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 /// The repository root (the example site).
 pub fn repo_root() -> PathBuf {
@@ -95,52 +96,90 @@ pub fn texts(document: &Html, css: &str) -> Vec<String> {
 }
 
 /// Serves `dir` read-only on 127.0.0.1 (a free port) like a plain static host, until the
-/// process ends. Returns the base URL `http://127.0.0.1:PORT`.
+/// process ends, with a thread per kept-alive connection: pages open a dozen connections at
+/// once (the search page does), and a small pool would leave some waiting. Returns the base
+/// URL `http://127.0.0.1:PORT`.
 pub fn static_server(dir: PathBuf) -> String {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
-    let port = server.server_addr().to_ip().expect("ip").port();
+    static_server_logged(dir).0
+}
+
+/// [`static_server`], also returning the paths served (a web worker's requests included,
+/// which the page's Resource Timing does not list).
+pub fn static_server_logged(dir: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let served = log.clone();
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let url = request
-                .url()
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("/")
-                .to_string();
-            let decoded = percent_encoding::percent_decode_str(&url)
-                .decode_utf8_lossy()
-                .into_owned();
-            let mut path = dir.clone();
-            for segment in decoded.split('/') {
-                if segment.is_empty() || segment == "." || segment == ".." {
-                    continue;
-                }
-                path.push(segment);
-            }
-            if path.is_dir() {
-                path.push("index.html");
-            }
-            let response = match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let content_type = match path.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("css") => "text/css; charset=utf-8",
-                        Some("js") => "text/javascript; charset=utf-8",
-                        Some("json") => "application/json",
-                        Some("xml") => "application/xml",
-                        _ => "application/octet-stream",
-                    };
-                    tiny_http::Response::from_data(bytes).with_header(
-                        tiny_http::Header::from_bytes("Content-Type", content_type)
-                            .expect("header"),
-                    )
-                }
-                Err(_) => {
-                    tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
-                }
-            };
-            let _ = request.respond(response);
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let dir = dir.clone();
+            let served = served.clone();
+            std::thread::spawn(move || serve_connection(stream, &dir, &served));
         }
     });
-    format!("http://127.0.0.1:{port}")
+    (format!("http://127.0.0.1:{port}"), log)
+}
+
+/// Answers the GET requests of one connection until the client closes it.
+fn serve_connection(stream: std::net::TcpStream, dir: &Path, served: &Mutex<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    // One write per response, sent at once: with Nagle's algorithm a kept-alive
+    // connection would wait for the client's delayed acknowledgement (about 40 ms).
+    let _ = stream.set_nodelay(true);
+    let mut writer = match stream.try_clone() {
+        Ok(writer) => writer,
+        Err(_) => return,
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).map_or(true, |n| n == 0) {
+            return;
+        }
+        let mut header = String::new();
+        while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+            header.clear();
+        }
+        let target = request_line.split(' ').nth(1).unwrap_or("/");
+        let url = target.split(['?', '#']).next().unwrap_or("/");
+        let decoded = percent_encoding::percent_decode_str(url)
+            .decode_utf8_lossy()
+            .into_owned();
+        served.lock().unwrap().push(decoded.clone());
+        let mut path = dir.to_path_buf();
+        for segment in decoded.split('/') {
+            if segment.is_empty() || segment == "." || segment == ".." {
+                continue;
+            }
+            path.push(segment);
+        }
+        if path.is_dir() {
+            path.push("index.html");
+        }
+        let (status, body, content_type) = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let content_type = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("json") => "application/json",
+                    Some("xml") => "application/xml",
+                    Some("wasm") => "application/wasm",
+                    _ => "application/octet-stream",
+                };
+                ("200 OK", bytes, content_type)
+            }
+            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        };
+        let mut response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        response.extend_from_slice(&body);
+        if writer.write_all(&response).is_err() {
+            return;
+        }
+    }
 }
