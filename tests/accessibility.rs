@@ -58,26 +58,6 @@ fn open(tab: &Tab, url: &str) {
     tab.wait_for_element("main").unwrap();
 }
 
-fn set_width(tab: &Tab, width: u32) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 720,
-        device_scale_factor: 1.0,
-        mobile: width < 500,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}
-
 #[test]
 fn pages_pass_axe_wcag_2_2_aa_rules() {
     let Some(axe) = axe_source() else { return };
@@ -117,7 +97,7 @@ fn pages_reflow_at_320_css_pixels_without_horizontal_scrolling() {
     };
     let (_out, base) = built_example();
     let tab = browser.new_tab().unwrap();
-    set_width(&tab, 320);
+    common::browser::set_width(&tab, 320);
     for page in PAGES {
         open(&tab, &format!("{base}{page}"));
         let overflow = tab

@@ -164,19 +164,10 @@ fn vocabulary_values_are_printed_with_their_canonical_labels() {
 
 #[test]
 fn region_codes_french_keys_and_single_values_are_accepted() {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::repo_root().join("config.yaml"),
-        site.path().join("config.yaml"),
-    )
-    .unwrap();
-    let dir = site.path().join("content/etudes-de-cas");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("Été à Gaspé.md"),
+    let site = common::site_with_case_studies(&[(
+        "Été à Gaspé.md",
         "---\ntitre: Été à Gaspé\ndate: 2023-06-01\nrésumé: Un été d’accueil.\nmunicipalités: [Gaspé, Percé]\nrégion: \"11\"\nthèmes: ACCUEIL ET ETABLISSEMENT\npublics: [Personnes Refugiees]\nstatut: Terminé\nfinancement:\n  - programme: pac\n    montant: 1500\n---\n\n## Contexte\n\nTexte.\n",
-    )
-    .unwrap();
+    )]);
     let files = build_in_memory(site.path(), None);
     let page = html(&files, "etudes-de-cas/ete-a-gaspe/index.html");
     let facts = texts(&page, ".facts dd").join(" | ");
@@ -197,19 +188,10 @@ fn region_codes_french_keys_and_single_values_are_accepted() {
 
 #[test]
 fn json_ld_describes_the_project_and_cannot_be_broken_out_of() {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::repo_root().join("config.yaml"),
-        site.path().join("config.yaml"),
-    )
-    .unwrap();
-    let dir = site.path().join("content/etudes-de-cas");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("x.md"),
+    let site = common::site_with_case_studies(&[(
+        "x.md",
         "---\ntitle: \"Piège </script><script>alert(1)</script>\"\ndate: 2024-01-02\nsummary: \"<b>gras</b> & co\"\nmunicipality: Laval\nregion: \"13\"\nthemes: [logement]\ntarget_groups: [familles]\nfunding:\n  - {program: FARR, funder: MAMH, amount: 50000}\n---\nTexte.\n",
-    )
-    .unwrap();
+    )]);
     let files = build_in_memory(site.path(), None);
     let page = html(&files, "etudes-de-cas/x/index.html");
     assert!(

@@ -400,25 +400,7 @@ fn the_search_page_with_results_passes_axe_and_reflows() {
         serde_json::json!([]),
         "axe violations on the search page"
     );
-    tab.call_method(
-        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
-            width: 320,
-            height: 720,
-            device_scale_factor: 1.0,
-            mobile: true,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        },
-    )
-    .unwrap();
+    common::browser::set_width(&tab, 320);
     let overflow = eval(
         &tab,
         "document.documentElement.scrollWidth - document.documentElement.clientWidth",

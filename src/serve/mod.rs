@@ -189,16 +189,7 @@ fn build_and_publish(
                 pages,
                 deferred,
             } = update;
-            let (generation, changed, removed) = server.store.apply(patch, engine.base_path());
-            server.hub.broadcast(
-                "build",
-                &json!({
-                    "generation": generation,
-                    "base": engine.base_path(),
-                    "changed": changed,
-                    "removed": removed,
-                }),
-            );
+            let (changed, removed) = publish(server, patch, engine.base_path(), true);
             let elapsed = started.elapsed();
             print_report(&diagnostics);
             let what = match cause {
@@ -233,24 +224,41 @@ fn build_and_publish(
     }
 }
 
+/// Applies a patch to the served site and tells open pages which files changed. Returns
+/// the changed and removed paths. A finished build is announced even when no file changed,
+/// since the event also clears the error overlay; deferred outputs only when they changed.
+fn publish(
+    server: &http::Server,
+    patch: incremental::Patch,
+    base_path: String,
+    announce_unchanged: bool,
+) -> (Vec<String>, Vec<String>) {
+    let (generation, changed, removed) = server.store.apply(patch, base_path.clone());
+    if !announce_unchanged && changed.is_empty() && removed.is_empty() {
+        return (changed, removed);
+    }
+    server.hub.broadcast(
+        "build",
+        &json!({
+            "generation": generation,
+            "base": base_path,
+            "changed": changed,
+            "removed": removed,
+        }),
+    );
+    (changed, removed)
+}
+
 /// Makes the deferred outputs (exports, search index) of the last good build and publishes
 /// them with a `build` event.
 fn finish_and_publish(engine: &mut Engine, server: &http::Server) {
     let started = Instant::now();
     let current = |path: &str| server.store.lock().file(path);
     let patch = engine.finish(&current);
-    let (generation, changed, removed) = server.store.apply(patch, engine.base_path());
+    let (changed, removed) = publish(server, patch, engine.base_path(), false);
+    // Requests for exports and index waited for these files; they are in place now.
     server.store.set_pending(Vec::new());
     if !changed.is_empty() || !removed.is_empty() {
-        server.hub.broadcast(
-            "build",
-            &json!({
-                "generation": generation,
-                "base": engine.base_path(),
-                "changed": changed,
-                "removed": removed,
-            }),
-        );
         say(&format!(
             "Exports and search index updated in {} ms ({} files changed, {} removed)",
             started.elapsed().as_millis(),

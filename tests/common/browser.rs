@@ -53,3 +53,25 @@ pub fn launch() -> Option<Browser> {
         .expect("launch options");
     Some(Browser::new(options).expect("start chromium"))
 }
+
+/// Emulates a screen `width` CSS pixels wide (a phone below 500), for reflow checks.
+pub fn set_width(tab: &headless_chrome::Tab, width: u32) {
+    use headless_chrome::protocol::cdp::Emulation;
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height: 720,
+        device_scale_factor: 1.0,
+        mobile: width < 500,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("emulate screen width");
+}

@@ -58,6 +58,22 @@ pub fn example_site_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A site with the example config and the given case studies (file name, text) only.
+pub fn site_with_case_studies(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        repo_root().join("config.yaml"),
+        site.path().join("config.yaml"),
+    )
+    .expect("config");
+    let dir = site.path().join("content/etudes-de-cas");
+    std::fs::create_dir_all(&dir).expect("content folder");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("case study");
+    }
+    site
+}
+
 /// Builds `root` in memory and returns the files, or panics with the report.
 pub fn build_in_memory(root: &Path, base_url: Option<&str>) -> BTreeMap<String, Vec<u8>> {
     let mut options = passerelle::BuildOptions::new(root);
