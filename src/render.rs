@@ -22,6 +22,10 @@ pub const SEARCH_PATH: &str = "recherche/";
 const RECENT_ON_HOME: usize = 6;
 /// Entries in the Atom feed.
 const FEED_ENTRIES: usize = 20;
+/// The partial that shows one case study in a list. Each card is rendered once per build and
+/// handed to list templates as `item.html`: a case study appears in ten lists or more (all,
+/// its region, themes, year…), and rendering its card each time was most of the list cost.
+const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// One file to render.
 pub struct PageJob {
@@ -239,7 +243,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
         Renderer {
-            shared: Shared::new(site, theme),
+            shared: Shared::new(site, theme, &templates.tera),
             theme,
             templates,
         }
@@ -293,6 +297,9 @@ impl<'a> Renderer<'a> {
         let mut hasher = StableHasher::default();
         self.shared.global_key.hash(&mut hasher);
         self.templates.key(template).hash(&mut hasher);
+        if kind.shows_cards() {
+            self.templates.key(CARD_TEMPLATE).hash(&mut hasher);
+        }
         path.hash(&mut hasher);
         self.shared.hash_inputs(kind, &mut hasher);
         PageJob {
@@ -307,8 +314,14 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, jobs: Vec<&PageJob>, sink: &dyn Sink) -> Vec<Diagnostic> {
         let problems = Mutex::new(Vec::new());
         let report = |err: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(err);
+        let card_error = |err: &tera::Error| {
+            report(
+                template_diagnostic(self.theme, err)
+                    .hint(format!("the error happened while rendering `{CARD_TEMPLATE}`")),
+            )
+        };
         jobs.into_par_iter().for_each(|job| {
-            let context = self.shared.context(job.kind);
+            let context = self.shared.context(job.kind, &card_error);
             match self.templates.tera.render(job.template, &context) {
                 Ok(html) => {
                     if let Err(err) = sink.put(&job.path, html.into_bytes()) {
@@ -369,6 +382,14 @@ impl JobKind {
             JobKind::Robots => "robots.txt",
         }
     }
+
+    /// Whether the page's context holds case study cards (with their rendered `html`).
+    fn shows_cards(self) -> bool {
+        matches!(
+            self,
+            JobKind::CaseStudy(_) | JobKind::Home | JobKind::List { .. }
+        )
+    }
 }
 
 /// A paginated list: all case studies, or those of one taxonomy term.
@@ -385,7 +406,9 @@ struct Shared<'a> {
     strings: HashMap<String, Value>,
     /// The same strings as plain text, for titles computed here.
     raw_strings: &'a HashMap<String, crate::theme::Strings>,
-    /// One card per case study, for lists, made when first needed.
+    tera: &'a Tera,
+    /// One card per case study, for lists, made when first needed: its fields and `html`,
+    /// the card partial rendered.
     cards: Vec<OnceLock<Value>>,
     /// Site-wide values every page shows (title, navigation, taxonomies).
     site_value: Value,
@@ -396,7 +419,7 @@ struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+    fn new(site: &'a Site, theme: &'a Theme, tera: &'a Tera) -> Self {
         let strings = theme
             .strings
             .iter()
@@ -430,6 +453,7 @@ impl<'a> Shared<'a> {
             site,
             strings,
             raw_strings: &theme.strings,
+            tera,
             cards: site.case_studies.iter().map(|_| OnceLock::new()).collect(),
             site_value: Value::from_serializable(&site_json),
             all: (0..site.case_studies.len()).collect(),
@@ -437,11 +461,26 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn card(&self, index: usize) -> Value {
+    /// The card of a case study. The card partial sees the context every page has, with the
+    /// card as `item`; a failure to render it is reported once, through `report`.
+    fn card(&self, index: usize, report: &dyn Fn(&tera::Error)) -> Value {
         self.cards[index]
             .get_or_init(|| {
-                let lang = self.site.config.config.language.as_str();
-                Value::from_serializable(&card(&self.site.case_studies[index], lang))
+                let site = self.site;
+                let lang = site.config.config.language.as_str();
+                let item = &site.case_studies[index];
+                let mut card = card(item, lang);
+                let mut context = self.base_context(lang, &item.url, &item.entry.title);
+                context.insert("item", &card);
+                let html = self
+                    .tera
+                    .render(CARD_TEMPLATE, &context)
+                    .unwrap_or_else(|err| {
+                        report(&err);
+                        String::new()
+                    });
+                card["html"] = Json::String(html);
+                Value::from_serializable(&card)
             })
             .clone()
     }
@@ -554,12 +593,13 @@ impl<'a> Shared<'a> {
     }
 
     /// The Tera context of one page.
-    fn context(&self, kind: JobKind) -> Context {
+    /// The context of a page; `report` takes errors of the card partial.
+    fn context(&self, kind: JobKind, report: &dyn Fn(&tera::Error)) -> Context {
         match kind {
-            JobKind::CaseStudy(index) => self.case_study_context(index),
+            JobKind::CaseStudy(index) => self.case_study_context(index, report),
             JobKind::Page(index) => self.page_context(&self.site.pages[index]),
-            JobKind::Home => self.home_context(),
-            JobKind::List { list, page } => self.list_context(list, page),
+            JobKind::Home => self.home_context(report),
+            JobKind::List { list, page } => self.list_context(list, page, report),
             JobKind::Taxonomy(index) => self.taxonomy_context(index),
             JobKind::Search => {
                 let site = self.site;
@@ -588,7 +628,7 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn case_study_context(&self, index: usize) -> Context {
+    fn case_study_context(&self, index: usize, report: &dyn Fn(&tera::Error)) -> Context {
         let item = &self.site.case_studies[index];
         let lang = item.entry.lang.as_str();
         let mut context = self.base_context(lang, &item.url, &item.entry.title);
@@ -608,7 +648,7 @@ impl<'a> Shared<'a> {
         context.insert("translations", &translations(item));
         let neighbours = |i: Option<usize>| {
             i.filter(|&i| i < self.cards.len())
-                .map(|i| self.card(i))
+                .map(|i| self.card(i, report))
                 .unwrap_or_else(Value::none)
         };
         context.insert_value("newer", neighbours(index.checked_sub(1)));
@@ -629,7 +669,7 @@ impl<'a> Shared<'a> {
         context
     }
 
-    fn home_context(&self) -> Context {
+    fn home_context(&self, report: &dyn Fn(&tera::Error)) -> Context {
         let site = self.site;
         let config = &site.config.config;
         let mut context = self.base_context(&config.language, &site.base_path, &config.title);
@@ -638,11 +678,11 @@ impl<'a> Shared<'a> {
             .iter()
             .enumerate()
             .filter(|(_, item)| item.entry.featured)
-            .map(|(i, _)| self.card(i))
+            .map(|(i, _)| self.card(i, report))
             .collect();
         context.insert_value("featured", Value::from(featured));
         let recent: Vec<Value> = (0..site.case_studies.len().min(RECENT_ON_HOME))
-            .map(|i| self.card(i))
+            .map(|i| self.card(i, report))
             .collect();
         context.insert_value("recent", Value::from(recent));
         context.insert("taxonomies", &self.taxonomy_values());
@@ -768,7 +808,7 @@ impl<'a> Shared<'a> {
     }
 
     /// One page of `per_page` cards.
-    fn list_context(&self, list: ListOf, number: usize) -> Context {
+    fn list_context(&self, list: ListOf, number: usize, report: &dyn Fn(&tera::Error)) -> Context {
         let site = self.site;
         let lang = site.config.config.language.as_str();
         let per_page = self.per_page();
@@ -776,7 +816,7 @@ impl<'a> Shared<'a> {
         let total_pages = self.total_pages(list);
         let start = (number - 1) * per_page;
         let (from, to) = self.page_range(items.len(), number);
-        let cards: Vec<Value> = items[from..to].iter().map(|&i| self.card(i)).collect();
+        let cards: Vec<Value> = items[from..to].iter().map(|&i| self.card(i, report)).collect();
         let current = self.page_url(list, number);
         let mut context = self.base_context(lang, &current, "");
         match list {

@@ -5,12 +5,13 @@
 //! Documents are numbered in the site's order (newest first), so a number is also a rank for
 //! browsing and a year is a run of consecutive numbers.
 
-use super::tokenize::{Stemmers, Token, for_each_token, is_stop_word};
+use super::tokenize::{Stemmers, TokenRef, for_each_token, is_stop_word};
 use crate::config::{FieldSpec, FieldType};
 use crate::model::{Item, Site};
 use rayon::prelude::*;
 use serde_json::Value as Json;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The parts of a case study, from the most to the least telling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +239,7 @@ impl<'a> ChunkState<'a> {
     }
 
     /// The chunk-local key of a token of `text`, or `None` for a word too long to index.
-    fn key_of(&mut self, text: &'a str, token: &Token, lang: &str) -> Option<u32> {
+    fn key_of(&mut self, text: &'a str, token: &TokenRef<'_>, lang: &str) -> Option<u32> {
         if token.folded.len() > MAX_WORD_BYTES {
             return None;
         }
@@ -247,10 +248,10 @@ impl<'a> ChunkState<'a> {
         if let Some(&(_, key)) = self.cache[slot].get(original) {
             return Some(key);
         }
-        let surface = self.surfaces.intern(&token.folded);
+        let surface = self.surfaces.intern(token.folded);
         let key = self
             .keys
-            .intern(&self.stemmers.key(original, &token.folded, lang));
+            .intern(&self.stemmers.key(original, token.folded, lang));
         self.pairs.push((surface, key));
         self.cache[slot].insert(original, (surface, key));
         Some(key)
@@ -546,27 +547,23 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
     let mut chosen: Vec<usize> = Vec::new();
     let mut used = 0;
     let mut keys_start = 0usize;
-    let ranges: Vec<(usize, usize, usize, usize)> = doc
+    // (length in characters, first key, end of keys) of each sentence.
+    let ranges: Vec<(usize, usize, usize)> = doc
         .sentences
         .iter()
         .map(|s| {
-            let range = (
-                s.start as usize,
-                s.end as usize,
-                keys_start,
-                s.keys_end as usize,
-            );
+            let length = body[s.start as usize..s.end as usize].chars().count();
+            let range = (length.min(PASSAGE_MAX), keys_start, s.keys_end as usize);
             keys_start = s.keys_end as usize;
             range
         })
         .collect();
     loop {
         let mut best: Option<(usize, f32)> = None;
-        for (index, &(start, end, first, last)) in ranges.iter().enumerate() {
+        for (index, &(length, first, last)) in ranges.iter().enumerate() {
             if chosen.contains(&index) {
                 continue;
             }
-            let length = body[start..end].chars().count().min(PASSAGE_MAX);
             if used > 0 && used + length > PASSAGE_BUDGET {
                 continue;
             }
@@ -582,8 +579,8 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
             }
         }
         let Some((index, _)) = best else { break };
-        let (start, end, first, last) = ranges[index];
-        used += body[start..end].chars().count().min(PASSAGE_MAX);
+        let (length, first, last) = ranges[index];
+        used += length;
         for &key in &doc.sentence_keys[first..last] {
             let key = map[key as usize];
             if let Err(at) = covered.binary_search(&key) {
@@ -599,8 +596,11 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
     chosen
         .into_iter()
         .map(|index| {
-            let (start, end, _, _) = ranges[index];
-            shorten(&body[start..end], PASSAGE_MAX)
+            let sentence = &doc.sentences[index];
+            shorten(
+                &body[sentence.start as usize..sentence.end as usize],
+                PASSAGE_MAX,
+            )
         })
         .collect()
 }

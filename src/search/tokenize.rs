@@ -29,70 +29,121 @@ pub struct Token {
 
 pub use crate::text::fold_char;
 
+/// A word found by [`for_each_token`], lent to the callback: the folded form lives in a
+/// buffer reused for the next word, so splitting a text allocates nothing per word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenRef<'t> {
+    pub folded: &'t str,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TokenRef<'_> {
+    pub fn to_token(self) -> Token {
+        Token {
+            folded: self.folded.to_string(),
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
 /// Splits `text` into folded words: runs of letters and digits after folding. A word in
 /// [`ELISIONS`] directly followed by an apostrophe and a letter or digit is dropped.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    for_each_token(text, |token| out.push(token));
+    for_each_token(text, |token| out.push(token.to_token()));
     out
 }
 
 /// [`tokens`] without collecting: calls `emit` for each word, in order.
-pub fn for_each_token(text: &str, mut emit: impl FnMut(Token)) {
-    let mut current = String::new();
-    let mut start = 0;
-    let mut end = 0;
-    // A finished word waiting to see whether an apostrophe and a letter follow (elision).
-    let mut pending: Option<Token> = None;
-    let mut after_apostrophe = false;
+pub fn for_each_token(text: &str, mut emit: impl FnMut(TokenRef<'_>)) {
+    let mut splitter = Splitter::default();
     let mut folded = String::new();
     for (offset, c) in text.char_indices() {
+        let char_end = offset + c.len_utf8();
+        // The common case, without a round trip through `fold_char`'s buffer: `fold_char`
+        // lowercases every ASCII character but the backtick.
+        if c.is_ascii() && c != '`' {
+            splitter.step(c.to_ascii_lowercase(), offset, char_end, &mut emit);
+            continue;
+        }
         folded.clear();
         fold_char(c, &mut folded);
         for f in folded.chars() {
-            if f.is_alphanumeric() {
-                if let Some(word) = pending.take() {
-                    let elided = after_apostrophe && ELISIONS.contains(&word.folded.as_str());
-                    if !elided {
-                        emit(word);
-                    }
-                }
-                after_apostrophe = false;
-                if current.is_empty() {
-                    start = offset;
-                }
-                current.push(f);
-                end = offset + c.len_utf8();
-            } else {
-                if !current.is_empty() {
-                    if let Some(word) = pending.take() {
-                        emit(word);
-                    }
-                    pending = Some(Token {
-                        folded: std::mem::take(&mut current),
+            splitter.step(f, offset, char_end, &mut emit);
+        }
+        // A combining mark folds to nothing: it stays inside the current word.
+        if folded.is_empty() && !splitter.current.is_empty() {
+            splitter.end = char_end;
+        }
+    }
+    splitter.finish(&mut emit);
+}
+
+/// The state of [`for_each_token`] between two folded characters.
+#[derive(Default)]
+struct Splitter {
+    /// The word being read and its byte range.
+    current: String,
+    start: usize,
+    end: usize,
+    /// A finished word waiting to see whether an apostrophe and a letter follow (elision).
+    pending: String,
+    pending_range: Option<(usize, usize)>,
+    after_apostrophe: bool,
+}
+
+impl Splitter {
+    /// Takes one folded character `f` of the original character at `offset..char_end`.
+    fn step(&mut self, f: char, offset: usize, char_end: usize, emit: &mut impl FnMut(TokenRef<'_>)) {
+        if f.is_alphanumeric() {
+            if let Some((start, end)) = self.pending_range.take() {
+                let elided = self.after_apostrophe && ELISIONS.contains(&self.pending.as_str());
+                if !elided {
+                    emit(TokenRef {
+                        folded: &self.pending,
                         start,
                         end,
                     });
-                    after_apostrophe = f == '\'';
-                } else {
-                    after_apostrophe = false;
                 }
             }
-        }
-        // A combining mark folds to nothing: it stays inside the current word.
-        if folded.is_empty() && !current.is_empty() {
-            end = offset + c.len_utf8();
+            self.after_apostrophe = false;
+            if self.current.is_empty() {
+                self.start = offset;
+            }
+            self.current.push(f);
+            self.end = char_end;
+        } else if !self.current.is_empty() {
+            self.emit_pending(emit);
+            std::mem::swap(&mut self.pending, &mut self.current);
+            self.current.clear();
+            self.pending_range = Some((self.start, self.end));
+            self.after_apostrophe = f == '\'';
+        } else {
+            self.after_apostrophe = false;
         }
     }
-    if let Some(word) = pending.take() {
-        emit(word);
+
+    fn emit_pending(&mut self, emit: &mut impl FnMut(TokenRef<'_>)) {
+        if let Some((start, end)) = self.pending_range.take() {
+            emit(TokenRef {
+                folded: &self.pending,
+                start,
+                end,
+            });
+        }
     }
-    if !current.is_empty() {
-        emit(Token {
-            folded: current,
-            start,
-            end,
-        });
+
+    fn finish(mut self, emit: &mut impl FnMut(TokenRef<'_>)) {
+        self.emit_pending(emit);
+        if !self.current.is_empty() {
+            emit(TokenRef {
+                folded: &self.current,
+                start: self.start,
+                end: self.end,
+            });
+        }
     }
 }
 
