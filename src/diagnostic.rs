@@ -211,3 +211,8 @@ mod tests {
         assert_eq!(lines[3], "2 error(s), 1 warning(s)");
     }
 }
+
+/// A count with its noun for terminal messages: "1 page", "2 pages".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -85,13 +85,14 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
     }
 
     // Pages, copied files with the exports, and the search index are independent: run them
-    // side by side so the serial parts of one overlap the others.
-    let (pages, (files, index)) = rayon::join(
-        || render::render_site(&site, &theme, &templates, sink),
+    // side by side so the serial parts of one overlap the others. The index goes first: its
+    // merge steps are serial, and the many small page jobs fill the other core meanwhile.
+    let (index, (files, pages)) = rayon::join(
+        || search::write_index(&site, sink),
         || {
             rayon::join(
                 || write_files(&site, &theme, sink),
-                || search::write_index(&site, sink),
+                || render::render_site(&site, &theme, &templates, sink),
             )
         },
     );

@@ -1,7 +1,7 @@
 //! Command line: parse arguments, call the library, print problems, set the exit code.
 
 use clap::{Parser, Subcommand};
-use passerelle::diagnostic::Diagnostics;
+use passerelle::diagnostic::{Diagnostics, counted};
 use passerelle::{BuildOptions, root_or_current};
 use std::io::Write;
 use std::path::PathBuf;
@@ -126,9 +126,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(built) => {
                     print_diagnostics(&built.diagnostics);
                     say!(
-                        "Built {} case studies and {} pages into {} in {} ms",
-                        built.site.case_studies.len(),
-                        built.site.pages.len(),
+                        "Built {} and {} into {} in {} ms",
+                        counted(built.site.case_studies.len(), "case study", "case studies"),
+                        counted(built.site.pages.len(), "page", "pages"),
                         output.display(),
                         started.elapsed().as_millis()
                     );
@@ -150,9 +150,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(built) => {
                     print_diagnostics(&built.diagnostics);
                     say!(
-                        "No errors in {} case studies and {} pages.",
-                        built.site.case_studies.len(),
-                        built.site.pages.len()
+                        "No errors in {} and {}.",
+                        counted(built.site.case_studies.len(), "case study", "case studies"),
+                        counted(built.site.pages.len(), "page", "pages")
                     );
                     Ok(ExitCode::SUCCESS)
                 }

@@ -9,8 +9,8 @@ use super::tokenize::{Stemmers, TokenRef, for_each_token, is_stop_word};
 use crate::config::{FieldSpec, FieldType};
 use crate::model::{Item, Site};
 use rayon::prelude::*;
-use serde_json::Value as Json;
 use rustc_hash::FxHashMap as HashMap;
+use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The parts of a case study, from the most to the least telling.
@@ -347,17 +347,30 @@ pub fn sentence_ranges(text: &str) -> Vec<(usize, usize)> {
             ranges.push((start + lead, start + lead + trimmed.len()));
         }
     };
+    // Byte by byte: every byte that matters is ASCII or the last byte of `…` (E2 80 A6),
+    // and UTF-8 never has those bytes inside another character.
+    let bytes = text.as_bytes();
     let mut start = 0;
-    let mut previous: Option<char> = None;
-    for (offset, c) in text.char_indices() {
-        if c == '\n' {
-            push(start, offset);
+    for (offset, &byte) in bytes.iter().enumerate() {
+        let ends_sentence = match byte {
+            b'\n' => {
+                push(start, offset);
+                start = offset + 1;
+                continue;
+            }
+            b'.' | b'!' | b'?' => true,
+            0xA6 => offset >= 2 && bytes[offset - 2..offset] == [0xE2, 0x80],
+            _ => false,
+        };
+        if ends_sentence
+            && text[offset + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_whitespace)
+        {
+            push(start, offset + 1);
             start = offset + 1;
-        } else if c.is_whitespace() && matches!(previous, Some('.' | '!' | '?' | '…')) {
-            push(start, offset);
-            start = offset;
         }
-        previous = Some(c);
     }
     push(start, text.len());
     ranges

@@ -96,7 +96,13 @@ struct Splitter {
 
 impl Splitter {
     /// Takes one folded character `f` of the original character at `offset..char_end`.
-    fn step(&mut self, f: char, offset: usize, char_end: usize, emit: &mut impl FnMut(TokenRef<'_>)) {
+    fn step(
+        &mut self,
+        f: char,
+        offset: usize,
+        char_end: usize,
+        emit: &mut impl FnMut(TokenRef<'_>),
+    ) {
         if f.is_alphanumeric() {
             if let Some((start, end)) = self.pending_range.take() {
                 let elided = self.after_apostrophe && ELISIONS.contains(&self.pending.as_str());

@@ -18,7 +18,7 @@ pub mod store;
 pub mod watch;
 
 use crate::BuildOptions;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, counted};
 use incremental::{Changes, Engine, Update};
 use serde_json::json;
 use std::io::Write;
@@ -193,7 +193,11 @@ fn build_and_publish(
             let elapsed = started.elapsed();
             print_report(&diagnostics);
             let what = match cause {
-                None => format!("Built {case_studies} case studies and {pages} pages"),
+                None => format!(
+                    "Built {} and {}",
+                    counted(case_studies, "case study", "case studies"),
+                    counted(pages, "page", "pages")
+                ),
                 Some(cause) => format!("{cause}: rebuilt"),
             };
             say(&format!(
