@@ -181,6 +181,11 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// A count with its noun for terminal messages: "1 page", "2 pages".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,9 +215,4 @@ mod tests {
         assert!(lines[2].starts_with("b.md:1:1"));
         assert_eq!(lines[3], "2 error(s), 1 warning(s)");
     }
-}
-
-/// A count with its noun for terminal messages: "1 page", "2 pages".
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
