@@ -399,16 +399,22 @@ pub fn build(site: &Site) -> Index {
         .collect();
 
     // Global numbering: keys sorted by text.
-    let key_texts: BTreeSet<&str> = chunks
+    let mut key_texts: Vec<&str> = chunks
         .iter()
         .flat_map(|c| c.keys.iter().map(String::as_str))
         .collect();
-    let key_texts: Vec<&str> = key_texts.into_iter().collect();
-    let global_key = |text: &str| key_texts.binary_search(&text).expect("key collected") as u32;
+    key_texts.par_sort_unstable();
+    key_texts.dedup();
+    let global_keys: HashMap<&str, u32> = key_texts
+        .iter()
+        .enumerate()
+        .map(|(id, &text)| (text, id as u32))
+        .collect();
     let key_maps: Vec<Vec<u32>> = chunks
         .par_iter()
-        .map(|c| c.keys.iter().map(|k| global_key(k)).collect())
+        .map(|c| c.keys.iter().map(|k| global_keys[k.as_str()]).collect())
         .collect();
+    drop(global_keys);
 
     let mut surfaces: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
     for (chunk, map) in chunks.iter().zip(&key_maps) {
