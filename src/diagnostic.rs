@@ -47,6 +47,12 @@ impl Diagnostic {
         }
     }
 
+    /// An output file that could not be written.
+    pub fn cannot_write(path: impl Into<String>, err: &std::io::Error) -> Self {
+        Diagnostic::error(path, format!("cannot write: {err}"))
+            .hint("check the free disk space and the output folder's permissions")
+    }
+
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,

@@ -110,10 +110,7 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
     let mut problems = Vec::new();
     let mut put = |path: &str, bytes: Vec<u8>| {
         if let Err(err) = sink.put(path, bytes) {
-            problems.push(Diagnostic::error(
-                path.to_string(),
-                format!("cannot write: {err}"),
-            ));
+            problems.push(Diagnostic::cannot_write(path, &err));
         }
     };
     for (path, file) in &theme.static_files {
@@ -142,22 +139,7 @@ pub fn build_to_dir(
     output: &Path,
 ) -> anyhow::Result<Result<Built, Diagnostics>> {
     let staging = output::begin(output)?;
-    let sink = output::DirSink::new(staging.clone());
-    let result = build(options, &sink);
-    let unwritten = sink.finish();
-    let result = match result {
-        Ok(_) if !unwritten.is_empty() => {
-            let mut diagnostics = Diagnostics::new();
-            for (path, err) in unwritten {
-                diagnostics.push(
-                    Diagnostic::error(path, format!("cannot write: {err}"))
-                        .hint("check the free disk space and the output folder's permissions"),
-                );
-            }
-            Err(diagnostics)
-        }
-        other => other,
-    };
+    let result = build(options, &output::DirSink::new(staging.clone()));
     match result {
         Ok(built) => {
             output::commit(&staging, output)?;

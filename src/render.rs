@@ -333,10 +333,7 @@ impl<'a> Renderer<'a> {
             {
                 Ok(()) => {
                     if let Err(err) = sink.put(&job.path, html) {
-                        report(Diagnostic::error(
-                            job.path.clone(),
-                            format!("cannot write: {err}"),
-                        ));
+                        report(Diagnostic::cannot_write(job.path.clone(), &err));
                     }
                 }
                 Err(err) => report(

@@ -36,7 +36,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (path, bytes) in index_files(site) {
         if let Err(err) = sink.put(&path, bytes) {
-            problems.push(Diagnostic::error(path, format!("cannot write: {err}")));
+            problems.push(Diagnostic::cannot_write(path, &err));
         }
     }
     problems
