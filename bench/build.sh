@@ -13,13 +13,15 @@
 # peak = highest peak RSS over the runs, cpu = user+sys of the best run.
 #
 # Every run writes into a folder of its own, and the outputs are deleted only
-# after all runs of that N. Why: on ext4 without a journal (as on the CI
+# when the benchmark ends. Why: on ext4 without a journal (as on the CI
 # machines) the kernel avoids reusing inodes freed in the last minutes
 # (fs/ext4/ialloc.c, recently_deleted), so creating 20,000 files right after
 # deleting 20,000 others costs several times more system time; deleting the
 # previous output before each run made every run after the first pay for the
 # benchmark's own clean-up. The table also shows `cp -r` of Hugo's output as
-# the file system's floor for writing that many files.
+# the file system's floor for writing that many files: when it is well above
+# a second at 10,000, the disk is slow (recent deletions by other programs)
+# and both tools' wall times are inflated.
 #
 # Targets: Passerelle wall time <= 0.33 x Hugo's, peak memory <= 0.5 x Hugo's.
 set -euo pipefail
@@ -118,7 +120,6 @@ for n in "$@"; do
     t1=$(date +%s%N)
     printf '%s\tcopy\t%s\n' "$n" $(((t1 - t0) / 1000000)) >>"$results"
   fi
-  rm -rf "$tmp"/out-*-"$n"-* "$tmp/copy-$n"
   unset state best peak cpu
 done
 
