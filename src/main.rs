@@ -134,6 +134,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         output.display(),
                         started.elapsed().as_millis()
                     );
+                    // The process ends here: let the system reclaim the site's memory at
+                    // once instead of freeing its allocations one by one (~0.1 s at 10,000).
+                    std::mem::forget(built);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(diagnostics) => {
@@ -156,6 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         counted(built.site.case_studies.len(), "case study", "case studies"),
                         counted(built.site.pages.len(), "page", "pages")
                     );
+                    std::mem::forget(built); // As for `build`: the process ends here.
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(diagnostics) => {
