@@ -60,14 +60,31 @@ pub fn tokens(text: &str) -> Vec<Token> {
 pub fn for_each_token(text: &str, mut emit: impl FnMut(TokenRef<'_>)) {
     let mut splitter = Splitter::default();
     let mut folded = String::new();
-    for (offset, c) in text.char_indices() {
-        let char_end = offset + c.len_utf8();
-        // The common case, without a round trip through `fold_char`'s buffer: `fold_char`
-        // lowercases every ASCII character but the backtick.
-        if c.is_ascii() && c != '`' {
-            splitter.step(c.to_ascii_lowercase(), offset, char_end, &mut emit);
+    let bytes = text.as_bytes();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let byte = bytes[offset];
+        // The common cases skip `fold_char`, which lowercases every ASCII character but the
+        // backtick: a run of ASCII letters and digits is taken whole...
+        if byte.is_ascii_alphanumeric() {
+            let run = bytes[offset..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |length| offset + length);
+            splitter.letters(&text[offset..run], offset, &mut emit);
+            offset = run;
             continue;
         }
+        // ...and other ASCII characters (spaces, punctuation) stand for themselves.
+        if byte.is_ascii() && byte != b'`' {
+            splitter.step(char::from(byte), offset, offset + 1, &mut emit);
+            offset += 1;
+            continue;
+        }
+        let Some(c) = text[offset..].chars().next() else {
+            break;
+        };
+        let char_end = offset + c.len_utf8();
         folded.clear();
         fold_char(c, &mut folded);
         for f in folded.chars() {
@@ -77,6 +94,7 @@ pub fn for_each_token(text: &str, mut emit: impl FnMut(TokenRef<'_>)) {
         if folded.is_empty() && !splitter.current.is_empty() {
             splitter.end = char_end;
         }
+        offset = char_end;
     }
     splitter.finish(&mut emit);
 }
@@ -129,6 +147,18 @@ impl Splitter {
         } else {
             self.after_apostrophe = false;
         }
+    }
+
+    /// Takes a run of ASCII letters and digits starting at `offset`: the same as a `step` for
+    /// each of its characters, lowercased.
+    fn letters(&mut self, run: &str, offset: usize, emit: &mut impl FnMut(TokenRef<'_>)) {
+        let mut chars = run.chars();
+        if let Some(first) = chars.next() {
+            self.step(first.to_ascii_lowercase(), offset, offset + 1, emit);
+        }
+        self.current
+            .extend(chars.map(|c| c.to_ascii_lowercase()));
+        self.end = offset + run.len();
     }
 
     fn emit_pending(&mut self, emit: &mut impl FnMut(TokenRef<'_>)) {
