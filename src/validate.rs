@@ -450,7 +450,8 @@ impl Checker<'_> {
             };
         }
         let text = yaml_scalar_text(value);
-        let found = describe(value);
+        // How the value reads in a message; only errors need it.
+        let found = || describe(value);
         match spec.kind {
             FieldType::String => match text {
                 Some(t) if !t.trim().is_empty() => Some(Json::String(t.trim().to_string())),
@@ -459,11 +460,11 @@ impl Checker<'_> {
                     self.report(path, None, "is empty".into(), "write some text".into());
                     None
                 }
-                None => self.mismatch(path, "text", &found),
+                None => self.mismatch(path, "text", &found()),
             },
             FieldType::Date => {
                 let Some(t) = text else {
-                    return self.mismatch(path, "a date", &found);
+                    return self.mismatch(path, "a date", &found());
                 };
                 let date_part = t.trim().get(..10).unwrap_or(t.trim());
                 match NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
@@ -483,7 +484,7 @@ impl Checker<'_> {
             }
             FieldType::Integer => match value {
                 Yaml::Number(n) if n.as_i64().is_some() => n.as_i64().map(Json::from),
-                _ => self.mismatch(path, "a whole number (digits only, e.g. 15000)", &found),
+                _ => self.mismatch(path, "a whole number (digits only, e.g. 15000)", &found()),
             },
             FieldType::Number => match value {
                 Yaml::Number(n) => n.as_i64().map(Json::from).or_else(|| {
@@ -491,16 +492,16 @@ impl Checker<'_> {
                         .and_then(serde_json::Number::from_f64)
                         .map(Json::Number)
                 }),
-                _ => self.mismatch(path, "a number (digits only, e.g. 643000)", &found),
+                _ => self.mismatch(path, "a number (digits only, e.g. 643000)", &found()),
             },
             FieldType::Bool => match value {
                 Yaml::Bool(b) => Some(Json::Bool(*b)),
-                _ => self.mismatch(path, "`true` or `false`", &found),
+                _ => self.mismatch(path, "`true` or `false`", &found()),
             },
             FieldType::Email => match text {
                 Some(t) if is_email(t.trim()) => Some(Json::String(t.trim().to_string())),
                 _ => {
-                    let shown = found.clone();
+                    let shown = found();
                     self.report(
                         path,
                         None,
@@ -516,7 +517,7 @@ impl Checker<'_> {
                     self.report(
                         path,
                         None,
-                        format!("expected a web address, found {found}"),
+                        format!("expected a web address, found {}", found()),
                         "write a full address starting with https://".into(),
                     );
                     None
@@ -524,7 +525,7 @@ impl Checker<'_> {
             },
             FieldType::Vocabulary => {
                 let Some(t) = text else {
-                    return self.mismatch(path, "a value from the list", &found);
+                    return self.mismatch(path, "a value from the list", &found());
                 };
                 self.vocabulary(spec, t.trim(), path)
             }
@@ -540,7 +541,7 @@ impl Checker<'_> {
                     self.report(
                         path,
                         None,
-                        format!("expected fields ({}), found {found}", keys.join(", ")),
+                        format!("expected fields ({}), found {}", keys.join(", "), found()),
                         format!(
                             "write them indented under the field, e.g. `{}: …`",
                             keys.first().copied().unwrap_or("name")

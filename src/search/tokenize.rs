@@ -156,8 +156,7 @@ impl Splitter {
         if let Some(first) = chars.next() {
             self.step(first.to_ascii_lowercase(), offset, offset + 1, emit);
         }
-        self.current
-            .extend(chars.map(|c| c.to_ascii_lowercase()));
+        self.current.extend(chars.map(|c| c.to_ascii_lowercase()));
         self.end = offset + run.len();
     }
 
