@@ -474,9 +474,9 @@ impl<'a> Shared<'a> {
                 let site = self.site;
                 let lang = site.config.config.language.as_str();
                 let item = &site.case_studies[index];
-                let mut card = card(item, lang);
+                let card = Value::from_serializable(&card(item, lang));
                 let mut context = self.base_context(lang, &item.url, &item.entry.title);
-                context.insert("item", &card);
+                context.insert_value("item", card.clone());
                 let html = self
                     .tera
                     .render(CARD_TEMPLATE, &context)
@@ -484,8 +484,10 @@ impl<'a> Shared<'a> {
                         report(&err);
                         String::new()
                     });
-                card["html"] = Json::String(html);
-                Value::from_serializable(&card)
+                drop(context); // So that the card's map is not shared, and is not copied below.
+                let mut fields = card.into_map().unwrap_or_default();
+                fields.insert("html".into(), Value::safe_string(&html));
+                Value::from(fields)
             })
             .clone()
     }
