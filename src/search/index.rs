@@ -189,7 +189,8 @@ impl Interner {
     }
 }
 
-/// A body sentence: its byte range and the keys in it (as a range of `Analysis::sentence_keys`).
+/// A body sentence: its byte range and the terms in it (as a range of
+/// `Analysis::sentence_terms`).
 struct Sentence {
     start: u32,
     end: u32,
@@ -202,7 +203,8 @@ struct Analysis {
     terms: Vec<(u32, [u8; FIELDS])>,
     lengths: [u32; FIELDS],
     sentences: Vec<Sentence>,
-    sentence_keys: Vec<u32>,
+    /// The distinct terms of each sentence, as positions in `terms`, in order.
+    sentence_terms: Vec<u32>,
 }
 
 /// What a chunk of documents produced, with chunk-local numbering.
@@ -223,6 +225,8 @@ struct ChunkState<'a> {
     pairs: Vec<(u32, u32)>,
     counts: Vec<[u8; FIELDS]>,
     touched: Vec<u32>,
+    /// Chunk-local key → its position in the current document's terms.
+    positions: Vec<u32>,
 }
 
 impl<'a> ChunkState<'a> {
@@ -235,6 +239,7 @@ impl<'a> ChunkState<'a> {
             pairs: Vec::new(),
             counts: Vec::new(),
             touched: Vec::new(),
+            positions: Vec::new(),
         }
     }
 
@@ -306,7 +311,7 @@ impl<'a> ChunkState<'a> {
             }
         }
         self.touched.sort_unstable();
-        let terms = self
+        let terms: Vec<(u32, [u8; FIELDS])> = self
             .touched
             .drain(..)
             .map(|key| {
@@ -314,11 +319,20 @@ impl<'a> ChunkState<'a> {
                 (key, counts)
             })
             .collect();
+        // Sentence keys become positions in `terms` (same order: both are sorted by key), so
+        // choosing excerpts indexes arrays instead of searching.
+        self.positions.resize(self.counts.len(), 0);
+        for (position, (key, _)) in terms.iter().enumerate() {
+            self.positions[*key as usize] = position as u32;
+        }
+        for key in &mut sentence_keys {
+            *key = self.positions[*key as usize];
+        }
         Analysis {
             terms,
             lengths,
             sentences,
-            sentence_keys,
+            sentence_terms: sentence_keys,
         }
     }
 }
@@ -554,26 +568,30 @@ fn impact(counts: &[u8; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS
 /// words not already in its title or summary, within [`PASSAGE_BUDGET`] characters, and
 /// returned in reading order.
 fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<String> {
-    let mut covered: Vec<u32> = doc
+    // What each of the document's terms would add to the excerpts: its idf, or nothing once
+    // the title, the summary or a chosen sentence shows it.
+    let mut gains: Vec<f32> = doc
         .terms
         .iter()
-        .filter(|(_, counts)| {
-            counts[Field::Title as usize] > 0 || counts[Field::Summary as usize] > 0
+        .map(|(key, counts)| {
+            if counts[Field::Title as usize] > 0 || counts[Field::Summary as usize] > 0 {
+                0.0
+            } else {
+                idf[map[*key as usize] as usize]
+            }
         })
-        .map(|(key, _)| map[*key as usize])
         .collect();
-    covered.sort_unstable();
     let mut chosen: Vec<usize> = Vec::new();
     let mut used = 0;
-    let mut keys_start = 0usize;
-    // (length in characters, first key, end of keys) of each sentence.
+    let mut terms_start = 0usize;
+    // (length in characters, first term, end of terms) of each sentence.
     let ranges: Vec<(usize, usize, usize)> = doc
         .sentences
         .iter()
         .map(|s| {
             let length = body[s.start as usize..s.end as usize].chars().count();
-            let range = (length.min(PASSAGE_MAX), keys_start, s.keys_end as usize);
-            keys_start = s.keys_end as usize;
+            let range = (length.min(PASSAGE_MAX), terms_start, s.keys_end as usize);
+            terms_start = s.keys_end as usize;
             range
         })
         .collect();
@@ -586,11 +604,9 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
             if used > 0 && used + length > PASSAGE_BUDGET {
                 continue;
             }
-            let gain: f32 = doc.sentence_keys[first..last]
+            let gain: f32 = doc.sentence_terms[first..last]
                 .iter()
-                .map(|&key| map[key as usize])
-                .filter(|key| covered.binary_search(key).is_err())
-                .map(|key| idf[key as usize])
+                .map(|&term| gains[term as usize])
                 .sum();
             let score = gain / (length.max(40) as f32).sqrt();
             if score > 0.0 && best.is_none_or(|(_, s)| score > s) {
@@ -600,11 +616,8 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
         let Some((index, _)) = best else { break };
         let (length, first, last) = ranges[index];
         used += length;
-        for &key in &doc.sentence_keys[first..last] {
-            let key = map[key as usize];
-            if let Err(at) = covered.binary_search(&key) {
-                covered.insert(at, key);
-            }
+        for &term in &doc.sentence_terms[first..last] {
+            gains[term as usize] = 0.0;
         }
         chosen.push(index);
         if used >= PASSAGE_BUDGET {
