@@ -130,12 +130,14 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors as reported: the same problem found by several parallel jobs (a broken card
+    /// partial, once per case study) counts once, as it prints once.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().into_iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted().len() - self.error_count()
     }
 
     pub fn is_empty(&self) -> bool {
