@@ -599,8 +599,7 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The Tera context of one page.
-    /// The context of a page; `report` takes errors of the card partial.
+    /// The Tera context of one page; `report` takes errors of the card partial.
     fn context(&self, kind: JobKind, report: &dyn Fn(&tera::Error)) -> Context {
         match kind {
             JobKind::CaseStudy(index) => self.case_study_context(index, report),
