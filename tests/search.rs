@@ -96,12 +96,21 @@ fn one(node: &Path, site: &Built, q: &str) -> Value {
     search(node, site, json!([{ "q": q }])).remove(0)
 }
 
-fn urls(answer: &Value) -> Vec<String> {
-    answer["results"]
-        .as_array()
+/// `field` of every object in the JSON array `list`.
+fn each<'a>(list: &'a Value, field: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|r| r["url"].as_str().unwrap().to_string())
+        .map(move |item| &item[field])
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn urls(answer: &Value) -> Vec<String> {
+    each(&answer["results"], "url")
+        .map(|url| url.as_str().unwrap().to_string())
         .collect()
 }
 
@@ -375,11 +384,8 @@ fn documents_with_every_word_rank_first() {
         json!([{ "q": "accueil réfugiés", "options": { "limit": 100 } }]),
     )
     .remove(0);
-    let matched: Vec<u64> = answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["matched"].as_u64().unwrap())
+    let matched: Vec<u64> = each(&answer["results"], "matched")
+        .map(|m| m.as_u64().unwrap())
         .collect();
     let all_words = answer["allWords"].as_u64().unwrap() as usize;
     assert!(all_words >= 1, "{answer:#}");
@@ -499,11 +505,8 @@ fn facets_are_the_controlled_vocabularies_and_the_year() {
     let Some(node) = node() else { return };
     let site = example();
     let answer = one(&node, &site, "");
-    let params: Vec<&str> = answer["facets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["param"].as_str().unwrap())
+    let params: Vec<&str> = each(&answer["facets"], "param")
+        .map(|p| p.as_str().unwrap())
         .collect();
     assert_eq!(
         params,
@@ -571,8 +574,7 @@ fn facet_counts_follow_the_query_and_the_other_filters() {
 fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(site.public.join("search/v")).unwrap() {
-        let shard: Value =
-            serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        let shard = read_json(&entry.unwrap().path());
         let words: Vec<&str> = shard["words"]
             .as_array()
             .unwrap()
@@ -603,14 +605,9 @@ fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
 fn one_word_counts_facets_without_the_facet_file() {
     let Some(node) = node() else { return };
     let site = example();
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(site.public.join("search/manifest.json")).unwrap())
-            .unwrap();
-    let years: Vec<Value> = manifest["facets"]["list"][5]["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].clone())
+    let manifest = read_json(&site.public.join("search/manifest.json"));
+    let years: Vec<Value> = each(&manifest["facets"]["list"][5]["values"], "id")
+        .cloned()
         .collect();
     let words = single_key_words(&site, 3);
     assert_eq!(words.len(), 3, "{words:?}");
@@ -625,26 +622,13 @@ fn one_word_counts_facets_without_the_facet_file() {
         let (own, computed) = (&answers[0], &answers[1]);
         assert_eq!(own["total"], computed["total"], "{q}");
         let counts = |a: &Value| -> Vec<Value> {
-            a["facets"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|f| {
-                    f["values"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|v| v["count"].clone())
-                })
+            each(&a["facets"], "values")
+                .flat_map(|values| each(values, "count").cloned())
                 .collect()
         };
         assert_eq!(counts(own), counts(computed), "{q}");
         let fetched = |a: &Value| {
-            a["fetched"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|f| f["path"].as_str().unwrap().starts_with("search/f."))
+            each(&a["fetched"], "path").any(|p| p.as_str().unwrap().starts_with("search/f."))
         };
         assert!(!fetched(own) && fetched(computed), "{q}");
     }
@@ -663,9 +647,7 @@ fn facets_alone_browse_the_collection_newest_first() {
             { "q": "", "options": { "limit": 100 } },
         ]),
     );
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(site.public.join("search/manifest.json")).unwrap())
-            .unwrap();
+    let manifest = read_json(&site.public.join("search/manifest.json"));
     let expected = manifest["facets"]["list"][1]["values"]
         .as_array()
         .unwrap()
@@ -678,11 +660,8 @@ fn facets_alone_browse_the_collection_newest_first() {
         answers[1]["total"], expected,
         "aliases and single values are accepted"
     );
-    let ids: Vec<u64> = answers[0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_u64().unwrap())
+    let ids: Vec<u64> = each(&answers[0]["results"], "id")
+        .map(|id| id.as_u64().unwrap())
         .collect();
     assert!(
         ids.windows(2).all(|w| w[0] < w[1]),
@@ -737,11 +716,8 @@ fn a_query_fetches_only_what_it_needs() {
     let Some(node) = node() else { return };
     let site = example();
     let answer = one(&node, &site, "accueil réfugiés");
-    let fetched: Vec<&str> = answer["fetched"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
+    let fetched: Vec<&str> = each(&answer["fetched"], "path")
+        .map(|p| p.as_str().unwrap())
         .collect();
     let count = |prefix: &str| fetched.iter().filter(|p| p.starts_with(prefix)).count();
     assert_eq!(count("search/manifest.json"), 1);
