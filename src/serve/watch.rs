@@ -231,41 +231,18 @@ mod tests {
     #[test]
     fn paths_are_classified_by_their_top_folder() {
         let root = Path::new("/site");
-        assert_eq!(
-            classify(root, Path::new("/site/config.yaml")),
-            Source::Config
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/content/a.md")),
-            Source::Content
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/content/.a.md.swp")),
-            Source::Other
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/content/a.md~")),
-            Source::Other
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/templates/base.html")),
-            Source::Theme
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/themes/x/static/a.css")),
-            Source::Theme
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/content")),
-            Source::NewDir("content")
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/public/index.html")),
-            Source::Other
-        );
-        assert_eq!(
-            classify(root, Path::new("/site/config.yaml.swp")),
-            Source::Other
-        );
+        for (path, expected) in [
+            ("/site/config.yaml", Source::Config),
+            ("/site/content/a.md", Source::Content),
+            ("/site/content/.a.md.swp", Source::Other),
+            ("/site/content/a.md~", Source::Other),
+            ("/site/templates/base.html", Source::Theme),
+            ("/site/themes/x/static/a.css", Source::Theme),
+            ("/site/content", Source::NewDir("content")),
+            ("/site/public/index.html", Source::Other),
+            ("/site/config.yaml.swp", Source::Other),
+        ] {
+            assert_eq!(classify(root, Path::new(path)), expected, "{path}");
+        }
     }
 }
