@@ -145,14 +145,8 @@ impl BitWriter {
 fn encode_gaps(docs: &[u32]) -> Vec<u8> {
     let mut out = vec![GAPS];
     put_varint(&mut out, docs.len() as u64);
-    let mut previous: Option<u32> = None;
-    for &doc in docs {
-        let value = match previous {
-            None => doc,
-            Some(p) => doc - p - 1,
-        };
-        put_varint(&mut out, u64::from(value));
-        previous = Some(doc);
+    for gap in gaps_of(docs) {
+        put_varint(&mut out, u64::from(gap));
     }
     out
 }
@@ -176,6 +170,12 @@ fn encode_runs(docs: &[u32]) -> Vec<u8> {
     out
 }
 
+/// Appends the document a gap (as from [`gaps_of`]) leads to after the last one of `docs`.
+fn push_gap(docs: &mut Vec<u32>, gap: u32) {
+    let doc = docs.last().map_or(gap, |&previous| previous + gap + 1);
+    docs.push(doc);
+}
+
 /// Reads a set written by [`put_doc_set`] (the index's tests use it; the browser has its own).
 pub fn get_doc_set(bytes: &[u8], at: &mut usize) -> Option<Vec<u32>> {
     let kind = *bytes.get(*at)?;
@@ -184,15 +184,8 @@ pub fn get_doc_set(bytes: &[u8], at: &mut usize) -> Option<Vec<u32>> {
     match kind {
         GAPS => {
             let count = get_varint(bytes, at)?;
-            let mut previous: Option<u32> = None;
             for _ in 0..count {
-                let value = get_varint(bytes, at)? as u32;
-                let doc = match previous {
-                    None => value,
-                    Some(p) => p + value + 1,
-                };
-                docs.push(doc);
-                previous = Some(doc);
+                push_gap(&mut docs, get_varint(bytes, at)? as u32);
             }
         }
         BITMAP => {
@@ -219,7 +212,6 @@ pub fn get_doc_set(bytes: &[u8], at: &mut usize) -> Option<Vec<u32>> {
                 bit += 1;
                 Some(one)
             };
-            let mut previous: Option<u32> = None;
             for _ in 0..count {
                 let mut quotient = 0u32;
                 while read()? {
@@ -229,13 +221,7 @@ pub fn get_doc_set(bytes: &[u8], at: &mut usize) -> Option<Vec<u32>> {
                 for b in 0..k {
                     remainder |= u32::from(read()?) << b;
                 }
-                let gap = (quotient << k) | remainder;
-                let doc = match previous {
-                    None => gap,
-                    Some(p) => p + gap + 1,
-                };
-                docs.push(doc);
-                previous = Some(doc);
+                push_gap(&mut docs, (quotient << k) | remainder);
             }
             *at = bit.div_ceil(8);
         }
