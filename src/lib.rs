@@ -42,6 +42,27 @@ impl BuildOptions {
             drafts: false,
         }
     }
+
+    /// The site's `config.yaml`, with `base_url` overridden from the command line.
+    pub fn load_config(&self) -> Result<config::SiteConfig, Vec<Diagnostic>> {
+        let mut site_config = config::load(&self.root)?;
+        if let Some(base_url) = &self.base_url {
+            site_config.config.base_url = base_url.clone();
+        }
+        Ok(site_config)
+    }
+
+    /// The theme the configuration names and its templates (`None` when one does not parse;
+    /// the problems are in `problems`).
+    pub fn load_theme(
+        &self,
+        site_config: &config::SiteConfig,
+        problems: &mut Vec<Diagnostic>,
+    ) -> (theme::Theme, Option<render::Templates>) {
+        let theme = theme::load(&self.root, &site_config.config.theme, problems);
+        let templates = render::load_templates(&theme, problems);
+        (theme, templates)
+    }
 }
 
 /// The result of a successful run of the pipeline.
@@ -57,18 +78,14 @@ pub struct Built {
 pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    let mut site_config = match config::load(&options.root) {
+    let site_config = match options.load_config() {
         Ok(config) => config,
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(diagnostics);
         }
     };
-    if let Some(base_url) = &options.base_url {
-        site_config.config.base_url = base_url.clone();
-    }
-    let theme = theme::load(&options.root, &site_config.config.theme, &mut problems);
-    let templates = render::load_templates(&theme, &mut problems);
+    let (theme, templates) = options.load_theme(&site_config, &mut problems);
 
     let loaded = load::load_content(&options.root, &mut diagnostics);
     let mut entries = validate::validate_all(&site_config, loaded.documents, &mut diagnostics);

@@ -24,7 +24,7 @@ use crate::markdown::{LinkTargets, MarkdownRenderer};
 use crate::model::{self, Item, Site, StableHasher, hash_json};
 use crate::output::MemorySink;
 use crate::render::{self, Renderer, Templates};
-use crate::theme::{self, Theme};
+use crate::theme::Theme;
 use crate::validate::{self, Entry};
 use crate::{BuildOptions, config, export, search};
 use rayon::prelude::*;
@@ -478,18 +478,14 @@ impl Engine {
     /// Loads `config.yaml` and the theme. Returns whether the configuration changed in a way
     /// that invalidates every entry.
     fn load_config(&mut self) -> Result<bool, Vec<Diagnostic>> {
-        let mut site_config = config::load(&self.options.root)?;
-        if let Some(base_url) = &self.options.base_url {
-            site_config.config.base_url = base_url.clone();
-        }
+        let site_config = self.options.load_config()?;
         let mut hasher = StableHasher::default();
         hash_json(&site_config.config, &mut hasher);
         let config_key = hasher.finish();
         let reset = self.config_key != Some(config_key);
         self.config_key = Some(config_key);
         let mut problems = Vec::new();
-        let theme = theme::load(&self.options.root, &site_config.config.theme, &mut problems);
-        let templates = render::load_templates(&theme, &mut problems);
+        let (theme, templates) = self.options.load_theme(&site_config, &mut problems);
         self.setup = Some(Setup {
             config: site_config,
             config_key,
@@ -505,12 +501,7 @@ impl Engine {
             return;
         };
         let mut problems = Vec::new();
-        setup.theme = theme::load(
-            &self.options.root,
-            &setup.config.config.theme,
-            &mut problems,
-        );
-        setup.templates = render::load_templates(&setup.theme, &mut problems);
+        (setup.theme, setup.templates) = self.options.load_theme(&setup.config, &mut problems);
         setup.problems = problems;
     }
 
