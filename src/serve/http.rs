@@ -135,7 +135,7 @@ pub fn handle(request: Request, server: &Arc<Server>) {
                 drop(snapshot);
                 let snapshot = server.store.settled_for(&key);
                 match snapshot.file(&key) {
-                    Some(bytes) => file_response(200, &key, &key, &bytes, &snapshot, server),
+                    Some(bytes) => file_response(200, &key, &key, bytes, &snapshot, server),
                     None => not_found(&key, &snapshot, server),
                 }
             }
@@ -148,7 +148,7 @@ pub fn handle(request: Request, server: &Arc<Server>) {
                 // A file being made (search index, exports) may be about to appear.
                 let snapshot = server.store.settled_for(&key);
                 match (!key.is_empty()).then(|| snapshot.file(&key)).flatten() {
-                    Some(bytes) => file_response(200, &key, &key, &bytes, &snapshot, server),
+                    Some(bytes) => file_response(200, &key, &key, bytes, &snapshot, server),
                     None => not_found(&key, &snapshot, server),
                 }
             }
@@ -161,15 +161,16 @@ pub fn handle(request: Request, server: &Arc<Server>) {
 pub struct Answer {
     status: u16,
     headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
+    /// Shared with the store for files served as they are, so no request copies them.
+    body: Arc<Vec<u8>>,
 }
 
 impl Answer {
-    fn new(status: u16, body: Vec<u8>) -> Self {
+    fn new(status: u16, body: impl Into<Arc<Vec<u8>>>) -> Self {
         Answer {
             status,
             headers: Vec::new(),
-            body,
+            body: body.into(),
         }
     }
 
@@ -225,10 +226,17 @@ fn not_found(key: &str, snapshot: &Snapshot, server: &Server) -> Answer {
         let page =
             b"<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Passerelle</title>\
 <body><p>Le site n\xe2\x80\x99a pas encore pu \xc3\xaatre construit.</p></body></html>";
-        return file_response(503, "index.html", key, page, snapshot, server);
+        return file_response(
+            503,
+            "index.html",
+            key,
+            Arc::new(page.to_vec()),
+            snapshot,
+            server,
+        );
     }
     match snapshot.file("404.html") {
-        Some(bytes) => file_response(404, "404.html", key, &bytes, snapshot, server),
+        Some(bytes) => file_response(404, "404.html", key, bytes, snapshot, server),
         None => text_response(404, "404 Not Found\n"),
     }
 }
@@ -237,15 +245,15 @@ fn file_response(
     status: u16,
     file: &str,
     page: &str,
-    bytes: &[u8],
+    bytes: Arc<Vec<u8>>,
     snapshot: &Snapshot,
     server: &Server,
 ) -> Answer {
     let content_type = content_type(file);
     let body = if content_type.starts_with("text/html") {
-        inject(bytes, page, snapshot, server)
+        Arc::new(inject(&bytes, page, snapshot, server))
     } else {
-        bytes.to_vec()
+        bytes
     };
     Answer::new(status, body).with_header("Content-Type", content_type)
 }
