@@ -8,6 +8,11 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Start of the message of every output file that could not be written.
+const CANNOT_WRITE: &str = "cannot write: ";
+/// Write errors with one cause shown one by one before the rest are summarised.
+const WRITE_ERRORS_SHOWN: usize = 3;
+
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,7 +54,7 @@ impl Diagnostic {
 
     /// An output file that could not be written.
     pub fn cannot_write(path: impl Into<String>, err: &std::io::Error) -> Self {
-        Diagnostic::error(path, format!("cannot write: {err}"))
+        Diagnostic::error(path, format!("{CANNOT_WRITE}{err}"))
             .hint("check the free disk space and the output folder's permissions")
     }
 
@@ -124,6 +129,38 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(other);
+    }
+
+    /// A full disk or a read-only folder fails every file the same way: show the first few
+    /// of each cause, then one line for the rest, instead of thousands of identical lines.
+    pub fn summarise_write_errors(&mut self) {
+        let mut by_cause: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
+        let mut kept = Vec::with_capacity(self.items.len());
+        for item in self.items.drain(..) {
+            match item.message.strip_prefix(CANNOT_WRITE) {
+                Some(cause) => by_cause.entry(cause.to_string()).or_default().push(item),
+                None => kept.push(item),
+            }
+        }
+        for (cause, mut failed) in by_cause {
+            failed.sort_by(|a, b| a.file.cmp(&b.file));
+            let more = failed.len().saturating_sub(WRITE_ERRORS_SHOWN);
+            let hint = failed[0].hint.clone();
+            kept.extend(failed.into_iter().take(WRITE_ERRORS_SHOWN));
+            if more > 0 {
+                kept.push(
+                    Diagnostic::error(
+                        "output",
+                        format!(
+                            "{CANNOT_WRITE}{} more for the same reason ({cause})",
+                            counted(more, "file", "files")
+                        ),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+        self.items = kept;
     }
 
     pub fn has_errors(&self) -> bool {
@@ -208,6 +245,31 @@ mod tests {
             d.to_string(),
             "content/a.md:4:9: error: region: unknown region `Estri` — did you mean `Estrie`?"
         );
+    }
+
+    #[test]
+    fn a_full_disk_is_summarised_not_listed_file_by_file() {
+        let mut all = Diagnostics::new();
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        for n in 0..500 {
+            all.push(Diagnostic::cannot_write(
+                format!("p{n:03}/index.html"),
+                &full,
+            ));
+        }
+        all.push(Diagnostic::error("content/a.md", "other"));
+        all.summarise_write_errors();
+        let report = all.report();
+        assert_eq!(
+            report.lines().count(),
+            1 + WRITE_ERRORS_SHOWN + 1 + 1,
+            "{report}"
+        );
+        assert!(
+            report.contains("497 more files for the same reason"),
+            "{report}"
+        );
+        assert!(report.contains("content/a.md"), "{report}");
     }
 
     #[test]

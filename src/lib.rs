@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage (see DESIGN.md):
 //! `load` → `validate` → `markdown` + `model` → `render` / `export` → `output`.
-//! `build` runs it into a staging folder; the preview server runs it into memory.
+//! `build` runs it into the output folder (updated in place, see `output`); the preview
+//! server runs it into memory.
 
 pub mod config;
 pub mod diagnostic;
@@ -74,7 +75,7 @@ pub struct Built {
 
 /// Runs the whole pipeline, sending every output file to `sink`. Returns all problems
 /// found when there is at least one error; the sink may then hold a partial site, which is
-/// why `build_to_dir` writes into a staging folder.
+/// why `build_to_dir` moves nothing into place unless this succeeded.
 pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -101,6 +102,13 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
         return Err(diagnostics);
     }
 
+    let renderer = render::Renderer::new(&site, &theme, &templates);
+    let jobs = renderer.jobs();
+    diagnostics.extend(claim_outputs(&site, &theme, &jobs));
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+
     // Pages, copied files with the exports, and the search index are independent: run them
     // side by side so the serial parts of one overlap the others. The index goes first: its
     // merge steps are serial, and the many small page jobs fill the other core meanwhile.
@@ -109,17 +117,114 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
         || {
             rayon::join(
                 || write_files(&site, &theme, sink),
-                || render::render_site(&site, &theme, &templates, sink),
+                || renderer.render(jobs.iter().collect(), sink),
             )
         },
     );
+    drop(renderer);
     diagnostics.extend(pages);
     diagnostics.extend(files);
     diagnostics.extend(index);
+    diagnostics.summarise_write_errors();
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     Ok(Built { site, diagnostics })
+}
+
+/// Every output file has one source. Two sources for one path (a content file named like a
+/// generated page, an asset named `index.html` or `static/style.css`, a file in the search
+/// index's folder) would silently overwrite each other: each such pair is an error naming
+/// both, reported on the content file when there is one.
+fn claim_outputs(
+    site: &model::Site,
+    theme: &theme::Theme,
+    jobs: &[render::PageJob],
+) -> Vec<Diagnostic> {
+    struct Owner {
+        /// The content file, when the output comes from one.
+        file: Option<String>,
+        description: String,
+    }
+    let mut claims: Vec<(String, Owner)> = Vec::new();
+    for job in jobs {
+        let owner = match job.source(site) {
+            Some(file) => Owner {
+                file: Some(file.to_string()),
+                description: format!("`{file}`"),
+            },
+            None => Owner {
+                file: None,
+                description: format!("the generated page `{}`", job.template),
+            },
+        };
+        claims.push((job.path.clone(), owner));
+    }
+    for (path, file) in &theme.static_files {
+        let description = format!("the theme file `{}`", file.display);
+        claims.push((
+            path.clone(),
+            Owner {
+                file: None,
+                description,
+            },
+        ));
+    }
+    for path in [export::JSON_PATH, export::CSV_PATH] {
+        let description = "the open data export".to_string();
+        claims.push((
+            path.to_string(),
+            Owner {
+                file: None,
+                description,
+            },
+        ));
+    }
+    for asset in &site.assets {
+        let file = format!("{}/{}", load::CONTENT_DIR, asset.content_path);
+        let description = format!("`{file}`");
+        claims.push((
+            asset.content_path.clone(),
+            Owner {
+                file: Some(file),
+                description,
+            },
+        ));
+    }
+
+    let mut problems = Vec::new();
+    let mut report = |path: &str, first: &Owner, second: &Owner| {
+        let (blamed, other) = match (&first.file, &second.file) {
+            (_, Some(file)) => (file.clone(), first),
+            (Some(file), None) => (file.clone(), second),
+            (None, None) => ("config.yaml".to_string(), first),
+        };
+        problems.push(
+            Diagnostic::error(
+                blamed,
+                format!(
+                    "its output `{path}` is also written by {}",
+                    other.description
+                ),
+            )
+            .hint("rename or move this file: two sources cannot make the same output file"),
+        );
+    };
+    let mut owners: std::collections::HashMap<&str, &Owner> = Default::default();
+    for (path, owner) in &claims {
+        if path.starts_with(search::INDEX_DIR) {
+            let index = Owner {
+                file: None,
+                description: format!("the search index (the `{}` folder)", search::INDEX_DIR),
+            };
+            report(path, &index, owner);
+            continue;
+        }
+        if let Some(first) = owners.insert(path, owner) {
+            report(path, first, owner);
+        }
+    }
+    problems
 }
 
 /// Theme static files, files copied from content/, and the open data exports.
@@ -149,21 +254,44 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
     problems
 }
 
-/// Builds into `output` atomically: into a staging folder first, swapped in only when the
-/// build succeeded, so the last good site is never damaged.
+/// Builds into the folder `output`, updating it in place: only files whose bytes changed are
+/// written, files the site no longer has are removed, and nothing changes at all unless the
+/// whole build succeeded (see `output`). `on_wait` is called when another build holds the
+/// folder, before waiting for it.
+///
+/// The outer error says why the folder cannot be used (exit code 2); the inner one holds
+/// the site's problems.
 pub fn build_to_dir(
     options: &BuildOptions,
     output: &Path,
-) -> anyhow::Result<Result<Built, Diagnostics>> {
-    let staging = output::begin(output)?;
-    let result = build(options, &output::DirSink::new(staging.clone()));
+    on_wait: impl FnOnce(),
+) -> anyhow::Result<Result<(Built, output::Summary), Diagnostics>> {
+    output::check_location(&options.root, output)?;
+    let folder = output::OutputDir::open(output, on_wait)?;
+    let result = build(options, &folder);
+    let in_the_way = folder.take_conflicts();
+    let problems: Vec<Diagnostic> = in_the_way
+        .into_iter()
+        .map(|(path, what)| {
+            Diagnostic::error(
+                format!("{}/{path}", output.display()),
+                format!("{what} is already there and Passerelle did not write it"),
+            )
+            .hint("move it out of the output folder and build again: Passerelle replaces only files it wrote")
+        })
+        .collect();
     match result {
-        Ok(built) => {
-            output::commit(&staging, output)?;
-            Ok(Ok(built))
+        Ok(built) if problems.is_empty() => {
+            let summary = folder.commit()?;
+            Ok(Ok((built, summary)))
         }
-        Err(diagnostics) => {
-            output::abandon(&staging);
+        Ok(built) => {
+            let mut diagnostics = built.diagnostics;
+            diagnostics.extend(problems);
+            Ok(Err(diagnostics))
+        }
+        Err(mut diagnostics) => {
+            diagnostics.extend(problems);
             Ok(Err(diagnostics))
         }
     }

@@ -34,7 +34,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into the output folder (replaced only if the build succeeds).
+    /// Build the site into the output folder. Only files whose bytes changed are written and
+    /// only files an earlier build wrote are removed; nothing changes unless the build
+    /// succeeds. A folder Passerelle did not write is refused unless it is empty.
     Build {
         /// Site folder (holds config.yaml and content/). Defaults to the current folder.
         #[arg(long)]
@@ -124,15 +126,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 drafts,
             };
             let started = Instant::now();
-            match passerelle::build_to_dir(&options, &output)? {
-                Ok(built) => {
+            let waiting = || {
+                eprintln!(
+                    "Another build is writing into {}; waiting for it to finish…",
+                    output.display()
+                )
+            };
+            match passerelle::build_to_dir(&options, &output, waiting)? {
+                Ok((built, files)) => {
                     print_diagnostics(&built.diagnostics);
                     say!(
-                        "Built {} and {} into {} in {} ms",
+                        "Built {} and {} into {} in {} ms: {} written, {} removed, {} unchanged",
                         counted(built.site.case_studies.len(), "case study", "case studies"),
                         counted(built.site.pages.len(), "page", "pages"),
                         output.display(),
-                        started.elapsed().as_millis()
+                        started.elapsed().as_millis(),
+                        counted(files.written, "file", "files"),
+                        files.removed,
+                        files.unchanged,
                     );
                     // The process ends here: let the system reclaim the site's memory at
                     // once instead of freeing its allocations one by one (~0.1 s at 10,000).

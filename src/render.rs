@@ -40,6 +40,17 @@ pub struct PageJob {
     kind: JobKind,
 }
 
+impl PageJob {
+    /// The content file the page is made from; `None` for generated pages (lists, feeds…).
+    pub fn source<'s>(&self, site: &'s Site) -> Option<&'s str> {
+        match self.kind {
+            JobKind::CaseStudy(index) => Some(&site.case_studies[index].entry.file),
+            JobKind::Page(index) => Some(&site.pages[index].entry.file),
+            _ => None,
+        }
+    }
+}
+
 /// Tera with the theme's templates and our filters, ready to render.
 pub struct Templates {
     pub tera: Tera,

@@ -74,7 +74,7 @@ fn build(root: &Path, base_url: Option<&str>) -> Built {
     let public = dir.path().join("public");
     let mut options = passerelle::BuildOptions::new(root);
     options.base_url = base_url.map(str::to_string);
-    match passerelle::build_to_dir(&options, &public).expect("output folder") {
+    match passerelle::build_to_dir(&options, &public, || {}).expect("output folder") {
         Ok(_) => {}
         Err(diagnostics) => panic!("build failed:\n{}", diagnostics.report()),
     }

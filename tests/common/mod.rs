@@ -74,6 +74,41 @@ pub fn site_with_case_studies(files: &[(&str, &str)]) -> tempfile::TempDir {
     site
 }
 
+/// A valid case study, for sites that need one good file.
+pub const GOOD_CASE_STUDY: &str = "---\ntitle: Accueil des familles\ndate: 2024-03-01\nsummary: Un accueil qui marche.\nmunicipality: Sherbrooke\nregion: Estrie\nthemes: [accueil et établissement]\n---\nLe texte.\n";
+
+/// One file of a folder as a deploy tool sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    pub bytes: Vec<u8>,
+    pub inode: u64,
+    pub modified: std::time::SystemTime,
+}
+
+/// Every file under `dir` (Passerelle's own `.passerelle/` folder excepted): relative path →
+/// bytes, inode and modification time.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, FileState> {
+    use std::os::unix::fs::MetadataExt;
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walk output");
+        let relative = entry.path().strip_prefix(dir).expect("prefix");
+        if relative.starts_with(".passerelle") || !entry.file_type().is_file() {
+            continue;
+        }
+        let metadata = entry.metadata().expect("metadata");
+        files.insert(
+            relative.to_string_lossy().into_owned(),
+            FileState {
+                bytes: std::fs::read(entry.path()).expect("read"),
+                inode: metadata.ino(),
+                modified: metadata.modified().expect("mtime"),
+            },
+        );
+    }
+    files
+}
+
 /// Builds `root` in memory and returns the files, or panics with the report.
 pub fn build_in_memory(root: &Path, base_url: Option<&str>) -> BTreeMap<String, Vec<u8>> {
     let mut options = passerelle::BuildOptions::new(root);
