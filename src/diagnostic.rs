@@ -127,10 +127,6 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(other);
-    }
-
     /// A full disk or a read-only folder fails every file the same way: show the first few
     /// of each cause, then one line for the rest, instead of thousands of identical lines.
     pub fn summarise_write_errors(&mut self) {
@@ -205,6 +201,12 @@ impl Diagnostics {
             out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
         }
         out
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, other: I) {
+        self.items.extend(other);
     }
 }
 

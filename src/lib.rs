@@ -5,6 +5,7 @@
 //! `build` runs it into the output folder (updated in place, see `output`); the preview
 //! server runs it into memory.
 
+pub mod asset;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
@@ -241,13 +242,15 @@ fn write_files(site: &model::Site, theme: &theme::Theme, sink: &dyn Sink) -> Vec
     put(export::JSON_PATH, export::to_json(site));
     put(export::CSV_PATH, export::to_csv(site));
     let mut unreadable = Vec::new();
+    let trust_html = site.config.config.trust_html;
     for asset in &site.assets {
+        let file = format!("{}/{}", load::CONTENT_DIR, asset.content_path);
         match std::fs::read(&asset.source) {
-            Ok(bytes) => put(&asset.content_path, bytes),
-            Err(err) => unreadable.push(Diagnostic::error(
-                format!("content/{}", asset.content_path),
-                format!("cannot read: {err}"),
-            )),
+            Ok(bytes) => match asset::check(&file, &bytes, trust_html) {
+                Ok(()) => put(&asset.content_path, bytes),
+                Err(refused) => unreadable.push(refused),
+            },
+            Err(err) => unreadable.push(Diagnostic::error(file, format!("cannot read: {err}"))),
         }
     }
     problems.extend(unreadable);

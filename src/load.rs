@@ -51,50 +51,27 @@ pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         );
         return loaded;
     }
-    // Sorted so that builds are deterministic whatever the file system's order.
-    let walker = WalkDir::new(&content_dir)
-        .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let file = err
-                    .path()
-                    .map_or_else(|| CONTENT_DIR.to_string(), |p| display_path(root, p));
-                let hint = if err.loop_ancestor().is_some() {
-                    "this symbolic link points to one of its own parent folders; remove it"
-                } else {
-                    "check that the file exists and can be read"
-                };
-                diagnostics.push(Diagnostic::error(file, format!("cannot read: {err}")).hint(hint));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
+    for file in site_files(root, &content_dir, diagnostics) {
+        let name = file.path.file_name().map(|n| n.to_string_lossy());
+        if name.is_some_and(|name| is_editor_artifact(&name)) {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if is_editor_artifact(&name) {
-            continue;
-        }
-        let path = entry.path();
-        let content_path = display_path(&content_dir, path);
-        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+        let content_path = display_path(&content_dir, &file.path);
+        if file.path.extension().and_then(|e| e.to_str()) != Some("md") {
             loaded.assets.push(Asset {
-                source: path.to_path_buf(),
+                source: file.source,
                 content_path,
             });
             continue;
         }
-        markdown.push((path.to_path_buf(), content_path));
+        markdown.push((file.source, content_path));
     }
     // Reading is mostly waiting on the file system: do it on all threads, keeping the order.
     use rayon::prelude::*;
     let read: Vec<Result<Document, Box<Diagnostic>>> = markdown
         .into_par_iter()
         .map(|(path, content_path)| {
-            let file = display_path(root, &path);
+            let file = format!("{CONTENT_DIR}/{content_path}");
             read_document(&path, &file, content_path)
         })
         .collect();
@@ -105,6 +82,88 @@ pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         }
     }
     loaded
+}
+
+/// A regular file found under one of the site's folders.
+pub struct SiteFile {
+    /// Where it was found, under the folder walked (a link's own path).
+    pub path: PathBuf,
+    /// What to read: the same path, or for a symbolic link the file it points to.
+    pub source: PathBuf,
+}
+
+/// The regular files under `dir`, sorted by name so that builds are deterministic whatever
+/// the file system's order. Symbolic links are followed only while they stay inside the
+/// site's folder `root`: a link to `/etc/passwd`, to `/proc/self/environ` or to a folder
+/// elsewhere is reported, never published. Unreadable entries are reported too.
+pub fn site_files(root: &Path, dir: &Path, problems: &mut impl Extend<Diagnostic>) -> Vec<SiteFile> {
+    let mut files = Vec::new();
+    let real_root = match std::fs::canonicalize(root) {
+        Ok(real_root) => real_root,
+        Err(err) => {
+            problems.extend([Diagnostic::error(
+                display_path(root, dir),
+                format!("cannot read: {err}"),
+            )]);
+            return files;
+        }
+    };
+    let mut walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let file = err
+                    .path()
+                    .map_or_else(|| display_path(root, dir), |p| display_path(root, p));
+                let hint = if err.loop_ancestor().is_some() {
+                    "this symbolic link points to one of its own parent folders; remove it"
+                } else {
+                    "check that the file exists and can be read"
+                };
+                problems.extend([Diagnostic::error(file, format!("cannot read: {err}")).hint(hint)]);
+                continue;
+            }
+        };
+        let mut source = entry.path().to_path_buf();
+        if entry.path_is_symlink() {
+            match std::fs::canonicalize(entry.path()) {
+                Ok(target) if target.starts_with(&real_root) => source = target,
+                Ok(target) => {
+                    problems.extend([Diagnostic::error(
+                        display_path(root, entry.path()),
+                        format!(
+                            "this symbolic link points outside the site's folder, to {}",
+                            target.display()
+                        ),
+                    )
+                    .hint("copy the file into the site instead: Passerelle never publishes what lies outside it")]);
+                    if entry.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+                Err(err) => {
+                    problems.extend([Diagnostic::error(
+                        display_path(root, entry.path()),
+                        format!("cannot read: {err}"),
+                    )
+                    .hint("this symbolic link points to nothing; remove it")]);
+                    continue;
+                }
+            }
+        }
+        if entry.file_type().is_file() {
+            files.push(SiteFile {
+                path: entry.path().to_path_buf(),
+                source,
+            });
+        }
+    }
+    files
 }
 
 /// Hidden files, editor swap and backup files are never content.

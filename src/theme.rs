@@ -8,7 +8,6 @@ use crate::diagnostic::{Diagnostic, display_path};
 use include_dir::{Dir, include_dir};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -114,38 +113,21 @@ fn add_dir(
     if !dir.is_dir() {
         return;
     }
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let file = err
-                    .path()
-                    .map_or_else(|| sub.to_string(), |p| display_path(root, p));
-                problems.push(Diagnostic::error(file, format!("cannot read: {err}")));
-                continue;
-            }
+    for file in crate::load::site_files(root, &dir, problems) {
+        let Some(file_name) = file.path.file_name() else {
+            continue;
         };
-        if !entry.file_type().is_file()
-            || crate::load::is_editor_artifact(&entry.file_name().to_string_lossy())
-        {
+        if crate::load::is_editor_artifact(&file_name.to_string_lossy()) {
             continue;
         }
-        let name = display_path(&dir, entry.path());
-        match std::fs::read(entry.path()) {
+        let name = display_path(&dir, &file.path);
+        let display = display_path(root, &file.path);
+        match std::fs::read(&file.source) {
             Ok(bytes) => {
-                into.insert(
-                    name,
-                    ThemeFile {
-                        bytes,
-                        display: display_path(root, entry.path()),
-                        origin: Origin::File(entry.path().to_path_buf()),
-                    },
-                );
+                let origin = Origin::File(file.path);
+                into.insert(name, ThemeFile { bytes, display, origin });
             }
-            Err(err) => problems.push(Diagnostic::error(
-                display_path(root, entry.path()),
-                format!("cannot read: {err}"),
-            )),
+            Err(err) => problems.push(Diagnostic::error(display, format!("cannot read: {err}"))),
         }
     }
 }
