@@ -90,7 +90,10 @@ fn active_content(node: &roxmltree::Node) -> Option<String> {
     }
     // Animations can set a link or an event handler to a script: `<set attributeName="href"
     // to="javascript:…">`.
-    if matches!(name.as_str(), "set" | "animate" | "animatemotion" | "animatetransform") {
+    if matches!(
+        name.as_str(),
+        "set" | "animate" | "animatemotion" | "animatetransform"
+    ) {
         let target = node
             .attribute("attributeName")
             .unwrap_or_default()
@@ -108,8 +111,10 @@ fn active_content(node: &roxmltree::Node) -> Option<String> {
         if name == "style" && is_active_css(value) {
             return Some("a style that loads a script".into());
         }
-        if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "data")
-            && is_script_link(value)
+        if matches!(
+            name.as_str(),
+            "href" | "src" | "action" | "formaction" | "data"
+        ) && is_script_link(value)
         {
             return Some(format!("a link to a script (`{}`)", attribute.name()));
         }
@@ -151,9 +156,15 @@ fn is_active_css(css: &str) -> bool {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase();
-    ["javascript:", "expression(", "-moz-binding", "behavior:", "@import"]
-        .iter()
-        .any(|needle| compact.contains(needle))
+    [
+        "javascript:",
+        "expression(",
+        "-moz-binding",
+        "behavior:",
+        "@import",
+    ]
+    .iter()
+    .any(|needle| compact.contains(needle))
 }
 
 #[cfg(test)]
@@ -161,12 +172,16 @@ mod tests {
     use super::*;
 
     fn svg(body: &str) -> String {
-        format!(r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{body}</svg>"#)
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{body}</svg>"#
+        )
     }
 
     #[test]
     fn plain_svg_images_and_other_files_are_published() {
-        let plain = svg(r##"<title>Logo</title><rect width="10" height="10" fill="#036"/><a href="https://example.org/"><text>x</text></a><use xlink:href="#r"/>"##);
+        let plain = svg(
+            r##"<title>Logo</title><rect width="10" height="10" fill="#036"/><a href="https://example.org/"><text>x</text></a><use xlink:href="#r"/>"##,
+        );
         assert!(check("content/logo.svg", plain.as_bytes(), false).is_ok());
         assert!(check("content/photo.jpg", b"\xff\xd8", false).is_ok());
         assert!(check("content/a.pdf", b"%PDF<script>", false).is_ok());
@@ -198,7 +213,12 @@ mod tests {
 
     #[test]
     fn html_and_xml_documents_need_trust() {
-        for file in ["content/a.html", "content/b.HTM", "content/c.xhtml", "content/d.xml"] {
+        for file in [
+            "content/a.html",
+            "content/b.HTM",
+            "content/c.xhtml",
+            "content/d.xml",
+        ] {
             let err = check(file, b"<p>x</p>", false).expect_err(file);
             assert!(err.message.contains("trust_html"), "{err}");
             assert!(check(file, b"<script>x</script>", true).is_ok());

@@ -156,7 +156,7 @@ fn claim_outputs(
             },
             None => Owner {
                 file: None,
-                description: format!("the generated page `{}`", job.template),
+                description: format!("the page Passerelle generates from `{}`", job.template),
             },
         };
         claims.push((job.path.clone(), owner));

@@ -96,7 +96,11 @@ pub struct SiteFile {
 /// the file system's order. Symbolic links are followed only while they stay inside the
 /// site's folder `root`: a link to `/etc/passwd`, to `/proc/self/environ` or to a folder
 /// elsewhere is reported, never published. Unreadable entries are reported too.
-pub fn site_files(root: &Path, dir: &Path, problems: &mut impl Extend<Diagnostic>) -> Vec<SiteFile> {
+pub fn site_files(
+    root: &Path,
+    dir: &Path,
+    problems: &mut impl Extend<Diagnostic>,
+) -> Vec<SiteFile> {
     let mut files = Vec::new();
     let real_root = match std::fs::canonicalize(root) {
         Ok(real_root) => real_root,
@@ -124,7 +128,8 @@ pub fn site_files(root: &Path, dir: &Path, problems: &mut impl Extend<Diagnostic
                 } else {
                     "check that the file exists and can be read"
                 };
-                problems.extend([Diagnostic::error(file, format!("cannot read: {err}")).hint(hint)]);
+                problems
+                    .extend([Diagnostic::error(file, format!("cannot read: {err}")).hint(hint)]);
                 continue;
             }
         };

@@ -125,7 +125,14 @@ fn add_dir(
         match std::fs::read(&file.source) {
             Ok(bytes) => {
                 let origin = Origin::File(file.path);
-                into.insert(name, ThemeFile { bytes, display, origin });
+                into.insert(
+                    name,
+                    ThemeFile {
+                        bytes,
+                        display,
+                        origin,
+                    },
+                );
             }
             Err(err) => problems.push(Diagnostic::error(display, format!("cannot read: {err}"))),
         }
