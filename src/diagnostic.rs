@@ -148,8 +148,8 @@ impl Diagnostics {
                     Diagnostic::error(
                         "output",
                         format!(
-                            "{CANNOT_WRITE}{} more for the same reason ({cause})",
-                            counted(more, "file", "files")
+                            "{CANNOT_WRITE}{more} more {} for the same reason ({cause})",
+                            if more == 1 { "file" } else { "files" }
                         ),
                     )
                     .hint(hint),

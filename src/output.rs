@@ -305,6 +305,8 @@ pub struct OutputDir {
     conflicts: Mutex<Vec<(String, &'static str)>>,
     folders: Mutex<HashSet<PathBuf>>,
     committed: bool,
+    /// Whether this build made the output folder (a failed first build then removes it).
+    created: bool,
 }
 
 impl OutputDir {
@@ -312,6 +314,7 @@ impl OutputDir {
     /// build holds the folder, before waiting for it to finish.
     pub fn open(output: &Path, on_wait: impl FnOnce()) -> Result<OutputDir, OutputError> {
         let state = output.join(STATE_DIR);
+        let mut created = false;
         match fs::metadata(output) {
             Ok(metadata) if !metadata.is_dir() => {
                 return Err(OutputError::Refused {
@@ -328,6 +331,7 @@ impl OutputDir {
             }
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 fs::create_dir_all(output).map_err(io_error(output))?;
+                created = true;
             }
             Err(err) => return Err(io_error(output)(err)),
         }
@@ -377,6 +381,7 @@ impl OutputDir {
             conflicts: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
             committed: false,
+            created,
         })
     }
 
@@ -485,6 +490,12 @@ impl Drop for OutputDir {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.staging);
+            if self.created {
+                // Nothing was ever written here: leave no empty folder behind either.
+                let _ = fs::remove_file(self.state.join(LOCK_FILE));
+                let _ = fs::remove_dir(&self.state);
+                let _ = fs::remove_dir(&self.root);
+            }
         }
     }
 }

@@ -415,3 +415,65 @@ fn symlinks_out_of_the_site_are_reported_and_never_published() {
         b"%PDF-1.4"
     );
 }
+
+/// A small file system of its own, unmounted when dropped; `None` (with the reason printed)
+/// where this process may not mount one.
+struct TinyDisk(tempfile::TempDir);
+
+impl TinyDisk {
+    fn mount(size: &str) -> Option<TinyDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must be able to mount a small tmpfs for the full-disk test"
+            );
+            eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+            return None;
+        }
+        Some(TinyDisk(dir))
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[test]
+fn full_disk_is_reported_in_a_few_lines_and_leaves_nothing_behind() {
+    let Some(disk) = TinyDisk::mount("256k") else {
+        return;
+    };
+    let site = common::example_site_copy();
+    let public = disk.0.path().join("public");
+    let (code, stdout, stderr) = build(site.path(), &["--output", public.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let write_errors = stderr
+        .lines()
+        .filter(|l| l.contains("cannot write"))
+        .count();
+    assert!(
+        write_errors <= 4,
+        "{write_errors} lines about writing:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("more for the same reason (No space left on device"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("free disk space"), "{stderr}");
+    assert!(
+        !public.exists(),
+        "a failed first build left {}",
+        public.display()
+    );
+}
