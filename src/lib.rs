@@ -193,36 +193,39 @@ fn claim_outputs(
         ));
     }
 
-    let mut problems = Vec::new();
-    let mut report = |path: &str, first: &Owner, second: &Owner| {
+    let two_owners = |path: &str, first: &Owner, second: &Owner| {
         let (blamed, other) = match (&first.file, &second.file) {
             (_, Some(file)) => (file.clone(), first),
             (Some(file), None) => (file.clone(), second),
             (None, None) => ("config.yaml".to_string(), first),
         };
-        problems.push(
-            Diagnostic::error(
-                blamed,
-                format!(
-                    "its output `{path}` is also written by {}",
-                    other.description
-                ),
-            )
-            .hint("rename or move this file: two sources cannot make the same output file"),
+        let message = format!(
+            "its output `{path}` is also written by {}",
+            other.description
         );
+        Diagnostic::error(blamed, message)
+            .hint("rename or move this file: two sources cannot make the same output file")
     };
+    let mut problems = Vec::new();
     let mut owners: std::collections::HashMap<&str, &Owner> = Default::default();
     for (path, owner) in &claims {
+        if let Err(err) = output::check_relative_path(path) {
+            let blamed = owner.file.clone().unwrap_or_else(|| "config.yaml".into());
+            problems.push(Diagnostic::error(blamed, err.to_string()).hint(
+                "rename the file or folder it comes from: every folder and file name needs a letter or digit, and every URL segment in config.yaml must be a plain slug",
+            ));
+            continue;
+        }
         if path.starts_with(search::INDEX_DIR) {
             let index = Owner {
                 file: None,
                 description: format!("the search index (the `{}` folder)", search::INDEX_DIR),
             };
-            report(path, &index, owner);
+            problems.push(two_owners(path, &index, owner));
             continue;
         }
         if let Some(first) = owners.insert(path, owner) {
-            report(path, first, owner);
+            problems.push(two_owners(path, first, owner));
         }
     }
     problems

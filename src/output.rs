@@ -179,7 +179,10 @@ pub fn check_relative_path(path: &str) -> io::Result<()> {
         return bad("holds a control character or a backslash");
     }
     for segment in path.split('/') {
-        if segment.is_empty() || segment == "." || segment == ".." || segment.contains(':') {
+        if segment.is_empty() {
+            return bad("has an empty folder or file name");
+        }
+        if segment == "." || segment == ".." || segment.contains(':') {
             return bad("would leave the output folder");
         }
     }
