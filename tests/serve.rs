@@ -246,7 +246,7 @@ impl Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         write!(
             stream,
-            "GET /__passerelle/events?path={page}&generation=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__passerelle/events?path={page}&generation=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
