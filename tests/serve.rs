@@ -725,13 +725,20 @@ fn an_edit_reverted_at_once_leaves_no_request_waiting() {
     let events = served.events(CASE_PAGE);
     let path = served.path(CASE);
     let original = std::fs::read_to_string(&path).unwrap();
-    edit(&path, "title: \"Partenariat", "title: \"Un instant : partenariat");
+    edit(
+        &path,
+        "title: \"Partenariat",
+        "title: \"Un instant : partenariat",
+    );
     events.build_touching(CASE_PAGE);
     // Back before the exports are due (500 ms after the last build).
     std::fs::write(&path, &original).unwrap();
     events.build_touching(CASE_PAGE);
     for target in ["/data/case-studies.json", "/data/case-studies.csv"] {
-        let head = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port);
+        let head = format!(
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            served.port
+        );
         let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
         stream.write_all(head.as_bytes()).unwrap();
         let (status, _) = status_of(&mut stream, PROMPTLY)
@@ -853,7 +860,11 @@ fn a_low_open_file_limit_never_leaves_a_dead_port() {
         }
     }
     let streams: Vec<_> = (0..10).map(|_| open_stream(served.port, &host)).collect();
-    assert!(streams.iter().all(|(status, ..)| [200, 503].contains(status)));
+    assert!(
+        streams
+            .iter()
+            .all(|(status, ..)| [200, 503].contains(status))
+    );
     drop(streams);
     drop(flood);
     let deadline = Instant::now() + PATIENCE;
@@ -877,7 +888,10 @@ fn a_low_open_file_limit_never_leaves_a_dead_port() {
 /// the `Host` header.
 #[test]
 fn only_requests_addressed_to_the_preview_are_answered() {
-    let served = Served::start_in(common::example_site_copy(), &["--allow-host", "portable.local"]);
+    let served = Served::start_in(
+        common::example_site_copy(),
+        &["--allow-host", "portable.local"],
+    );
     let port = served.port;
     for host in [
         format!("localhost:{port}"),
@@ -902,8 +916,12 @@ fn only_requests_addressed_to_the_preview_are_answered() {
     }
     let (status, _, _) = open_stream(port, &format!("evil.example:{port}"));
     assert_eq!(status, 403, "the event stream checks Host too");
-    let no_host = exchange(port, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n", PROMPTLY)
-        .expect("a reply");
+    let no_host = exchange(
+        port,
+        b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        PROMPTLY,
+    )
+    .expect("a reply");
     assert_eq!(no_host.status, 400);
 }
 
@@ -920,8 +938,11 @@ fn resident_kb(pid: u32) -> u64 {
 #[test]
 fn an_oversized_request_head_gets_431_and_is_not_kept() {
     let served = Served::start();
-    let mut head = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: ", served.port)
-        .into_bytes();
+    let mut head = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: ",
+        served.port
+    )
+    .into_bytes();
     head.extend(std::iter::repeat_n(b'a', 1 << 20));
     head.extend_from_slice(b"\r\n\r\n");
     let reply = exchange(served.port, &head, PROMPTLY).expect("an answer to a 1 MB header");

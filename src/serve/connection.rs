@@ -72,18 +72,14 @@ impl Request {
                 .any(|value| value.trim() != "0")
     }
 
-    /// The client asks to close the connection after the response (HTTP/1.0 does so unless
-    /// it asks to keep it alive).
+    /// The connection closes after the response: the client asks so, or speaks HTTP/1.0
+    /// (whose keep-alive needs headers this server does not send; browsers speak 1.1).
     pub fn wants_close(&self) -> bool {
-        let tokens = || {
-            self.header_values("Connection")
+        self.minor_version == 0
+            || self
+                .header_values("Connection")
                 .flat_map(|value| value.split(','))
-                .map(str::trim)
-        };
-        if self.minor_version == 0 {
-            return !tokens().any(|t| t.eq_ignore_ascii_case("keep-alive"));
-        }
-        tokens().any(|t| t.eq_ignore_ascii_case("close"))
+                .any(|token| token.trim().eq_ignore_ascii_case("close"))
     }
 }
 
@@ -98,7 +94,9 @@ pub enum Head {
     /// Not an HTTP/1.x request head.
     Malformed,
     /// No complete head within `HEAD_TIMEOUT`; `started` says whether any byte came.
-    TimedOut { started: bool },
+    TimedOut {
+        started: bool,
+    },
 }
 
 /// Reads the next request head from `stream`. `buffer` holds what was read past the previous
@@ -236,7 +234,9 @@ impl Limits {
         let half = limit.map_or(MAX_CONNECTIONS as u64, |l| l / 2);
         Limits {
             open: AtomicUsize::new(0),
-            max: usize::try_from(half).unwrap_or(MAX_CONNECTIONS).clamp(8, MAX_CONNECTIONS),
+            max: usize::try_from(half)
+                .unwrap_or(MAX_CONNECTIONS)
+                .clamp(8, MAX_CONNECTIONS),
         }
     }
 
@@ -333,12 +333,24 @@ fn is_fatal(err: &std::io::Error) -> bool {
 fn refuse_busy(stream: &TcpStream) {
     let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
     let mut writer = stream;
-    let _ = writer.write_all(
-        b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain; \
-charset=utf-8\r\nContent-Length: 54\r\nConnection: close\r\n\r\n\
-503 Service Unavailable: too many open connections.\r\n",
-    );
+    let _ = writer.write_all(&plain_reply(
+        503,
+        "Service Unavailable",
+        "too many open connections.",
+        "Retry-After: 1\r\n",
+    ));
     let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// A short text response that closes its connection.
+fn plain_reply(status: u16, reason: &str, text: &str, extra_headers: &str) -> Vec<u8> {
+    let body = format!("{status} {reason}: {text}\n");
+    format!(
+        "HTTP/1.1 {status} {reason}\r\n{extra_headers}Content-Type: text/plain; charset=utf-8\r\n\
+Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
 /// Serves the requests of one connection, until it closes, times out or must close.
@@ -375,9 +387,12 @@ where
                 "Request Header Fields Too Large",
                 "the request headers are too large.",
             ),
-            Head::Malformed => {
-                reply_and_close(stream, 400, "Bad Request", "this is not an HTTP/1.1 request.")
-            }
+            Head::Malformed => reply_and_close(
+                stream,
+                400,
+                "Bad Request",
+                "this is not an HTTP/1.1 request.",
+            ),
         }
         return;
     }
@@ -385,14 +400,8 @@ where
 
 /// Answers a request that could not be read, then closes.
 fn reply_and_close(stream: &TcpStream, status: u16, reason: &str, text: &str) {
-    let body = format!("{status} {reason}: {text}\n");
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n\
-Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
     let mut writer = stream;
-    let _ = writer.write_all(format!("{head}{body}").as_bytes());
+    let _ = writer.write_all(&plain_reply(status, reason, text, ""));
     linger_close(stream);
 }
 
@@ -446,6 +455,8 @@ pub fn raise_open_file_limit() -> Option<u64> {
             limit.rlim_cur = wanted;
         }
     }
+    // `rlim_t` is 32 bits wide on some systems.
+    #[allow(clippy::useless_conversion)]
     Some(u64::from(limit.rlim_cur))
 }
 
@@ -556,7 +567,10 @@ mod tests {
 
     #[test]
     fn garbage_is_malformed_and_an_empty_close_is_closed() {
-        assert_eq!(read_all(&[b"\x16\x03\x01 hello\r\n\r\n"]).0, [Head::Malformed]);
+        assert_eq!(
+            read_all(&[b"\x16\x03\x01 hello\r\n\r\n"]).0,
+            [Head::Malformed]
+        );
         assert_eq!(read_all(&[b"\r\n", b""]).0, [Head::Closed]);
     }
 

@@ -98,7 +98,11 @@ pub fn handle(request: &Request, stream: &TcpStream, close: bool, server: &Serve
     let head_only = request.method == "HEAD";
     let reply = |out: &mut &TcpStream, answer: Answer| {
         send(out, answer, head_only, close);
-        if close { Outcome::Close } else { Outcome::KeepAlive }
+        if close {
+            Outcome::Close
+        } else {
+            Outcome::KeepAlive
+        }
     };
     if let Err(refusal) = server.hosts.check(request) {
         return reply(&mut out, refusal);
@@ -261,7 +265,7 @@ impl Hosts {
         name == "localhost"
             || name.ends_with(".localhost")
             || name.parse::<std::net::Ipv4Addr>().is_ok()
-            || self.names.iter().any(|allowed| *allowed == name)
+            || self.names.contains(&name)
     }
 }
 

@@ -150,9 +150,10 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     std::thread::Builder::new()
         .name("passerelle-accept".into())
         .spawn(move || {
-            let failed = connection::accept_loop(listener, limits, move |request, stream, close| {
-                http::handle(request, stream, close, &answering)
-            });
+            let failed =
+                connection::accept_loop(listener, limits, move |request, stream, close| {
+                    http::handle(request, stream, close, &answering)
+                });
             let _ = accept_done.send(Err(ServeError::ListenerFailed {
                 addr: local,
                 source: failed.0,
