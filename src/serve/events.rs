@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Event streams open at once, at most: one per open page, and an author has a few. Each
-/// holds a thread and a connection; past this a page gets 503 (and reloads by hand).
+/// holds a thread and a connection; past this a page gets 503, and its script tries again
+/// a little later.
 pub const MAX_STREAMS: usize = 64;
 /// How often a stream looks whether its page went away.
 const CLIENT_CHECK: Duration = Duration::from_millis(250);

@@ -1,5 +1,5 @@
-//! Answers HTTP requests from the in-memory site: only files the build produced, GET and
-//! HEAD only, never a path on disk. HTML pages get the live-reload script (and the error
+//! Answers HTTP requests from the in-memory site: only requests addressed to the preview
+//! (`Hosts`), GET and HEAD only, only files the build produced, never a path on disk. HTML pages get the live-reload script (and the error
 //! overlay while the last build failed) injected before `</body>`.
 
 use super::connection::{Outcome, Request};

@@ -150,11 +150,18 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     std::thread::Builder::new()
         .name("passerelle-accept".into())
         .spawn(move || {
+            let guard = EndOnPanic {
+                done: accept_done,
+                error: Some(ServeError::ListenerFailed {
+                    addr: local,
+                    source: std::io::Error::other("the thread accepting connections stopped"),
+                }),
+            };
             let failed =
                 connection::accept_loop(listener, limits, move |request, stream, close| {
                     http::handle(request, stream, close, &answering)
                 });
-            let _ = accept_done.send(Err(ServeError::ListenerFailed {
+            let _ = guard.done.send(Err(ServeError::ListenerFailed {
                 addr: local,
                 source: failed.0,
             }));
@@ -175,23 +182,30 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     std::thread::Builder::new()
         .name("passerelle-build".into())
         .spawn(move || {
-            // Reports a panic of the builder, which would otherwise leave a server that no
-            // longer rebuilds.
-            let report = Finished(done);
+            let guard = EndOnPanic {
+                done,
+                error: Some(ServeError::BuilderStopped),
+            };
             rebuild_on_changes(&mut engine, &mut watch, &receiver, &server);
-            let _ = report.0.send(Ok(()));
+            let _ = guard.done.send(Ok(()));
         })
         .map_err(ServeError::Thread)?;
     ended.recv().unwrap_or(Err(ServeError::BuilderStopped))
 }
 
-/// Sends `BuilderStopped` if its thread ends in a panic.
-struct Finished(std::sync::mpsc::Sender<Result<(), ServeError>>);
+/// Ends the server with `error` if its thread ends in a panic, which would otherwise leave a
+/// process that no longer answers (the accepting thread) or no longer rebuilds (the builder).
+struct EndOnPanic {
+    done: std::sync::mpsc::Sender<Result<(), ServeError>>,
+    error: Option<ServeError>,
+}
 
-impl Drop for Finished {
+impl Drop for EndOnPanic {
     fn drop(&mut self) {
-        if std::thread::panicking() {
-            let _ = self.0.send(Err(ServeError::BuilderStopped));
+        if std::thread::panicking()
+            && let Some(error) = self.error.take()
+        {
+            let _ = self.done.send(Err(error));
         }
     }
 }
