@@ -76,8 +76,13 @@ enum Command {
     /// Preview the site: build it in memory, serve it, and rebuild what changes whenever a file
     /// is saved; open pages reload by themselves and show build errors over the page.
     ///
+    /// The preview answers only requests addressed to it: its `Host` must be localhost (or a
+    /// name under .localhost) or an IP address, with the server's port, or a name given with
+    /// --allow-host. Other names get 403: a web page cannot read the preview, drafts included,
+    /// by making its own name point to this computer (DNS rebinding).
+    ///
     /// Exit codes: 0 when stopped with Ctrl-C, 3 when the port is already in use, 2 for other
-    /// errors.
+    /// errors (including a server that can no longer accept connections).
     Serve {
         /// Site folder. Defaults to the current folder.
         #[arg(long)]
@@ -89,6 +94,10 @@ enum Command {
         /// read the preview, drafts included.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Also answer requests addressed to this host name (e.g. the computer's name on the
+        /// network, with --bind 0.0.0.0). Repeat for several names.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
         /// Open the site in the default browser once it is built.
         #[arg(long)]
         open: bool,
@@ -206,6 +215,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             root,
             port,
             bind,
+            allow_hosts,
             open,
             drafts,
         } => {
@@ -222,6 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 port,
                 drafts,
                 open,
+                allowed_hosts: allow_hosts,
             };
             match passerelle::serve::serve(options) {
                 Ok(()) => Ok(ExitCode::SUCCESS),

@@ -19,7 +19,9 @@ struct Served {
     child: Child,
     port: u16,
     stdout: Receiver<String>,
-    site: tempfile::TempDir,
+    /// The site folder (inside `_dir`).
+    root: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Served {
@@ -28,10 +30,18 @@ impl Served {
     }
 
     fn start_in(site: tempfile::TempDir, extra: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        let root = site.path().to_path_buf();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_passerelle"));
+        command
             .args(["serve", "--port", "0", "--root"])
-            .arg(site.path())
-            .args(extra)
+            .arg(&root)
+            .args(extra);
+        Served::spawn(command, root, site)
+    }
+
+    /// Runs `command` (a `passerelle serve` on `root`, inside `dir`) and waits for its address.
+    fn spawn(mut command: Command, root: PathBuf, dir: tempfile::TempDir) -> Served {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -68,12 +78,13 @@ impl Served {
             child,
             port,
             stdout,
-            site,
+            root,
+            _dir: dir,
         }
     }
 
     fn path(&self, relative: &str) -> PathBuf {
-        self.site.path().join(relative)
+        self.root.join(relative)
     }
 
     fn get(&self, target: &str) -> Reply {
@@ -102,7 +113,7 @@ impl Served {
 
     /// Waits until the served site equals a fresh full build of the same folder.
     fn assert_equals_full_build(&self, step: &str) {
-        let expected = common::build_in_memory(self.site.path(), None);
+        let expected = common::build_in_memory(&self.root, None);
         let deadline = Instant::now() + PATIENCE;
         loop {
             let Some(served) = self.served_files() else {
@@ -195,45 +206,70 @@ impl Reply {
 
 /// A raw HTTP/1.1 request: the target is sent exactly as given (no client normalisation).
 fn request(port: u16, method: &str, target: &str) -> Reply {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
+    let head = format!(
         "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read reply");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
+    );
+    let reply = exchange(port, head.as_bytes(), Duration::from_secs(30))
+        .unwrap_or_else(|err| panic!("{method} {target}: {err}"));
+    let chunked = reply
+        .header("Transfer-Encoding")
+        .is_some_and(|v| v.contains("chunked"));
+    assert!(!chunked, "{target}: replies carry a Content-Length");
+    reply
+}
+
+/// Sends `raw` on a new connection and reads the reply until the server closes it, waiting
+/// `timeout` at most for each read (a server that hangs fails the test instead of the
+/// test hanging).
+fn exchange(port: u16, raw: &[u8], timeout: Duration) -> std::io::Result<Reply> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(raw)?;
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply)?;
+    parse_reply(&reply).ok_or_else(|| {
+        std::io::Error::other(format!(
+            "not an HTTP reply: {:?}",
+            String::from_utf8_lossy(&reply)
+        ))
+    })
+}
+
+fn parse_reply(raw: &[u8]) -> Option<Reply> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
-    let headers: Vec<(String, String)> = headers;
-    let chunked = headers
-        .iter()
-        .any(|(n, v)| n.eq_ignore_ascii_case("Transfer-Encoding") && v.contains("chunked"));
-    assert!(!chunked, "{target}: replies carry a Content-Length");
-    Reply {
+    Some(Reply {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
+    })
+}
+
+/// The status of the first reply on `stream`, read without waiting for the connection to
+/// close (its body is left unread).
+fn status_of(stream: &mut TcpStream, timeout: Duration) -> std::io::Result<(u16, String)> {
+    stream.set_read_timeout(Some(timeout))?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        head.push(byte[0]);
     }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(head.clone()))?;
+    Ok((status, head))
 }
 
 /// A Server-Sent Events client on a plain TCP connection.
@@ -246,7 +282,7 @@ impl Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         write!(
             stream,
-            "GET /__passerelle/events?path={page}&generation=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__passerelle/events?path={page}&generation=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
@@ -398,7 +434,7 @@ fn unknown_pages_get_the_sites_404_page() {
         reply.header("Content-Type"),
         Some("text/html; charset=utf-8")
     );
-    let built = common::build_in_memory(served.site.path(), None);
+    let built = common::build_in_memory(&served.root, None);
     let expected = String::from_utf8(built["404.html"].clone()).unwrap();
     assert_eq!(strip_injection(reply.body), expected.into_bytes());
 }
@@ -668,4 +704,302 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert_eq!(code, Some(0));
     let said: Vec<String> = served.stdout.try_iter().collect();
     assert!(said.iter().any(|l| l == "Stopped."), "{said:?}");
+}
+
+// Issue 8, "The preview server": one test per defect.
+
+/// A reply expected soon: a server that hangs fails the test within this.
+const PROMPTLY: Duration = Duration::from_secs(10);
+
+/// A request with the given `Host` header value.
+fn get_with_host(port: u16, target: &str, host: &str) -> Reply {
+    let head = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    exchange(port, head.as_bytes(), PROMPTLY).expect("a reply")
+}
+
+/// A front-matter edit reverted before the exports were made left their pending flag set:
+/// every `/data/` and `/search/` request then waited 60 s, until the next edit.
+#[test]
+fn an_edit_reverted_at_once_leaves_no_request_waiting() {
+    let served = Served::start();
+    let events = served.events(CASE_PAGE);
+    let path = served.path(CASE);
+    let original = std::fs::read_to_string(&path).unwrap();
+    edit(
+        &path,
+        "title: \"Partenariat",
+        "title: \"Un instant : partenariat",
+    );
+    events.build_touching(CASE_PAGE);
+    // Back before the exports are due (500 ms after the last build).
+    std::fs::write(&path, &original).unwrap();
+    events.build_touching(CASE_PAGE);
+    for target in ["/data/case-studies.json", "/data/case-studies.csv"] {
+        let head = format!(
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            served.port
+        );
+        let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        let (status, _) = status_of(&mut stream, PROMPTLY)
+            .unwrap_or_else(|err| panic!("{target} waits after a reverted edit: {err}"));
+        assert_eq!(status, 200, "{target}");
+    }
+    let exports = served.get("/data/case-studies.json").text();
+    assert!(exports.contains("Partenariat UMQ–MIFI"), "{exports}");
+    assert!(!exports.contains("Un instant"), "{exports}");
+    let list = served.get("/__passerelle/files");
+    assert_eq!(list.status, 200);
+}
+
+/// Eight connections announcing a body they never sent froze the whole server.
+#[test]
+fn requests_announcing_a_body_that_never_comes_do_not_stall_the_server() {
+    let served = Served::start();
+    let stalled: Vec<(TcpStream, &str)> = (0..16)
+        .map(|n| {
+            let method = if n % 4 == 3 { "POST" } else { "GET" };
+            let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+            write!(
+                stream,
+                "{method} / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 1000\r\n\r\n",
+                served.port
+            )
+            .unwrap();
+            (stream, method)
+        })
+        .collect();
+    // A GET needs no body: each is answered without waiting for one. The connections stay
+    // open, bodies never sent.
+    let mut stalled = stalled;
+    for (stream, method) in &mut stalled {
+        let (status, head) = status_of(stream, PROMPTLY)
+            .unwrap_or_else(|err| panic!("{method} waited for its body: {err}"));
+        assert_eq!(status, if *method == "GET" { 200 } else { 405 }, "{head}");
+        assert!(head.contains("Connection: close"), "{head}");
+    }
+    let home = exchange(
+        served.port,
+        format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            served.port
+        )
+        .as_bytes(),
+        PROMPTLY,
+    )
+    .expect("a normal request is answered");
+    assert_eq!(home.status, 200);
+    drop(stalled);
+}
+
+/// Opens an event stream and returns its status (the connection stays open).
+fn open_stream(port: u16, host: &str) -> (u16, String, TcpStream) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET /__passerelle/events?path=index.html&generation=0 HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let (status, head) = status_of(&mut stream, PROMPTLY).expect("an answer");
+    (status, head, stream)
+}
+
+/// About 510 event streams under `ulimit -n 1024` killed tiny_http's accept thread: the
+/// port was dead while the process lived on.
+#[test]
+fn event_streams_past_the_cap_get_503_and_the_port_stays_alive() {
+    let served = Served::start();
+    let host = format!("127.0.0.1:{}", served.port);
+    let streams: Vec<(u16, String, TcpStream)> =
+        (0..80).map(|_| open_stream(served.port, &host)).collect();
+    let open = streams.iter().filter(|(status, ..)| *status == 200).count();
+    let refused: Vec<&String> = streams
+        .iter()
+        .filter(|(status, ..)| *status == 503)
+        .map(|(_, head, _)| head)
+        .collect();
+    assert_eq!(open + refused.len(), streams.len());
+    assert!((1..=64).contains(&open), "{open} streams open");
+    assert!(!refused.is_empty(), "no stream was refused");
+    for head in refused {
+        assert!(head.contains("Retry-After:"), "{head}");
+    }
+    assert_eq!(served.get("/").status, 200);
+    // Pages that go away give their place back.
+    drop(streams);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (status, head, _stream) = open_stream(served.port, &host);
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "streams stay refused: {head}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// With few file descriptors (`ulimit -n 64`, which the server cannot raise), a flood of
+/// connections gets answers (503 past the limit) and the server serves again once they
+/// close; or it exits with a message. Never a live process on a dead port.
+#[test]
+fn a_low_open_file_limit_never_leaves_a_dead_port() {
+    let site = common::example_site_copy();
+    let root = site.path().to_path_buf();
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" serve --port 0 --root \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_passerelle"))
+        .arg(&root);
+    let mut served = Served::spawn(command, root, site);
+    let host = format!("127.0.0.1:{}", served.port);
+    let mut flood = Vec::new();
+    for _ in 0..100 {
+        match TcpStream::connect(("127.0.0.1", served.port)) {
+            Ok(stream) => flood.push(stream),
+            Err(err) => panic!("the port is dead: {err}"),
+        }
+    }
+    let streams: Vec<_> = (0..10).map(|_| open_stream(served.port, &host)).collect();
+    assert!(
+        streams
+            .iter()
+            .all(|(status, ..)| [200, 503].contains(status))
+    );
+    drop(streams);
+    drop(flood);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            // Allowed, if it says why.
+            assert!(!status.success(), "exited with {status}");
+            return;
+        }
+        let home = get_with_host(served.port, "/", &host);
+        if home.status == 200 {
+            break;
+        }
+        assert_eq!(home.status, 503);
+        assert!(Instant::now() < deadline, "still refusing after the flood");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Any web page could read the preview, drafts included, by DNS rebinding: nothing checked
+/// the `Host` header.
+#[test]
+fn only_requests_addressed_to_the_preview_are_answered() {
+    let served = Served::start_in(
+        common::example_site_copy(),
+        &["--allow-host", "portable.local"],
+    );
+    let port = served.port;
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("portable.local:{port}"),
+    ] {
+        assert_eq!(get_with_host(port, "/", &host).status, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("localhost:{}", port.wrapping_add(1)),
+    ] {
+        let reply = get_with_host(port, "/", &host);
+        assert_eq!(reply.status, 403, "{host}");
+        assert!(reply.text().contains("DNS rebinding"), "{}", reply.text());
+        assert!(!reply.text().contains("Partenariat"), "{host}");
+        assert_eq!(
+            get_with_host(port, "/data/case-studies.json", &host).status,
+            403
+        );
+    }
+    let (status, _, _) = open_stream(port, &format!("evil.example:{port}"));
+    assert_eq!(status, 403, "the event stream checks Host too");
+    let no_host = exchange(
+        port,
+        b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        PROMPTLY,
+    )
+    .expect("a reply");
+    assert_eq!(no_host.status, 400);
+}
+
+fn resident_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A 300 MB request header was accepted, and its memory kept.
+#[test]
+fn an_oversized_request_head_gets_431_and_is_not_kept() {
+    let served = Served::start();
+    let mut head = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: ",
+        served.port
+    )
+    .into_bytes();
+    head.extend(std::iter::repeat_n(b'a', 1 << 20));
+    head.extend_from_slice(b"\r\n\r\n");
+    let reply = exchange(served.port, &head, PROMPTLY).expect("an answer to a 1 MB header");
+    assert_eq!(reply.status, 431);
+    assert_eq!(served.get("/").status, 200);
+
+    // 64 MB: the server stops reading at its limit; the rest is never stored.
+    let before = resident_kb(served.child.id());
+    let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    stream.set_write_timeout(Some(PROMPTLY)).unwrap();
+    let _ = stream.write_all(&head[..head.len() - 4]);
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..63 {
+        if stream.write_all(&chunk).is_err() {
+            break; // Closed by the server: fine.
+        }
+    }
+    drop(stream);
+    assert_eq!(served.get("/").status, 200);
+    let after = resident_kb(served.child.id());
+    if before > 0 {
+        assert!(
+            after < before + 16 * 1024,
+            "resident memory grew from {before} kB to {after} kB"
+        );
+    }
+}
+
+/// Replacing the site folder (`rm -rf site; mv site.new site`) left the watcher deaf.
+#[test]
+fn a_replaced_site_folder_is_watched_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::copy_dir(common::example_site_copy().path(), &root);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_passerelle"));
+    command.args(["serve", "--port", "0", "--root"]).arg(&root);
+    let served = Served::spawn(command, root.clone(), dir);
+
+    let new = root.with_file_name("site.new");
+    common::copy_dir(&root, &new);
+    append(&new.join(CASE), "\nUne phrase du nouveau dossier.\n");
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::rename(&new, &root).unwrap();
+    let served_text = |sentence: &str| {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if served.get(CASE_URL).text().contains(sentence) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("`{sentence}` is not served");
+    };
+    served_text("Une phrase du nouveau dossier.");
+    // And the new folder is watched: a later save is served too.
+    append(&served.path(CASE), "\nUne phrase écrite ensuite.\n");
+    served_text("Une phrase écrite ensuite.");
+    served.assert_equals_full_build("replaced site folder");
 }

@@ -84,7 +84,7 @@ class Events:
         self.sock = socket.create_connection((server.host, server.port))
         self.sock.sendall(
             f"GET /__passerelle/events?path={page}&generation=0 HTTP/1.1\r\n"
-            f"Host: {server.host}\r\nAccept: text/event-stream\r\n\r\n".encode()
+            f"Host: {server.host}:{server.port}\r\nAccept: text/event-stream\r\n\r\n".encode()
         )
         threading.Thread(target=self._read, daemon=True).start()
         self.next("hello", timeout=30)
@@ -190,7 +190,8 @@ def throughput(server: Server, clients: int, requests: int, paths: list[str]) ->
         reader = sock.makefile("rb")
         for _ in range(requests):
             path = server.base + rng.choice(paths)
-            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            host = f"{server.host}:{server.port}"
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
             status = reader.readline()
             length = 0
             while (line := reader.readline()) not in (b"\r\n", b""):

@@ -6,22 +6,67 @@
 //! - `build` after a successful build: `{generation, base, changed, removed}` (output paths);
 //! - `errors` after a failed build: `{generation, overlay}`.
 //!
-//! A comment line is sent every heartbeat so a client that left is noticed (the write
-//! fails) and its thread ends.
+//! A comment line is sent every heartbeat, which keeps proxies and browsers from closing an
+//! idle stream. A page that goes away closes its connection: the stream's thread looks for
+//! that a few times a second and ends, which frees its place among the `MAX_STREAMS`.
 
 use super::http::{Server, start_event_stream};
 use serde_json::json;
 use std::io::Write;
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Event streams open at once, at most: one per open page, and an author has a few. Each
+/// holds a thread and a connection; past this a page gets 503, and its script tries again
+/// a little later.
+pub const MAX_STREAMS: usize = 64;
+/// How often a stream looks whether its page went away.
+const CLIENT_CHECK: Duration = Duration::from_millis(250);
 
 /// The open event streams.
-#[derive(Default)]
 pub struct Hub {
     clients: Mutex<Vec<Sender<Arc<str>>>>,
+    open: AtomicUsize,
+    max: usize,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::with_limit(MAX_STREAMS)
+    }
+}
+
+/// A stream's place in the hub, given back when the stream ends.
+pub struct StreamSlot<'a>(&'a Hub);
+
+impl Drop for StreamSlot<'_> {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Hub {
+    pub fn with_limit(max: usize) -> Self {
+        Hub {
+            clients: Mutex::new(Vec::new()),
+            open: AtomicUsize::new(0),
+            max,
+        }
+    }
+
+    /// A place for one more stream, unless `max` are open.
+    pub fn try_open_stream(&self) -> Option<StreamSlot<'_>> {
+        self.open
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| StreamSlot(self))
+    }
+
     fn subscribe(&self) -> Receiver<Arc<str>> {
         let (sender, receiver) = channel();
         self.lock().push(sender);
@@ -46,7 +91,7 @@ impl Hub {
 }
 
 /// Serves one event stream until the client leaves.
-pub fn stream(request: tiny_http::Request, url: &str, server: &Server) {
+pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let param = |name: &str| {
         query.split('&').find_map(|pair| {
@@ -74,20 +119,52 @@ pub fn stream(request: tiny_http::Request, url: &str, server: &Server) {
             "overlay": snapshot.overlay.as_deref(),
         })
     };
-    let mut writer = request.into_writer();
+    let mut writer = connection;
     let hello = format!("retry: 500\nevent: hello\ndata: {hello}\n\n");
-    if start_event_stream(&mut *writer).is_err() || send(&mut *writer, &hello).is_err() {
+    if start_event_stream(&mut writer).is_err() || send(&mut writer, &hello).is_err() {
         return;
     }
+    // Reads only look whether the page went away, and must not wait.
+    if connection
+        .set_read_timeout(Some(Duration::from_millis(1)))
+        .is_err()
+    {
+        return;
+    }
+    let mut quiet_since = Instant::now();
     loop {
-        let message = match receiver.recv_timeout(server.heartbeat) {
+        let message = match receiver.recv_timeout(CLIENT_CHECK) {
             Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".into(),
+            Err(RecvTimeoutError::Timeout) => {
+                if client_left(connection) {
+                    return;
+                }
+                if quiet_since.elapsed() < server.heartbeat {
+                    continue;
+                }
+                ": keep-alive\n\n".into()
+            }
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if send(&mut *writer, &message).is_err() {
+        if send(&mut writer, &message).is_err() {
             return;
         }
+        quiet_since = Instant::now();
+    }
+}
+
+/// Whether the client closed its side (a page sends nothing on its event stream).
+fn client_left(connection: &TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    match connection.peek(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(err) => !matches!(
+            err.kind(),
+            std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::TimedOut
+                | std::io::ErrorKind::Interrupted
+        ),
     }
 }
 

@@ -1,15 +1,16 @@
-//! Answers HTTP requests from the in-memory site: only files the build produced, GET and
-//! HEAD only, never a path on disk. HTML pages get the live-reload script (and the error
+//! Answers HTTP requests from the in-memory site: only requests addressed to the preview
+//! (`Hosts`), GET and HEAD only, only files the build produced, never a path on disk. HTML pages get the live-reload script (and the error
 //! overlay while the last build failed) injected before `</body>`.
 
+use super::connection::{Outcome, Request};
 use super::events::Hub;
 use super::overlay;
 use super::store::{Snapshot, Store};
 use percent_encoding::percent_decode_str;
 use std::io::Write;
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
-use tiny_http::{Method, Request};
 
 /// URL prefix of the preview server's own endpoints (outside any site's files).
 pub const PREFIX: &str = "/__passerelle/";
@@ -25,8 +26,10 @@ pub struct Server {
     pub hub: Hub,
     /// Changes at every start, so open pages reload when the server restarts.
     pub instance: String,
-    /// Time between keep-alive comments on event streams (dead clients are found on write).
+    /// Time between keep-alive comments on event streams.
     pub heartbeat: Duration,
+    /// The `Host` headers answered.
+    pub hosts: Hosts,
 }
 
 /// Where a request path leads in the site.
@@ -88,22 +91,43 @@ pub fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> 
     Resolved::NotFound(Some(relative.to_string()))
 }
 
-/// Answers one request. Event streams are handed to their own thread.
-pub fn handle(request: Request, server: &Arc<Server>) {
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
+/// Answers one request, on its connection's thread (an event stream keeps it until the
+/// page goes away). `close` says the connection closes after this response.
+pub fn handle(request: &Request, stream: &TcpStream, close: bool, server: &Server) -> Outcome {
+    let mut out = stream;
+    let head_only = request.method == "HEAD";
+    let reply = |out: &mut &TcpStream, answer: Answer| {
+        send(out, answer, head_only, close);
+        if close {
+            Outcome::Close
+        } else {
+            Outcome::KeepAlive
+        }
+    };
+    if let Err(refusal) = server.hosts.check(request) {
+        return reply(&mut out, refusal);
+    }
+    if request.method != "GET" && !head_only {
         let response = text_response(405, "405 Method Not Allowed: this preview only reads.\n")
             .with_header("Allow", "GET, HEAD");
-        send(request, response);
-        return;
+        return reply(&mut out, response);
     }
-    let url = request.url().to_string();
+    let url = request.target.as_str();
     let path = url.split(['?', '#']).next().unwrap_or_default();
     if path.starts_with(PREFIX) {
-        match path {
-            EVENTS => {
-                let server = Arc::clone(server);
-                std::thread::spawn(move || super::events::stream(request, &url, &server));
+        let response = match path {
+            EVENTS if !head_only => {
+                let Some(_slot) = server.hub.try_open_stream() else {
+                    let busy = text_response(
+                        503,
+                        "503 Service Unavailable: too many pages are open on this preview; \
+                         close some tabs.\n",
+                    )
+                    .with_header("Retry-After", "5");
+                    return reply(&mut out, busy);
+                };
+                super::events::stream(stream, url, server);
+                return Outcome::Close;
             }
             FILES => {
                 let snapshot = server.store.settled_for("*");
@@ -111,25 +135,19 @@ pub fn handle(request: Request, server: &Arc<Server>) {
                 drop(snapshot);
                 paths.sort();
                 let body = serde_json::to_vec(&paths).unwrap_or_default();
-                let response = Answer::new(200, body)
-                    .with_header("Content-Type", "application/json; charset=utf-8");
-                send(request, response);
+                Answer::new(200, body)
+                    .with_header("Content-Type", "application/json; charset=utf-8")
             }
-            SCRIPT => {
-                let response = Answer::new(200, SCRIPT_SOURCE.as_bytes().to_vec())
-                    .with_header("Content-Type", "text/javascript; charset=utf-8");
-                send(request, response);
-            }
-            _ => {
-                send(request, text_response(404, "404 Not Found\n"));
-            }
-        }
-        return;
+            SCRIPT => Answer::new(200, SCRIPT_SOURCE.as_bytes().to_vec())
+                .with_header("Content-Type", "text/javascript; charset=utf-8"),
+            _ => text_response(404, "404 Not Found\n"),
+        };
+        return reply(&mut out, response);
     }
     let response = {
         let snapshot = server.store.lock();
         let base_path = snapshot.base_path.clone();
-        let resolved = resolve(&url, &base_path, |key| snapshot.files.contains_key(key));
+        let resolved = resolve(url, &base_path, |key| snapshot.files.contains_key(key));
         match resolved {
             Resolved::File(key) => {
                 drop(snapshot);
@@ -154,7 +172,101 @@ pub fn handle(request: Request, server: &Arc<Server>) {
             }
         }
     };
-    send(request, response);
+    reply(&mut out, response)
+}
+
+/// Which `Host` headers the server answers. A page of another site can reach the preview
+/// through DNS rebinding (its own name made to resolve to 127.0.0.1), but its requests then
+/// carry its name in `Host`: only names that cannot be rebound are answered, as Vite and
+/// webpack-dev-server do (CVE-2018-14732, CVE-2025-24010).
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    /// The port the server listens on, which `Host` must name (80 when it names none).
+    pub port: u16,
+    /// Names allowed besides `localhost`, `*.localhost` and IP addresses (`--allow-host`),
+    /// in lower case.
+    pub names: Vec<String>,
+}
+
+impl Hosts {
+    pub fn new(port: u16, names: &[String]) -> Self {
+        Hosts {
+            port,
+            names: names
+                .iter()
+                .map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Ok to answer, or the refusal to send. HTTP/1.1 requires one `Host`; HTTP/1.0
+    /// clients may send none (browsers always send one).
+    fn check(&self, request: &Request) -> Result<(), Answer> {
+        let mut hosts = request.header_values("Host");
+        let (first, second) = (hosts.next(), hosts.next());
+        let host = match (first, second) {
+            (Some(host), None) => host,
+            (None, _) if request.minor_version == 0 => return Ok(()),
+            _ => {
+                return Err(text_response(
+                    400,
+                    "400 Bad Request: an HTTP/1.1 request needs exactly one Host header.\n",
+                ));
+            }
+        };
+        if self.allows(host) {
+            return Ok(());
+        }
+        let shown: String = host.chars().take(100).collect();
+        Err(text_response(
+            403,
+            &format!(
+                "403 Forbidden: this preview answers only requests addressed to it, as \
+                 http://localhost:{port}/ or an IP address with port {port}, not to \
+                 {shown:?}. This keeps other web sites from reading it (DNS rebinding). \
+                 To use another name, start passerelle serve with --allow-host NAME.\n",
+                port = self.port
+            ),
+        ))
+    }
+
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim();
+        let (name, port) = match host.strip_prefix('[') {
+            Some(rest) => match rest.split_once(']') {
+                Some((inside, after)) => {
+                    if inside.parse::<std::net::Ipv6Addr>().is_err() {
+                        return false;
+                    }
+                    (inside, after)
+                }
+                None => return false,
+            },
+            None => match host.find(':') {
+                Some(colon) => host.split_at(colon),
+                None => (host, ""),
+            },
+        };
+        let port = match port.strip_prefix(':') {
+            Some(digits) => match digits.parse::<u16>() {
+                Ok(port) => port,
+                Err(_) => return false,
+            },
+            None if port.is_empty() => 80,
+            None => return false,
+        };
+        if port != self.port {
+            return false;
+        }
+        if host.starts_with('[') {
+            return true;
+        }
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        name == "localhost"
+            || name.ends_with(".localhost")
+            || name.parse::<std::net::Ipv4Addr>().is_ok()
+            || self.names.contains(&name)
+    }
 }
 
 /// A response, written by `send` in one piece.
@@ -180,20 +292,15 @@ impl Answer {
     }
 }
 
-/// Writes the status line, headers and body in one write: tiny_http's writer sends the
-/// headers and the body apart, and with Nagle's algorithm and delayed acknowledgements each
-/// keep-alive request then waits 40 ms.
-fn send(request: Request, answer: Answer) {
-    let head_only = *request.method() == Method::Head;
-    let close = request.http_version() < &tiny_http::HTTPVersion(1, 1)
-        || request
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("Connection") && h.value.as_str().eq_ignore_ascii_case("close"));
+/// Writes the status line, headers and body in one write, so that they leave in one packet
+/// when they fit.
+fn send(writer: &mut dyn Write, answer: Answer, head_only: bool, close: bool) {
     let mut out = Vec::with_capacity(answer.body.len() + 512);
     let reason = match answer.status {
         200 => "OK",
         301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         503 => "Service Unavailable",
@@ -215,7 +322,6 @@ fn send(request: Request, answer: Answer) {
     if !head_only {
         out.extend_from_slice(&answer.body);
     }
-    let mut writer = request.into_writer();
     let _ = writer.write_all(&out).and_then(|()| writer.flush());
 }
 
@@ -321,8 +427,8 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Writes the status line and headers of an event stream by hand: tiny_http would buffer a
-/// streamed body, and events must leave at once.
+/// Writes the status line and headers of an event stream, whose body has no length and
+/// ends when the connection closes.
 pub fn start_event_stream(writer: &mut dyn Write) -> std::io::Result<()> {
     writer.write_all(
         b"HTTP/1.1 200 OK\r\n\
@@ -393,6 +499,7 @@ mod tests {
             hub: Hub::default(),
             instance: "i".into(),
             heartbeat: Duration::from_secs(1),
+            hosts: Hosts::new(1111, &[]),
         };
         let snapshot = Snapshot::default();
         let out = inject(b"<p></body></BODY>", "index.html", &snapshot, &server);
@@ -402,6 +509,42 @@ mod tests {
             "{out}"
         );
         assert!(out.ends_with("</script></BODY>"));
+    }
+
+    #[test]
+    fn only_hosts_that_cannot_be_rebound_are_allowed() {
+        let hosts = Hosts::new(1111, &["Portable.local.".to_string()]);
+        for host in [
+            "localhost:1111",
+            "LOCALHOST:1111",
+            "localhost.:1111",
+            "site.localhost:1111",
+            "127.0.0.1:1111",
+            "192.168.1.20:1111",
+            "[::1]:1111",
+            "portable.local:1111",
+        ] {
+            assert!(hosts.allows(host), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "localhost:2222",
+            "localhost",
+            "127.0.0.1",
+            "[::1]",
+            "::1:1111",
+            "[evil]:1111",
+            "[::1]x:1111",
+            "127.0.0.1:1111:1111",
+            "127.1:1111",
+            "0x7f.0.0.1:1111",
+            ":1111",
+            "",
+        ] {
+            assert!(!hosts.allows(host), "{host}");
+        }
+        assert!(Hosts::new(80, &[]).allows("localhost"));
     }
 
     #[test]

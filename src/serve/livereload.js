@@ -79,30 +79,40 @@
     existing.focus();
   }
 
-  var source = new EventSource(script.getAttribute("data-events") +
-    "?path=" + encodeURIComponent(page) + "&generation=" + generation);
+  function connect() {
+    var source = new EventSource(script.getAttribute("data-events") +
+      "?path=" + encodeURIComponent(page) + "&generation=" + generation);
 
-  source.addEventListener("hello", function (event) {
-    var data = JSON.parse(event.data);
-    if (data.instance !== instance || data.stale) return reload();
-    if (data.overlay) showOverlay(data.overlay); else hideOverlay();
-  });
+    // The browser reconnects by itself after a network error, but not after a refusal (503
+    // when too many pages are open on the preview): try again a little later.
+    source.addEventListener("error", function () {
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    });
 
-  source.addEventListener("errors", function (event) {
-    showOverlay(JSON.parse(event.data).overlay);
-  });
+    source.addEventListener("hello", function (event) {
+      var data = JSON.parse(event.data);
+      if (data.instance !== instance || data.stale) return reload();
+      if (data.overlay) showOverlay(data.overlay); else hideOverlay();
+    });
 
-  source.addEventListener("build", function (event) {
-    var data = JSON.parse(event.data);
-    hideOverlay();
-    var touched = data.changed.concat(data.removed);
-    if (touched.indexOf(page) >= 0) return reload();
-    var styles = [];
-    for (var i = 0; i < data.changed.length; i++) {
-      var path = data.changed[i];
-      if (reloadExtensions.test(path)) return reload();
-      if (/\.css$/i.test(path)) styles.push(data.base + path);
-    }
-    if (styles.length) swapStyles(styles, data.generation);
-  });
+    source.addEventListener("errors", function (event) {
+      showOverlay(JSON.parse(event.data).overlay);
+    });
+
+    source.addEventListener("build", function (event) {
+      var data = JSON.parse(event.data);
+      hideOverlay();
+      var touched = data.changed.concat(data.removed);
+      if (touched.indexOf(page) >= 0) return reload();
+      var styles = [];
+      for (var i = 0; i < data.changed.length; i++) {
+        var path = data.changed[i];
+        if (reloadExtensions.test(path)) return reload();
+        if (/\.css$/i.test(path)) styles.push(data.base + path);
+      }
+      if (styles.length) swapStyles(styles, data.generation);
+    });
+  }
+
+  connect();
 })();

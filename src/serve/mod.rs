@@ -3,13 +3,16 @@
 //! - `incremental`: the build pipeline, re-run on each change for what the change touches;
 //! - `watch`: file-system events, debounced into one set of changes per save;
 //! - `store`: the last good site, in memory, and the current errors;
-//! - `http`: answers requests from the store only (never from disk);
+//! - `connection`: accepts connections and reads requests, within bounds;
+//! - `http`: answers requests from the store only (never from disk), if addressed to it;
 //! - `events`: Server-Sent Events that tell open pages to reload;
 //! - `overlay`: the build errors shown over every page.
 //!
-//! Threads: one builder (watch → build → store → events), a few request workers, one
-//! thread per open event stream. State is owned by `Server` and passed, never global.
+//! Threads: one builder (watch → build → store → events), one accepting connections, one
+//! per open connection (an event stream keeps its own). State is owned by `Server` and
+//! passed, never global.
 
+pub mod connection;
 pub mod events;
 pub mod http;
 pub mod incremental;
@@ -37,6 +40,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the default browser once it is built.
     pub open: bool,
+    /// Host names answered besides localhost and IP addresses (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,24 +66,39 @@ pub enum ServeError {
         root: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot start the server: {0}")]
-    Server(String),
+    #[error(
+        "the server stopped accepting connections on {addr} ({source}); stopping. \
+         Start passerelle serve again"
+    )]
+    ListenerFailed {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(
+        "the builder stopped unexpectedly; stopping. Start passerelle serve again, and \
+         report the message above"
+    )]
+    BuilderStopped,
+    #[error("cannot start a thread of the server: {0}")]
+    Thread(std::io::Error),
 }
-
-/// Request worker threads (event streams have their own threads).
-const WORKERS: usize = 8;
 /// Keep-alive interval of event streams.
 const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Quiet time after a build before the exports and the search index are made. Requests for
 /// them wait until they are.
 const DEFERRED_AFTER: Duration = Duration::from_millis(500);
 
-/// Builds the site, serves it, and rebuilds on every change until the process ends.
+/// Builds the site, serves it, and rebuilds on every change until the process ends or the
+/// server can no longer work (the listening socket failed, the builder stopped).
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
         root: options.root.clone(),
         source,
     })?;
+    // Every connection takes a file descriptor: use what the system allows.
+    let limits = Arc::new(connection::Limits::for_open_files(
+        connection::raise_open_file_limit(),
+    ));
     let addr = SocketAddr::new(options.bind, options.port);
     // Bind first: a port in use is reported before a long first build.
     let listener = TcpListener::bind(addr).map_err(|source| match source.kind() {
@@ -91,10 +111,6 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let local = listener
         .local_addr()
         .map_err(|source| ServeError::Listen { addr, source })?;
-    let http_server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|err| ServeError::Server(err.to_string()))?,
-    );
     if options.bind.is_unspecified() {
         eprintln!(
             "warning: listening on all network interfaces ({}): anyone on your network can read \
@@ -104,16 +120,18 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     }
 
     let (sender, receiver) = std::sync::mpsc::channel();
-    let mut watcher = watch::start(&root, sender).map_err(|source| ServeError::Watch {
+    let mut watch = watch::Watch::start(&root, sender).map_err(|source| ServeError::Watch {
         root: root.clone(),
         source,
     })?;
 
     let server = Arc::new(http::Server {
         store: store::Store::default(),
-        hub: events::Hub::default(),
+        // Event streams are connections too: a quarter of them at most.
+        hub: events::Hub::with_limit(events::MAX_STREAMS.min(limits.max / 4)),
         instance: instance_id(),
         heartbeat: HEARTBEAT,
+        hosts: http::Hosts::new(local.port(), &options.allowed_hosts),
     });
     let build_options = BuildOptions {
         drafts: options.drafts,
@@ -125,16 +143,32 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         finish_and_publish(&mut engine, &server);
     }
 
-    for _ in 0..WORKERS {
-        let http_server = Arc::clone(&http_server);
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            while let Ok(request) = http_server.recv() {
-                http::handle(request, &server);
-            }
-        });
-    }
+    // Whichever of the accepting and the building threads ends first ends the server.
+    let (done, ended) = std::sync::mpsc::channel();
+    let answering = Arc::clone(&server);
+    let accept_done = done.clone();
+    std::thread::Builder::new()
+        .name("passerelle-accept".into())
+        .spawn(move || {
+            let guard = EndOnPanic {
+                done: accept_done,
+                error: Some(ServeError::ListenerFailed {
+                    addr: local,
+                    source: std::io::Error::other("the thread accepting connections stopped"),
+                }),
+            };
+            let failed =
+                connection::accept_loop(listener, limits, move |request, stream, close| {
+                    http::handle(request, stream, close, &answering)
+                });
+            let _ = guard.done.send(Err(ServeError::ListenerFailed {
+                addr: local,
+                source: failed.0,
+            }));
+        })
+        .map_err(ServeError::Thread)?;
     let host = match local.ip() {
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V4(ip) => ip.to_string(),
@@ -145,22 +179,63 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         open_browser(&url);
     }
 
+    std::thread::Builder::new()
+        .name("passerelle-build".into())
+        .spawn(move || {
+            let guard = EndOnPanic {
+                done,
+                error: Some(ServeError::BuilderStopped),
+            };
+            rebuild_on_changes(&mut engine, &mut watch, &receiver, &server);
+            let _ = guard.done.send(Ok(()));
+        })
+        .map_err(ServeError::Thread)?;
+    ended.recv().unwrap_or(Err(ServeError::BuilderStopped))
+}
+
+/// Ends the server with `error` if its thread ends in a panic, which would otherwise leave a
+/// process that no longer answers (the accepting thread) or no longer rebuilds (the builder).
+struct EndOnPanic {
+    done: std::sync::mpsc::Sender<Result<(), ServeError>>,
+    error: Option<ServeError>,
+}
+
+impl Drop for EndOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            && let Some(error) = self.error.take()
+        {
+            let _ = self.done.send(Err(error));
+        }
+    }
+}
+
+/// Rebuilds on every burst of changes until the watcher is gone.
+fn rebuild_on_changes(
+    engine: &mut Engine,
+    watch: &mut watch::Watch,
+    receiver: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    server: &http::Server,
+) {
+    let root = engine.root().to_path_buf();
     // Exports and the search index depend on every case study and take a while at 10,000:
-    // they are made once the author pauses, not after every save.
+    // they are made once the author pauses, not after every save. Whether they are due is
+    // what the last build said, whatever came before: a build that undoes the previous one
+    // (an edit reverted at once) leaves nothing to make.
     let mut deferred = false;
     loop {
         let idle = deferred.then_some(DEFERRED_AFTER);
-        match watch::next_burst(&root, &receiver, &mut watcher, idle) {
+        match watch::next_burst(receiver, watch, idle) {
             watch::Burst::Changes(changes) => {
                 let started = Instant::now();
                 let cause = describe(&root, &changes);
-                deferred = build_and_publish(&mut engine, &changes, &server, started, Some(&cause));
+                deferred = build_and_publish(engine, &changes, server, started, Some(&cause));
             }
             watch::Burst::Idle => {
-                finish_and_publish(&mut engine, &server);
+                finish_and_publish(engine, server);
                 deferred = false;
             }
-            watch::Burst::Closed => return Ok(()),
+            watch::Burst::Closed => return,
         }
     }
 }
@@ -178,9 +253,10 @@ fn build_and_publish(
     let current = |path: &str| server.store.lock().file(path);
     match engine.rebuild(changes, &current) {
         Ok(update) => {
-            if !update.deferred.is_empty() {
-                server.store.set_pending(update.deferred.clone());
-            }
+            // Requests for deferred outputs wait for them; when none are due (nothing they
+            // depend on changed, or a change was undone before they were made), the served
+            // ones are current and nothing may wait, whatever an earlier build had set.
+            server.store.set_pending(update.deferred.clone());
             let Update {
                 patch,
                 diagnostics,

@@ -5,6 +5,12 @@
 //! in any case). An editor's atomic save (write a temporary file, rename it over the
 //! original) or a `git checkout` of many files thus ends in one build, and a single save is
 //! built a few milliseconds after the editor closes the file.
+//!
+//! Watches follow folders, not names: when the site folder is replaced by another one
+//! (`rm -rf site; mv site.new site`, a `git worktree` or deploy tool swapping folders), the
+//! watches stay on the old folder, or vanish with it. `Watch` notices that the folder at the
+//! root path is no longer the one it watches (its device and inode changed) and watches the
+//! new one, after every burst and every `RECHECK` while nothing happens.
 
 use super::incremental::Changes;
 use crate::load::{CONTENT_DIR, is_editor_artifact};
@@ -20,11 +26,57 @@ pub const QUIET: Duration = Duration::from_millis(4);
 /// A burst never waits longer than this for files to be closed.
 pub const LONGEST: Duration = Duration::from_millis(300);
 
+/// While no event comes, how often to look whether the site folder was replaced.
+pub const RECHECK: Duration = Duration::from_millis(500);
+
 /// Folders (besides `content/`) whose changes reload the theme.
 const THEME_DIRS: [&str; 4] = ["templates", "static", "i18n", "themes"];
 
-/// Starts watching `root` (canonical). Events go to `sender`.
-pub fn start(
+/// The watches on one site folder, set again when the folder is replaced.
+pub struct Watch {
+    root: PathBuf,
+    sender: Sender<notify::Result<Event>>,
+    watcher: RecommendedWatcher,
+    /// Which folder is watched (device, inode); `None` where the system has no such numbers.
+    folder: Option<(u64, u64)>,
+}
+
+impl Watch {
+    /// Starts watching `root` (canonical). Events go to `sender`.
+    pub fn start(root: &Path, sender: Sender<notify::Result<Event>>) -> notify::Result<Watch> {
+        let folder = folder_identity(root);
+        let watcher = watch_site(root, sender.clone())?;
+        Ok(Watch {
+            root: root.to_path_buf(),
+            sender,
+            watcher,
+            folder,
+        })
+    }
+
+    /// Watches the folder now at the root path if it is not the one watched. Returns whether
+    /// it did: everything must then be read again. While no folder is there, nothing changes
+    /// (its removal was seen as events, and its return will be).
+    pub fn renew_if_replaced(&mut self) -> bool {
+        let now = folder_identity(&self.root);
+        if now.is_none() || now == self.folder {
+            return false;
+        }
+        // A new watcher, so that the old watches (on a folder maybe moved aside, whose events
+        // would name the same paths) end with the old one.
+        match watch_site(&self.root, self.sender.clone()) {
+            Ok(watcher) => {
+                self.watcher = watcher;
+                self.folder = now;
+                true
+            }
+            // Half in place (a folder being copied in): the next look tries again.
+            Err(_) => false,
+        }
+    }
+}
+
+fn watch_site(
     root: &Path,
     sender: Sender<notify::Result<Event>>,
 ) -> notify::Result<RecommendedWatcher> {
@@ -37,6 +89,18 @@ pub fn start(
         }
     }
     Ok(watcher)
+}
+
+#[cfg(unix)]
+fn folder_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_dir().then(|| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_identity(_path: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 /// Where an event path belongs.
@@ -100,23 +164,33 @@ pub enum Burst {
 /// Collects the next burst of changes. Blocks until something relevant happens, or until
 /// `idle` passed without any event.
 pub fn next_burst(
-    root: &Path,
     events: &Receiver<notify::Result<Event>>,
-    watcher: &mut RecommendedWatcher,
+    watch: &mut Watch,
     idle: Option<Duration>,
 ) -> Burst {
     let mut changes = Changes::default();
     let mut open_for_writing: HashSet<PathBuf> = HashSet::new();
     let mut started: Option<Instant> = None;
+    let idle_until = idle.map(|idle| Instant::now() + idle);
     loop {
         let received = match started {
-            None => match idle {
-                None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
-                Some(idle) => match events.recv_timeout(idle) {
-                    Err(RecvTimeoutError::Timeout) => return Burst::Idle,
+            None => {
+                let wait = idle_until.map_or(RECHECK, |until| {
+                    until.saturating_duration_since(Instant::now()).min(RECHECK)
+                });
+                match events.recv_timeout(wait) {
+                    Err(RecvTimeoutError::Timeout) => {
+                        if watch.renew_if_replaced() {
+                            return Burst::Changes(Changes::everything());
+                        }
+                        if idle_until.is_some_and(|until| Instant::now() >= until) {
+                            return Burst::Idle;
+                        }
+                        continue;
+                    }
                     other => other,
-                },
-            },
+                }
+            }
             Some(start) => {
                 let waited = start.elapsed();
                 let timeout = if open_for_writing.is_empty() || waited >= LONGEST {
@@ -129,7 +203,7 @@ pub fn next_burst(
         };
         match received {
             Ok(Ok(event)) => {
-                if add_event(root, &event, &mut changes, &mut open_for_writing, watcher) {
+                if add_event(&event, &mut changes, &mut open_for_writing, watch) {
                     started.get_or_insert_with(Instant::now);
                 }
             }
@@ -143,6 +217,9 @@ pub fn next_burst(
             Err(RecvTimeoutError::Timeout) => {
                 let waited = started.map_or(Duration::ZERO, |s| s.elapsed());
                 if open_for_writing.is_empty() || waited >= LONGEST {
+                    if watch.renew_if_replaced() {
+                        return Burst::Changes(Changes::everything());
+                    }
                     if changes.is_empty() {
                         // Only editor artifacts moved: wait for the real save.
                         started = None;
@@ -159,12 +236,12 @@ pub fn next_burst(
 
 /// Adds one event to the burst. Returns whether it belongs to the site at all.
 fn add_event(
-    root: &Path,
     event: &Event,
     changes: &mut Changes,
     open: &mut HashSet<PathBuf>,
-    watcher: &mut RecommendedWatcher,
+    watch: &mut Watch,
 ) -> bool {
+    let root = &watch.root;
     let writing = matches!(
         event.kind,
         EventKind::Create(CreateKind::File | CreateKind::Any)
@@ -197,7 +274,7 @@ fn add_event(
             }
             Source::NewDir(dir) => {
                 if path.is_dir() {
-                    let _ = watcher.watch(path, RecursiveMode::Recursive);
+                    let _ = watch.watcher.watch(path, RecursiveMode::Recursive);
                 }
                 if dir == CONTENT_DIR {
                     changes.rescan = true;
