@@ -137,7 +137,7 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
 /// generated page, an asset named `index.html` or `static/style.css`, a file in the search
 /// index's folder) would silently overwrite each other: each such pair is an error naming
 /// both, reported on the content file when there is one.
-fn claim_outputs(
+pub(crate) fn claim_outputs(
     site: &model::Site,
     theme: &theme::Theme,
     jobs: &[render::PageJob],

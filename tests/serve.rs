@@ -792,16 +792,19 @@ fn requests_announcing_a_body_that_never_comes_do_not_stall_the_server() {
     drop(stalled);
 }
 
-/// Opens an event stream and returns its status (the connection stays open).
+/// Opens an event stream and returns its status (the connection stays open), or 0 when the
+/// server closed the connection before answering (as it may when over its connection limit:
+/// it then answers 503 without reading the request, and the system may reset the socket).
 fn open_stream(port: u16, host: &str) -> (u16, String, TcpStream) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(
+    let sent = write!(
         stream,
         "GET /__passerelle/events?path=index.html&generation=0 HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .unwrap();
-    let (status, head) = status_of(&mut stream, PROMPTLY).expect("an answer");
-    (status, head, stream)
+    );
+    match sent.and_then(|()| status_of(&mut stream, PROMPTLY)) {
+        Ok((status, head)) => (status, head, stream),
+        Err(err) => (0, err.to_string(), stream),
+    }
 }
 
 /// About 510 event streams under `ulimit -n 1024` killed tiny_http's accept thread: the
@@ -864,7 +867,7 @@ fn a_low_open_file_limit_never_leaves_a_dead_port() {
     assert!(
         streams
             .iter()
-            .all(|(status, ..)| [200, 503].contains(status))
+            .all(|(status, ..)| [0, 200, 503].contains(status))
     );
     drop(streams);
     drop(flood);
@@ -1002,4 +1005,33 @@ fn a_replaced_site_folder_is_watched_again() {
     append(&served.path(CASE), "\nUne phrase écrite ensuite.\n");
     served_text("Une phrase écrite ensuite.");
     served.assert_equals_full_build("replaced site folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_and_active_files_saved_while_serving_are_refused_as_in_a_build() {
+    let served = Served::start();
+    let events = served.events("/");
+    std::os::unix::fs::symlink("/etc/passwd", served.path("content/passwd.txt")).unwrap();
+    let data = events.next("errors");
+    let overlay = data["overlay"].as_str().unwrap();
+    assert!(overlay.contains("content/passwd.txt"), "{overlay}");
+    assert!(overlay.contains("points outside the site"), "{overlay}");
+    assert_eq!(served.get("/passwd.txt").status, 404);
+    std::fs::remove_file(served.path("content/passwd.txt")).unwrap();
+    events.next("build");
+
+    std::fs::write(
+        served.path("content/page.html"),
+        "<script>alert(1)</script>",
+    )
+    .unwrap();
+    let data = events.next("errors");
+    let overlay = data["overlay"].as_str().unwrap();
+    assert!(overlay.contains("content/page.html"), "{overlay}");
+    assert!(overlay.contains("trust_html"), "{overlay}");
+    assert_eq!(served.get("/page.html").status, 404);
+    std::fs::remove_file(served.path("content/page.html")).unwrap();
+    events.next("build");
+    served.assert_equals_full_build("removing the refused files");
 }

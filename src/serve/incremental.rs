@@ -107,6 +107,20 @@ struct AssetFile {
     bytes: Result<(Arc<Vec<u8>>, u64), String>,
 }
 
+impl AssetFile {
+    /// The bytes to publish and their digest, or why the file cannot be published (as in a
+    /// build: unreadable, or an active HTML or SVG file while `trust_html` is false).
+    fn publishable(&self, trust_html: bool) -> Result<(&Arc<Vec<u8>>, u64), Diagnostic> {
+        let file = format!("{CONTENT_DIR}/{}", self.asset.content_path);
+        match &self.bytes {
+            Ok((bytes, key)) => {
+                crate::asset::check(&file, bytes, trust_html).map(|()| (bytes, *key))
+            }
+            Err(err) => Err(Diagnostic::error(file, format!("cannot read: {err}"))),
+        }
+    }
+}
+
 /// Configuration and theme, which every later stage depends on.
 struct Setup {
     config: config::SiteConfig,
@@ -354,7 +368,7 @@ impl Engine {
                 return Err(diagnostics);
             }
         };
-        diagnostics.extend(self.asset_problems());
+        diagnostics.extend(self.asset_problems(setup.config.config.trust_html));
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -528,6 +542,10 @@ impl Engine {
             if relative.as_os_str().is_empty() {
                 return true;
             }
+            // Whether a link stays inside the site is decided by the full scan, as in a build.
+            if crosses_a_link(&content_dir, relative) {
+                return true;
+            }
             let content_path = display_path(&content_dir, path);
             let key = order_key(&content_path);
             match std::fs::metadata(path) {
@@ -552,6 +570,15 @@ impl Engine {
                         };
                         self.assets.insert(key, read_asset(asset));
                     }
+                }
+                // A file the last scan reported (a link out of the site, say): scan again
+                // to clear its problem.
+                _ if self
+                    .load_problems
+                    .iter()
+                    .any(|p| p.file == display_path(&root, path)) =>
+                {
+                    return true;
                 }
                 // Gone (or not a regular file): forget it, and anything that was under it.
                 _ => {
@@ -640,16 +667,10 @@ impl Engine {
         });
     }
 
-    fn asset_problems(&self) -> Vec<Diagnostic> {
+    fn asset_problems(&self, trust_html: bool) -> Vec<Diagnostic> {
         self.assets
             .values()
-            .filter_map(|file| match &file.bytes {
-                Ok(_) => None,
-                Err(err) => Some(Diagnostic::error(
-                    format!("content/{}", file.asset.content_path),
-                    format!("cannot read: {err}"),
-                )),
-            })
+            .filter_map(|file| file.publishable(trust_html).err())
             .collect()
     }
 }
@@ -701,6 +722,15 @@ fn read_asset(asset: Asset) -> AssetFile {
         })
         .map_err(|err| err.to_string());
     AssetFile { asset, bytes }
+}
+
+/// Whether `relative` (under `content_dir`) is a symbolic link or lies in a linked folder.
+fn crosses_a_link(content_dir: &Path, relative: &Path) -> bool {
+    let mut path = content_dir.to_path_buf();
+    relative.components().any(|component| {
+        path.push(component);
+        std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 fn content_key(bytes: &[u8]) -> u64 {
@@ -808,6 +838,10 @@ fn render_changes(
 ) -> Result<(Update, HashMap<String, u64>), Vec<Diagnostic>> {
     let renderer = Renderer::new(site, &setup.theme, templates);
     let jobs = renderer.jobs();
+    let claims = crate::claim_outputs(site, &setup.theme, &jobs);
+    if !claims.is_empty() {
+        return Err(claims);
+    }
     let mut new_keys: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
     let dirty: Vec<&render::PageJob> = jobs
         .iter()
@@ -842,13 +876,14 @@ fn render_changes(
         new_keys.insert(path.clone(), key);
     }
     // Assets were read when they changed; `Engine::asset_problems` reports failures.
+    let trust_html = setup.config.config.trust_html;
     for file in assets.values() {
-        if let Ok((bytes, key)) = &file.bytes {
+        if let Ok((bytes, key)) = file.publishable(trust_html) {
             let path = &file.asset.content_path;
-            if keys.get(path) != Some(key) {
+            if keys.get(path) != Some(&key) {
                 put(path, bytes.clone(), &mut update.patch);
             }
-            new_keys.insert(path.clone(), *key);
+            new_keys.insert(path.clone(), key);
         }
     }
     for path in keys.keys() {
