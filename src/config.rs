@@ -456,7 +456,7 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
     if let Err(problem) = check_base_url(&config.base_url) {
         c.error(
             &[Segment::Key("base_url")],
-            None,
+            Some(&config.base_url),
             problem,
             BASE_URL_HINT.into(),
         );
@@ -566,22 +566,26 @@ fn check_vocabulary(c: &mut Checker, name: &str, terms: &[VocabularyTerm]) {
                         Segment::Index(other),
                     ];
                     let (line, _) = c.locator.locate(&other_path, Some(other_spelling));
-                    let message = if kind == other_kind && (kind == "id" || kind == "code") {
-                        format!(
-                            "duplicate {kind} `{spelling}` in vocabulary `{name}` (first on line {line})"
+                    let (message, hint) = if kind == other_kind && (kind == "id" || kind == "code")
+                    {
+                        (
+                            format!(
+                                "duplicate {kind} `{spelling}` in vocabulary `{name}` (first on line {line})"
+                            ),
+                            format!(
+                                "each term needs its own {kind}: change or remove one of the two"
+                            ),
                         )
                     } else {
-                        format!(
-                            "{kind} `{spelling}` of term `{}` reads the same as {other_kind} `{other_spelling}` of term `{}` (line {line}) in vocabulary `{name}`",
-                            term.id, terms[other].id
+                        (
+                            format!(
+                                "{kind} `{spelling}` of term `{}` reads the same as {other_kind} `{other_spelling}` of term `{}` (line {line}) in vocabulary `{name}`",
+                                term.id, terms[other].id
+                            ),
+                            "a value written this way would match both terms: make them differ (case, accents and dashes are ignored when matching)".to_string(),
                         )
                     };
-                    c.error(
-                        &path,
-                        Some(spelling),
-                        message,
-                        "a value written this way would match both terms: make them differ (case, accents and dashes are ignored when matching)".into(),
-                    );
+                    c.error(&path, Some(spelling), message, hint);
                     // One report per term is enough to find it.
                     break;
                 }
