@@ -669,17 +669,17 @@ fn check_bounds(c: &mut Checker, path: &[Segment], spec: &FieldSpec) {
             );
         }
     }
-    if let (Some(min), Some(max)) = (spec.min, spec.max) {
-        if min > max {
-            let mut at = path.to_vec();
-            at.push(Segment::Key("min"));
-            c.error(
-                &at,
-                None,
-                format!("`min` ({min}) is greater than `max` ({max})"),
-                "swap them".into(),
-            );
-        }
+    if let (Some(min), Some(max)) = (spec.min, spec.max)
+        && min > max
+    {
+        let mut at = path.to_vec();
+        at.push(Segment::Key("min"));
+        c.error(
+            &at,
+            None,
+            format!("`min` ({min}) is greater than `max` ({max})"),
+            "swap them".into(),
+        );
     }
 }
 
@@ -709,6 +709,160 @@ mod tests {
                 .as_deref(),
             Some("https://example.org/pratiques/")
         );
+    }
+
+    fn config_with(extra: &str) -> String {
+        format!(
+            "title: T\ncase_studies: {{section: cas}}\nfields:\n  title: {{type: string}}\n  date: {{type: date}}\n  summary: {{type: string}}\n{extra}"
+        )
+    }
+
+    #[test]
+    fn base_url_accepts_paths_and_http_addresses_only() {
+        for good in [
+            "/",
+            "/pratiques/",
+            "/pratiques",
+            "/a/b-c/d_e/",
+            "https://example.org",
+            "https://example.org/pratiques/",
+            "HTTP://localhost:8080/",
+            "http://[::1]:3000/site/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript://%0aalert(1)//",
+            "javascript:alert(1)",
+            "//evil.example/",
+            "data:text/html,x",
+            "pratiques/",
+            "",
+            "https://",
+            "https://user@evil.example/",
+            "/a b/",
+            "/\"><script>/",
+            "/a/../b/",
+            "https://example.org/?x=1",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        let err = parse(&format!("base_url: javascript://x\n{}", config_with(""))).unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (1, 11), "{err:?}");
+        assert_eq!(err[0].field, "base_url");
+
+        let mut site = minimal("/");
+        assert!(site.override_base_url("javascript:alert(1)").is_err());
+        assert_eq!(site.config.base_url, "/");
+        site.override_base_url("https://example.org/p/").unwrap();
+        assert_eq!(site.base_path(), "/p/");
+    }
+
+    #[test]
+    fn path_segments_from_config_must_be_slugs() {
+        let text = "title: T\ncase_studies:\n  section: ../../../x\nfields:\n  title: {type: string}\n  date: {type: date}\n  summary: {type: string}\n  region: {type: vocabulary, vocabulary: regions}\ntaxonomies:\n  - {field: region, slug: ../r}\nvocabularies:\n  regions:\n    - {id: ok-1, fr: A, en: A}\n    - {id: ../../../x, fr: B, en: B}\n    - {id: Bad_Id, fr: C, en: C}\n";
+        let err = parse(text).unwrap_err();
+        let at: Vec<(usize, usize, &str)> = err
+            .iter()
+            .map(|d| (d.line, d.column, d.field.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (3, 12, "case_studies.section"),
+                (10, 27, "taxonomies[1]"),
+                (14, 12, "vocabularies.regions[2]"),
+                (15, 12, "vocabularies.regions[3]"),
+            ],
+            "{err:#?}"
+        );
+        assert!(is_slug("gaspesie-iles-de-la-madeleine") && is_slug("2024"));
+        for bad in ["", "-a", "a-", "a--b", "a_b", "A", "a/b", "..", "é"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+        // The example site's own ids, sections and slugs are all clean.
+        parse(include_str!("../config.yaml")).expect("example config");
+    }
+
+    #[test]
+    fn unknown_vocabulary_is_located_with_a_suggestion() {
+        let err = parse(&config_with(
+            "  region:\n    type: vocabulary\n    vocabulary: regiosn\nvocabularies:\n  regions: []\n",
+        ))
+        .unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (9, 17), "{err:?}");
+        assert_eq!(err[0].field, "fields.region.vocabulary");
+        assert_eq!(err[0].hint, "did you mean `regions`?");
+    }
+
+    #[test]
+    fn duplicate_vocabulary_ids_codes_and_folded_labels_are_errors_with_both_lines() {
+        let err = parse(&config_with(
+            "vocabularies:\n  v:\n    - {id: a, code: \"01\", fr: Été, en: Summer}\n    - {id: a, fr: B, en: B}\n    - {id: c, code: \"01\", fr: C, en: C}\n    - {id: d, fr: ete, en: D}\n",
+        ))
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = err.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(found.len(), 3, "{err:#?}");
+        assert_eq!(found[0].0, 10);
+        assert!(found[0].1.contains("duplicate id `a`") && found[0].1.contains("line 9"));
+        assert_eq!(found[1].0, 11);
+        assert!(found[1].1.contains("duplicate code `01`") && found[1].1.contains("line 9"));
+        assert_eq!(found[2].0, 12);
+        assert!(found[2].1.contains("`ete`") && found[2].1.contains("`Été`"));
+        // The same label in French and English within one term is normal.
+        parse(&config_with(
+            "vocabularies:\n  v:\n    - {id: a, fr: Laval, en: Laval}\n",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn number_bounds_are_checked_in_the_schema() {
+        let err = parse(&config_with(
+            "  n: {type: number, min: 10, max: 1}\n  i: {type: integer, max: 1.5}\n  s: {type: string, min: 0}\n  h: {type: integer, max: 1e300}\n",
+        ))
+        .unwrap_err();
+        let fields: Vec<&str> = err.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "fields.n.min",
+                "fields.i.max",
+                "fields.s.min",
+                "fields.h.max"
+            ],
+            "{err:#?}"
+        );
+        assert!(err.iter().all(|d| d.line > 0));
+    }
+
+    #[test]
+    fn languages_are_those_of_the_built_in_theme() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n");
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .expect("i18n folder")
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".yaml").map(str::to_string)
+            })
+            .collect();
+        found.sort();
+        let mut declared: Vec<&str> = LANGUAGES.to_vec();
+        declared.sort();
+        assert_eq!(found, declared);
+    }
+
+    #[test]
+    fn config_nesting_and_duplicates_are_located() {
+        let err = parse(&format!("{}paginate: 3\npaginate: 4\n", config_with(""))).unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (8, 1), "{err:?}");
+        assert!(err[0].message.contains("first on line 7"), "{err:?}");
+        let err = parse(&config_with("").replace("{section: cas}", "{section: a, section: b}"))
+            .unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (2, 28), "{err:?}");
+        assert_eq!(err[0].field, "case_studies.section");
+        let err = parse(&format!("title: {}", "[".repeat(100_000))).unwrap_err();
+        assert!(err[0].message.contains("nested more than"), "{err:?}");
     }
 
     #[test]

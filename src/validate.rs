@@ -916,3 +916,101 @@ fn shorten(text: &str) -> String {
         head
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Result<String, String> {
+        parse_date(text)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map_err(|e| format!("{} — {}", e.message, e.hint))
+    }
+
+    #[test]
+    fn one_digit_month_or_day_is_an_error_with_the_corrected_date() {
+        for (written, corrected) in [
+            ("2025-1-20", "2025-01-20"),
+            ("2025-01-2", "2025-01-02"),
+            ("2025-1-2", "2025-01-02"),
+            ("2025/01/20", "2025-01-20"),
+            ("2025.1.20", "2025-01-20"),
+            ("20250120", "2025-01-20"),
+            ("20/01/2025", "2025-01-20"),
+        ] {
+            let err = date(written).unwrap_err();
+            assert!(
+                err.contains("expected a date as YYYY-MM-DD")
+                    && err.contains(&format!("write {corrected}")),
+                "{written}: {err}"
+            );
+        }
+        // Day and month cannot be told apart: no guess.
+        assert!(date("02/03/2025").unwrap_err().contains("e.g. 2022-03-15"));
+        // Never a panic, whatever the bytes around the date.
+        for odd in [
+            "",
+            "-",
+            "2025-",
+            "2025-é-1",
+            "é",
+            "２０２５-01-01",
+            "2025-01-01\u{301}",
+            "9999999-1-1",
+        ] {
+            assert!(date(odd).is_err(), "{odd}");
+        }
+    }
+
+    #[test]
+    fn dates_with_trailing_text_are_errors_but_timestamps_keep_their_day() {
+        let err = date("2024-01-01 lol").unwrap_err();
+        assert!(
+            err.contains("remove `lol` after the date: write 2024-01-01"),
+            "{err}"
+        );
+        for bad in [
+            "2024-01-01x",
+            "2024-01-01T",
+            "2024-01-01T25:00",
+            "2024-01-01 10:61",
+            "2024-01-01T10:00 Europe/Paris",
+            "2024-01-01T10:00:00+5:0",
+        ] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+        // YAML's timestamp forms and RFC 3339: the day is kept, the time dropped (a case
+        // study is dated by the day, and authors paste timestamps from other tools).
+        for timestamp in [
+            "2024-01-01T10:00",
+            "2024-01-01T10:00:00",
+            "2024-01-01t10:00:00.25Z",
+            "2024-01-01 10:00:00 -5",
+            "2024-01-01 10:00:00-05:00",
+            "2024-01-01T23:59:60+0100",
+            " 2024-01-01 ",
+        ] {
+            assert_eq!(date(timestamp).as_deref(), Ok("2024-01-01"), "{timestamp}");
+        }
+    }
+
+    #[test]
+    fn impossible_days_say_why() {
+        assert!(
+            date("2025-02-30")
+                .unwrap_err()
+                .contains("month 02 of 2025 has 28 days")
+        );
+        assert!(date("2024-02-30").unwrap_err().contains("has 29 days"));
+        assert!(
+            date("2024-13-01")
+                .unwrap_err()
+                .contains("there is no month 13")
+        );
+        assert!(
+            date("2024-01-00")
+                .unwrap_err()
+                .contains("there is no day 00")
+        );
+    }
+}

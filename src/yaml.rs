@@ -71,7 +71,7 @@ fn message(err: &serde_yaml::Error) -> String {
 }
 
 /// serde_yaml reports a repeated key at the start of its mapping (line 2 for the front
-/// matter) as `PATH: duplicate entry with key "name"`. Finds the repeated key's own line,
+/// matter) as `PATH: duplicate entry with key "name"` or ``PATH: duplicate field `name` ``. Finds the repeated key's own line,
 /// and the first occurrence's, among the keys of that mapping.
 fn duplicate_key(
     text: &str,
@@ -80,8 +80,14 @@ fn duplicate_key(
     line: usize,
     column: usize,
 ) -> Option<YamlError> {
-    let (path, key) = message.split_once("duplicate entry with key ")?;
-    let key = unquote_key(key)?;
+    // The first from a `Mapping` (front matter), the second from a struct (config.yaml).
+    let (path, key) = match message.split_once("duplicate entry with key ") {
+        Some((path, key)) => (path, unquote_key(key)?),
+        None => {
+            let (path, key) = message.split_once("duplicate field `")?;
+            (path, key.strip_suffix('`')?.to_string())
+        }
+    };
     let found = mapping_keys(text, line, column, &key);
     let [(first, _), (again, again_column), ..] = found.as_slice() else {
         return None;
