@@ -290,7 +290,8 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 /// is refused rather than escaped.
 pub fn check_base_url(url: &str) -> Result<(), String> {
     let url = url.trim();
-    let shown = url.chars().take(80).collect::<String>();
+    // Escaped: the value is printed in a terminal, where a control character could act.
+    let shown: String = url.chars().take(80).flat_map(char::escape_debug).collect();
     if let Some(bad) = url
         .chars()
         .find(|&c| c.is_whitespace() || c.is_control() || "\"'<>`\\{}|^?#".contains(c))

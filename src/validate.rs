@@ -577,7 +577,7 @@ impl Checker<'_> {
     }
 
     /// A whole number within the field's `min`/`max`, and within what prints and exports
-    /// exactly (see [`MAX_EXACT_INTEGER`]).
+    /// exactly (see [`crate::config::MAX_EXACT_INTEGER`]).
     fn integer(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
         const EXPECTED: &str = "a whole number (digits only, e.g. 15000)";
         let Yaml::Number(n) = value else {
@@ -610,7 +610,7 @@ impl Checker<'_> {
                 path,
                 Some(&n.to_string()),
                 format!("expected a number, found `{n}`, which is not a finite number"),
-                "write the amount in digits, e.g. 643000, or remove the line".into(),
+                "write it in digits, e.g. 643000, or remove the line".into(),
             );
             return None;
         };

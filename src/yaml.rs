@@ -165,7 +165,7 @@ fn one_based_indexes(path: &str) -> String {
 }
 
 /// Positions (1-based line and column in `text`) of `key` among the keys of the mapping
-/// that starts at `line`:`column`, in order.
+/// that starts at `line`:`column`, in order; the first two are enough.
 fn mapping_keys(text: &str, line: usize, column: usize, key: &str) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let Some(start) = lines.get(line.wrapping_sub(1)) else {
@@ -191,6 +191,9 @@ fn mapping_keys(text: &str, line: usize, column: usize, key: &str) -> Vec<(usize
         }
         if indent == key_column && key_at(trimmed, key) {
             found.push((index + 1, indent + 1));
+            if found.len() == 2 {
+                break;
+            }
         }
     }
     found
@@ -216,9 +219,14 @@ fn flow_mapping_keys(lines: &[&str], line: usize, column: usize, key: &str) -> V
             if expect_key && !c.is_whitespace() {
                 expect_key = false;
                 if depth == 1 {
-                    let rest: String = chars[at..].iter().collect();
+                    // Enough of the text for the key, its quotes and the colon: copying the
+                    // rest of a long line for every key would be quadratic.
+                    let rest: String = chars.iter().skip(at).take(key.len() + 64).collect();
                     if key_at(&rest, key) {
                         found.push((index + 1, at + 1));
+                        if found.len() == 2 {
+                            return found;
+                        }
                     }
                 }
             }
