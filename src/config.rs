@@ -4,13 +4,24 @@
 //! any collection of best practices, and the example site declares Quebec's municipal one.
 
 use crate::diagnostic::Diagnostic;
-use crate::text::{closest, match_key};
+use crate::text::{closest, match_key, slugify};
+use crate::yaml::{Locator, Segment};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub const CONFIG_FILE: &str = "config.yaml";
+
+/// Languages a site can be written in: vocabulary terms carry a label for each (`fr`,
+/// `en`), and the built-in theme has interface strings for each (`themes/default/i18n/`; a
+/// test keeps the two lists equal).
+pub const LANGUAGES: &[&str] = &["fr", "en"];
+
+/// Largest magnitude of an `integer` field, and default bound of a `number` field:
+/// 2^53 − 1, the largest integer that a float (the templates' number filter, JavaScript
+/// reading the JSON exports) holds exactly. `i64::MAX` used to print as …775 808.
+pub const MAX_EXACT_INTEGER: i64 = (1 << 53) - 1;
 
 /// Site settings as written in `config.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -137,6 +148,30 @@ pub struct FieldSpec {
     /// Example value used in `passerelle new` templates.
     #[serde(default)]
     pub example: Option<serde_yaml::Value>,
+    /// For `integer` and `number` fields: the smallest value accepted.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// For `integer` and `number` fields: the largest value accepted.
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+impl FieldSpec {
+    /// The accepted range of an `integer` field: `min`/`max`, within ±[`MAX_EXACT_INTEGER`].
+    pub fn integer_bounds(&self) -> (i64, i64) {
+        // `as` saturates, and `check` refuses bounds beyond the exact range or fractional.
+        let min = self.min.map_or(-MAX_EXACT_INTEGER, |m| m.ceil() as i64);
+        let max = self.max.map_or(MAX_EXACT_INTEGER, |m| m.floor() as i64);
+        (min.max(-MAX_EXACT_INTEGER), max.min(MAX_EXACT_INTEGER))
+    }
+
+    /// The accepted range of a `number` field: `min`/`max`, within ±[`MAX_EXACT_INTEGER`].
+    pub fn number_bounds(&self) -> (f64, f64) {
+        let limit = MAX_EXACT_INTEGER as f64;
+        let min = self.min.unwrap_or(-limit).max(-limit);
+        let max = self.max.unwrap_or(limit).min(limit);
+        (min, max)
+    }
 }
 
 /// An entry of a controlled vocabulary.
@@ -207,11 +242,8 @@ impl SiteConfig {
     /// The base URL's path, always starting and ending with `/` (`/pratiques/`).
     pub fn base_path(&self) -> String {
         let url = self.config.base_url.trim();
-        let path = match url.find("://") {
-            Some(scheme_end) => {
-                let after = &url[scheme_end + 3..];
-                after.find('/').map_or("/", |i| &after[i..])
-            }
+        let path = match url.split_once("://") {
+            Some((_, after)) => after.split_once('/').map_or("", |(_, path)| path),
             None => url,
         };
         let trimmed = path.trim_matches('/');
@@ -225,15 +257,82 @@ impl SiteConfig {
     /// The absolute origin + base path when the base URL has a host, for feeds and sitemaps.
     pub fn absolute_base(&self) -> Option<String> {
         let url = self.config.base_url.trim();
-        let scheme_end = url.find("://")?;
-        let after = &url[scheme_end + 3..];
-        let host_end = after.find('/').unwrap_or(after.len());
-        Some(format!(
-            "{}{}",
-            &url[..scheme_end + 3 + host_end],
-            self.base_path()
-        ))
+        let (scheme, after) = url.split_once("://")?;
+        let host = after.split('/').next().unwrap_or_default();
+        Some(format!("{scheme}://{host}{}", self.base_path()))
     }
+
+    /// Replaces `base_url` (from the command line), checked like the one in config.yaml.
+    pub fn override_base_url(&mut self, base_url: &str) -> Result<(), Diagnostic> {
+        if let Err(problem) = check_base_url(base_url) {
+            return Err(Diagnostic::error("--base-url", problem)
+                .field("base_url")
+                .hint(BASE_URL_HINT));
+        }
+        self.config.base_url = base_url.to_string();
+        Ok(())
+    }
+}
+
+const BASE_URL_HINT: &str = "write a path such as `/` or `/pratiques/`, or a web address such as `https://example.org/pratiques/`";
+
+/// `text` without `prefix`, compared ignoring ASCII case (`HTTPS://` is an http address).
+fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
+}
+
+/// What `base_url` may be: a path from the host's root (`/`, `/pratiques/`) or an http(s)
+/// address (`https://example.org/pratiques/`). It is written into every link and into
+/// `<base>`-like places of feeds, so anything else (`javascript:`, `//other.host/`, quotes)
+/// is refused rather than escaped.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    // Escaped: the value is printed in a terminal, where a control character could act.
+    let shown: String = url.chars().take(80).flat_map(char::escape_debug).collect();
+    if let Some(bad) = url
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || "\"'<>`\\{}|^?#".contains(c))
+    {
+        return Err(format!(
+            "`{shown}` contains `{}`, which cannot be part of the site's address",
+            bad.escape_default()
+        ));
+    }
+    let path = if let Some(path) = url.strip_prefix('/') {
+        if path.starts_with('/') {
+            return Err(format!(
+                "`{shown}` names another host (it starts with `//`)"
+            ));
+        }
+        path
+    } else {
+        let Some(after) = strip_prefix_ignore_case(url, "https://")
+            .or_else(|| strip_prefix_ignore_case(url, "http://"))
+        else {
+            return Err(format!(
+                "`{shown}` is neither a path starting with `/` nor an http(s) address"
+            ));
+        };
+        let (host, path) = after.split_once('/').unwrap_or((after, ""));
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+        if !host_ok {
+            return Err(format!("`{shown}` has no valid host name"));
+        }
+        path
+    };
+    if path
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return Err(format!("`{shown}` contains a `.` or `..` segment"));
+    }
+    Ok(())
 }
 
 /// Reads and checks `config.yaml`. All problems are returned, not only the first.
@@ -253,18 +352,21 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 
 /// Parses the text of a `config.yaml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let config: Config = serde_yaml::from_str(text).map_err(|err| {
-        let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
-        let message = crate::validate::yaml_message(&err);
-        let hint = unknown_setting_hint(&message)
-            .unwrap_or_else(|| "fix config.yaml; the README lists every setting".into());
+    let config: Config = crate::yaml::parse(text, 1).map_err(|err| {
+        let hint = if err.hint.is_empty() {
+            unknown_setting_hint(&err.message)
+                .unwrap_or_else(|| "fix config.yaml; the README lists every setting".into())
+        } else {
+            err.hint
+        };
         vec![
-            Diagnostic::error(CONFIG_FILE, message)
-                .at(line, column)
+            Diagnostic::error(CONFIG_FILE, err.message)
+                .at(err.line, err.column)
+                .field(err.field)
                 .hint(hint),
         ]
     })?;
-    let problems = check(&config);
+    let problems = check(&config, &Locator::new(text, 1));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -288,85 +390,297 @@ fn unknown_setting_hint(message: &str) -> Option<String> {
     Some(format!("did you mean `{suggestion}`?"))
 }
 
-fn check(config: &Config) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let mut error = |field: String, message: String, hint: &str| {
-        problems.push(
+/// Collects the problems of a parsed config, each at its line in config.yaml.
+struct Checker<'a> {
+    locator: &'a Locator<'a>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &[Segment], needle: Option<&str>, message: String, hint: String) {
+        let (line, column) = self.locator.locate(path, needle);
+        self.problems.push(
             Diagnostic::error(CONFIG_FILE, message)
-                .field(field)
-                .hint(hint.to_string()),
+                .at(line, column)
+                .field(crate::yaml::path_label(path))
+                .hint(hint),
         );
+    }
+
+    /// A value that becomes a segment of the site's addresses and of its output paths:
+    /// `../../x` would write outside the output folder, so only clean slugs pass.
+    fn slug(&mut self, path: &[Segment], value: &str, what: &str) {
+        if is_slug(value) {
+            return;
+        }
+        let suggestion = slugify(value);
+        let example = if suggestion.is_empty() {
+            String::new()
+        } else {
+            format!(", e.g. `{suggestion}`")
+        };
+        self.error(
+            path,
+            Some(value),
+            format!(
+                "{what} `{}` is not a URL slug",
+                value.chars().take(80).collect::<String>()
+            ),
+            format!(
+                "it becomes part of the site's addresses: use lowercase ASCII letters, digits and single hyphens{example}"
+            ),
+        );
+    }
+}
+
+/// Lowercase ASCII letters and digits, words joined by single hyphens: what `slugify`
+/// makes of file names, so every address of the site has one shape. `_` is refused for
+/// the same reason (file names never produce it).
+pub fn is_slug(value: &str) -> bool {
+    !value.is_empty() && slugify(value) == value
+}
+
+fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        locator,
+        problems: Vec::new(),
     };
-    if !matches!(config.language.as_str(), "fr" | "en") {
-        error(
-            "language".into(),
+    let c = &mut checker;
+    if !LANGUAGES.contains(&config.language.as_str()) {
+        c.error(
+            &[Segment::Key("language")],
+            Some(&config.language),
             format!("unsupported language `{}`", config.language),
-            "use `fr` or `en`",
+            format!("use one of: {}", LANGUAGES.join(", ")),
+        );
+    }
+    if let Err(problem) = check_base_url(&config.base_url) {
+        c.error(
+            &[Segment::Key("base_url")],
+            Some(&config.base_url),
+            problem,
+            BASE_URL_HINT.into(),
         );
     }
     if config.paginate == 0 {
-        error(
-            "paginate".into(),
+        c.error(
+            &[Segment::Key("paginate")],
+            None,
             "must be at least 1".into(),
-            "set paginate to the number of case studies per list page, e.g. 20",
+            "set paginate to the number of case studies per list page, e.g. 20".into(),
         );
     }
+    let theme = config.theme.as_str();
+    if theme.is_empty() || theme.starts_with('.') || theme.contains(['/', '\\']) {
+        c.error(
+            &[Segment::Key("theme")],
+            Some(theme),
+            format!("theme `{theme}` is not a folder name"),
+            "name a folder under themes/, e.g. `theme: mon-theme`, or remove the line to use the default theme".into(),
+        );
+    }
+    let section = config.case_studies.section.as_str();
+    c.slug(
+        &[Segment::Key("case_studies"), Segment::Key("section")],
+        section,
+        "section",
+    );
     for name in ["title", "date", "summary"] {
         if !config.fields.contains_key(name) {
-            error(
-                format!("fields.{name}"),
+            c.error(
+                &[Segment::Key("fields")],
+                None,
                 format!("the schema must declare `{name}`"),
-                "every case study needs a title, a date and a summary",
+                "every case study needs a title, a date and a summary".into(),
             );
         }
     }
-    check_fields(config, "fields", &config.fields, &mut error);
-    for taxonomy in &config.taxonomies {
+    check_fields(config, c, &mut vec![Segment::Key("fields")], &config.fields);
+    let mut slugs: HashMap<&str, usize> = HashMap::new();
+    for (index, taxonomy) in config.taxonomies.iter().enumerate() {
+        let path = [Segment::Key("taxonomies"), Segment::Index(index)];
         let top = taxonomy.field.split('.').next().unwrap_or_default();
         if !config.fields.contains_key(top) {
-            error(
-                "taxonomies".into(),
+            c.error(
+                &path,
+                Some(&taxonomy.field),
                 format!("taxonomy on unknown field `{}`", taxonomy.field),
-                "name a field declared under `fields`",
+                "name a field declared under `fields`".into(),
             );
         }
-        if crate::text::slugify(&taxonomy.slug) != taxonomy.slug {
-            error(
-                "taxonomies".into(),
-                format!("taxonomy slug `{}` is not a URL slug", taxonomy.slug),
-                "use lowercase ASCII letters, digits and hyphens",
+        let slug = taxonomy.slug.as_str();
+        c.slug(&path, slug, "taxonomy slug");
+        if slug == section {
+            c.error(
+                &path,
+                Some(slug),
+                format!("taxonomy slug `{slug}` is also the case studies' section"),
+                "give the taxonomy its own slug: both would use the same addresses".into(),
+            );
+        }
+        if let Some(first) = slugs.insert(slug, index) {
+            let (line, _) = c
+                .locator
+                .locate(&[Segment::Key("taxonomies"), Segment::Index(first)], None);
+            c.error(
+                &path,
+                Some(slug),
+                format!("taxonomy slug `{slug}` is used twice (first on line {line})"),
+                "give each taxonomy its own slug".into(),
             );
         }
     }
-    problems
+    for (name, terms) in &config.vocabularies {
+        check_vocabulary(c, name, terms);
+    }
+    checker.problems
 }
 
-fn check_fields(
-    config: &Config,
-    prefix: &str,
-    fields: &IndexMap<String, FieldSpec>,
-    error: &mut impl FnMut(String, String, &str),
+/// Term ids become addresses (`/regions/estrie/`), and every spelling of a term (id, code,
+/// labels, aliases) is looked up by its folded key: two terms sharing an id, a code or a
+/// folded spelling would make a value mean either, and the second used to lose silently.
+fn check_vocabulary(c: &mut Checker, name: &str, terms: &[VocabularyTerm]) {
+    // Folded key → (term index, what it is, spelling as written).
+    let mut seen: HashMap<String, (usize, &str, &str)> = HashMap::new();
+    for (index, term) in terms.iter().enumerate() {
+        let path = [
+            Segment::Key("vocabularies"),
+            Segment::Key(name),
+            Segment::Index(index),
+        ];
+        c.slug(&path, &term.id, "term id");
+        let spellings = [("id", &term.id), ("fr", &term.fr), ("en", &term.en)]
+            .into_iter()
+            .chain(term.code.iter().map(|code| ("code", code)))
+            .chain(term.aliases.iter().map(|alias| ("alias", alias)));
+        for (kind, spelling) in spellings {
+            let key = match_key(spelling);
+            if key.is_empty() {
+                continue;
+            }
+            match seen.get(&key) {
+                Some(&(other, _, _)) if other == index => {}
+                Some(&(other, other_kind, other_spelling)) => {
+                    let other_path = [
+                        Segment::Key("vocabularies"),
+                        Segment::Key(name),
+                        Segment::Index(other),
+                    ];
+                    let (line, _) = c.locator.locate(&other_path, Some(other_spelling));
+                    let (message, hint) = if kind == other_kind && (kind == "id" || kind == "code")
+                    {
+                        (
+                            format!(
+                                "duplicate {kind} `{spelling}` in vocabulary `{name}` (first on line {line})"
+                            ),
+                            format!(
+                                "each term needs its own {kind}: change or remove one of the two"
+                            ),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "{kind} `{spelling}` of term `{}` reads the same as {other_kind} `{other_spelling}` of term `{}` (line {line}) in vocabulary `{name}`",
+                                term.id, terms[other].id
+                            ),
+                            "a value written this way would match both terms: make them differ (case, accents and dashes are ignored when matching)".to_string(),
+                        )
+                    };
+                    c.error(&path, Some(spelling), message, hint);
+                    // One report per term is enough to find it.
+                    break;
+                }
+                None => {
+                    seen.insert(key, (index, kind, spelling));
+                }
+            }
+        }
+    }
+}
+
+fn check_fields<'a>(
+    config: &'a Config,
+    c: &mut Checker,
+    path: &mut Vec<Segment<'a>>,
+    fields: &'a IndexMap<String, FieldSpec>,
 ) {
     for (name, spec) in fields {
-        let path = format!("{prefix}.{name}");
+        path.push(Segment::Key(name));
         if spec.kind == FieldType::Vocabulary {
             match &spec.vocabulary {
                 Some(v) if config.vocabularies.contains_key(v) => {}
-                Some(v) => error(
-                    path.clone(),
-                    format!("unknown vocabulary `{v}`"),
-                    "declare it under `vocabularies`",
-                ),
-                None => error(
-                    path.clone(),
+                Some(v) => {
+                    let names: Vec<&str> = config.vocabularies.keys().map(String::as_str).collect();
+                    let hint = match closest(v, names.iter().copied()) {
+                        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                        None if names.is_empty() => "declare it under `vocabularies`".into(),
+                        None => format!(
+                            "declare it under `vocabularies`, or use one of: {}",
+                            names.join(", ")
+                        ),
+                    };
+                    let mut at = path.clone();
+                    at.push(Segment::Key("vocabulary"));
+                    c.error(&at, Some(v), format!("unknown vocabulary `{v}`"), hint);
+                }
+                None => c.error(
+                    path,
+                    None,
                     "a vocabulary field needs `vocabulary: NAME`".into(),
-                    "name one of the lists under `vocabularies`",
+                    "name one of the lists under `vocabularies`".into(),
                 ),
             }
         }
+        check_bounds(c, path, spec);
         if spec.kind == FieldType::Object {
-            check_fields(config, &path, &spec.fields, error);
+            path.push(Segment::Key("fields"));
+            check_fields(config, c, path, &spec.fields);
+            path.pop();
         }
+        path.pop();
+    }
+}
+
+/// `min` and `max` apply to numbers, are finite, in order, and for integers whole and
+/// within the exact range.
+fn check_bounds(c: &mut Checker, path: &[Segment], spec: &FieldSpec) {
+    let numeric = matches!(spec.kind, FieldType::Integer | FieldType::Number);
+    let limit = MAX_EXACT_INTEGER as f64;
+    for (key, bound) in [("min", spec.min), ("max", spec.max)] {
+        let Some(bound) = bound else { continue };
+        let mut at = path.to_vec();
+        at.push(Segment::Key(key));
+        let problem = if !numeric {
+            Some("applies only to `integer` and `number` fields".to_string())
+        } else if !bound.is_finite() || bound.abs() > limit {
+            Some(format!(
+                "must be a number from -{MAX_EXACT_INTEGER} to {MAX_EXACT_INTEGER}"
+            ))
+        } else if spec.kind == FieldType::Integer && bound.fract() != 0.0 {
+            Some("must be a whole number for an `integer` field".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            c.error(
+                &at,
+                None,
+                format!("`{key}` {problem}"),
+                "correct or remove it".into(),
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (spec.min, spec.max)
+        && min > max
+    {
+        let mut at = path.to_vec();
+        at.push(Segment::Key("min"));
+        c.error(
+            &at,
+            None,
+            format!("`min` ({min}) is greater than `max` ({max})"),
+            "swap them".into(),
+        );
     }
 }
 
@@ -396,6 +710,160 @@ mod tests {
                 .as_deref(),
             Some("https://example.org/pratiques/")
         );
+    }
+
+    fn config_with(extra: &str) -> String {
+        format!(
+            "title: T\ncase_studies: {{section: cas}}\nfields:\n  title: {{type: string}}\n  date: {{type: date}}\n  summary: {{type: string}}\n{extra}"
+        )
+    }
+
+    #[test]
+    fn base_url_accepts_paths_and_http_addresses_only() {
+        for good in [
+            "/",
+            "/pratiques/",
+            "/pratiques",
+            "/a/b-c/d_e/",
+            "https://example.org",
+            "https://example.org/pratiques/",
+            "HTTP://localhost:8080/",
+            "http://[::1]:3000/site/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript://%0aalert(1)//",
+            "javascript:alert(1)",
+            "//evil.example/",
+            "data:text/html,x",
+            "pratiques/",
+            "",
+            "https://",
+            "https://user@evil.example/",
+            "/a b/",
+            "/\"><script>/",
+            "/a/../b/",
+            "https://example.org/?x=1",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        let err = parse(&format!("base_url: javascript://x\n{}", config_with(""))).unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (1, 11), "{err:?}");
+        assert_eq!(err[0].field, "base_url");
+
+        let mut site = minimal("/");
+        assert!(site.override_base_url("javascript:alert(1)").is_err());
+        assert_eq!(site.config.base_url, "/");
+        site.override_base_url("https://example.org/p/").unwrap();
+        assert_eq!(site.base_path(), "/p/");
+    }
+
+    #[test]
+    fn path_segments_from_config_must_be_slugs() {
+        let text = "title: T\ncase_studies:\n  section: ../../../x\nfields:\n  title: {type: string}\n  date: {type: date}\n  summary: {type: string}\n  region: {type: vocabulary, vocabulary: regions}\ntaxonomies:\n  - {field: region, slug: ../r}\nvocabularies:\n  regions:\n    - {id: ok-1, fr: A, en: A}\n    - {id: ../../../x, fr: B, en: B}\n    - {id: Bad_Id, fr: C, en: C}\n";
+        let err = parse(text).unwrap_err();
+        let at: Vec<(usize, usize, &str)> = err
+            .iter()
+            .map(|d| (d.line, d.column, d.field.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (3, 12, "case_studies.section"),
+                (10, 27, "taxonomies[1]"),
+                (14, 12, "vocabularies.regions[2]"),
+                (15, 12, "vocabularies.regions[3]"),
+            ],
+            "{err:#?}"
+        );
+        assert!(is_slug("gaspesie-iles-de-la-madeleine") && is_slug("2024"));
+        for bad in ["", "-a", "a-", "a--b", "a_b", "A", "a/b", "..", "é"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+        // The example site's own ids, sections and slugs are all clean.
+        parse(include_str!("../config.yaml")).expect("example config");
+    }
+
+    #[test]
+    fn unknown_vocabulary_is_located_with_a_suggestion() {
+        let err = parse(&config_with(
+            "  region:\n    type: vocabulary\n    vocabulary: regiosn\nvocabularies:\n  regions: []\n",
+        ))
+        .unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (9, 17), "{err:?}");
+        assert_eq!(err[0].field, "fields.region.vocabulary");
+        assert_eq!(err[0].hint, "did you mean `regions`?");
+    }
+
+    #[test]
+    fn duplicate_vocabulary_ids_codes_and_folded_labels_are_errors_with_both_lines() {
+        let err = parse(&config_with(
+            "vocabularies:\n  v:\n    - {id: a, code: \"01\", fr: Été, en: Summer}\n    - {id: a, fr: B, en: B}\n    - {id: c, code: \"01\", fr: C, en: C}\n    - {id: d, fr: ete, en: D}\n",
+        ))
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = err.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(found.len(), 3, "{err:#?}");
+        assert_eq!(found[0].0, 10);
+        assert!(found[0].1.contains("duplicate id `a`") && found[0].1.contains("line 9"));
+        assert_eq!(found[1].0, 11);
+        assert!(found[1].1.contains("duplicate code `01`") && found[1].1.contains("line 9"));
+        assert_eq!(found[2].0, 12);
+        assert!(found[2].1.contains("`ete`") && found[2].1.contains("`Été`"));
+        // The same label in French and English within one term is normal.
+        parse(&config_with(
+            "vocabularies:\n  v:\n    - {id: a, fr: Laval, en: Laval}\n",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn number_bounds_are_checked_in_the_schema() {
+        let err = parse(&config_with(
+            "  n: {type: number, min: 10, max: 1}\n  i: {type: integer, max: 1.5}\n  s: {type: string, min: 0}\n  h: {type: integer, max: 1e300}\n",
+        ))
+        .unwrap_err();
+        let fields: Vec<&str> = err.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "fields.n.min",
+                "fields.i.max",
+                "fields.s.min",
+                "fields.h.max"
+            ],
+            "{err:#?}"
+        );
+        assert!(err.iter().all(|d| d.line > 0));
+    }
+
+    #[test]
+    fn languages_are_those_of_the_built_in_theme() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n");
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .expect("i18n folder")
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".yaml").map(str::to_string)
+            })
+            .collect();
+        found.sort();
+        let mut declared: Vec<&str> = LANGUAGES.to_vec();
+        declared.sort();
+        assert_eq!(found, declared);
+    }
+
+    #[test]
+    fn config_nesting_and_duplicates_are_located() {
+        let err = parse(&format!("{}paginate: 3\npaginate: 4\n", config_with(""))).unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (8, 1), "{err:?}");
+        assert!(err[0].message.contains("first on line 7"), "{err:?}");
+        let err = parse(&config_with("").replace("{section: cas}", "{section: a, section: b}"))
+            .unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (2, 28), "{err:?}");
+        assert_eq!(err[0].field, "case_studies.section");
+        let err = parse(&format!("title: {}", "[".repeat(100_000))).unwrap_err();
+        assert!(err[0].message.contains("nested more than"), "{err:?}");
     }
 
     #[test]

@@ -58,30 +58,35 @@ pub fn long_date_str(iso: &str, lang: &str) -> String {
 }
 
 /// « 15 000 » (fr) or "15,000" (en); decimals kept to two places when not whole.
+/// Every digit is the float's own: Rust prints its exact decimal value, where a cast to an
+/// integer type saturates (1e300 used to print as « 18 446 744 073 709 551 615 »). Values
+/// that are not finite (validation refuses them) are printed as Rust spells them.
 pub fn number(value: f64, lang: &str) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
     let (group, decimal) = if lang == "en" {
         (',', '.')
     } else {
         (NBSP, ',')
     };
-    let negative = value < 0.0;
-    let rounded = (value.abs() * 100.0).round() / 100.0;
-    let whole = rounded.trunc() as u64;
-    let cents = ((rounded - rounded.trunc()) * 100.0).round() as u64;
-    let digits = whole.to_string();
-    let mut out = String::new();
-    if negative {
+    let fixed = format!("{:.2}", value.abs());
+    let (digits, cents) = fixed.split_once('.').unwrap_or((fixed.as_str(), "00"));
+    let mut out = String::with_capacity(fixed.len() + fixed.len() / 3 + 1);
+    // -0.001 rounds to 0: no sign then.
+    if value < 0.0 && fixed != "0.00" {
         out.push('-');
     }
+    let count = digits.chars().count();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+        if i > 0 && (count - i).is_multiple_of(3) {
             out.push(group);
         }
         out.push(c);
     }
-    if cents > 0 {
+    if cents != "00" {
         out.push(decimal);
-        out.push_str(&format!("{cents:02}"));
+        out.push_str(cents);
     }
     out
 }
@@ -121,5 +126,28 @@ mod tests {
         assert_eq!(money(1234.5, "CAD", "fr"), "1\u{a0}234,50\u{a0}$");
         assert_eq!(number(999.0, "fr"), "999");
         assert_eq!(number(23000000.0, "fr"), "23\u{a0}000\u{a0}000");
+        assert_eq!(number(-1234.5, "en"), "-1,234.50");
+        assert_eq!(number(-0.001, "fr"), "0");
+    }
+
+    #[test]
+    fn large_values_print_every_digit() {
+        // The largest integer validation accepts (config::MAX_EXACT_INTEGER).
+        assert_eq!(
+            number(9_007_199_254_740_991.0, "fr"),
+            "9\u{a0}007\u{a0}199\u{a0}254\u{a0}740\u{a0}991"
+        );
+        assert_eq!(number(10_000_000_000.0, "en"), "10,000,000,000");
+        assert_eq!(
+            money(999_999_999_999.99, "CAD", "fr"),
+            "999\u{a0}999\u{a0}999\u{a0}999,99\u{a0}$"
+        );
+        // Not u64::MAX: every digit of the float itself.
+        let huge = number(1e300, "en");
+        assert!(
+            huge.starts_with("1,000,000,000,000,000,052,504,760,255"),
+            "{huge}"
+        );
+        assert_eq!(huge.chars().filter(char::is_ascii_digit).count(), 301);
     }
 }

@@ -21,6 +21,7 @@ pub mod serve;
 pub mod text;
 pub mod theme;
 pub mod validate;
+pub mod yaml;
 
 use diagnostic::{Diagnostic, Diagnostics};
 use output::Sink;
@@ -49,7 +50,9 @@ impl BuildOptions {
     pub fn load_config(&self) -> Result<config::SiteConfig, Vec<Diagnostic>> {
         let mut site_config = config::load(&self.root)?;
         if let Some(base_url) = &self.base_url {
-            site_config.config.base_url = base_url.clone();
+            site_config
+                .override_base_url(base_url)
+                .map_err(|problem| vec![problem])?;
         }
         Ok(site_config)
     }

@@ -6,6 +6,7 @@ use crate::config::{FieldSpec, FieldType, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::text::{closest, match_key, slugify};
+use crate::yaml::{Locator, Segment, path_label};
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
@@ -84,25 +85,23 @@ pub fn validate(
 ) -> Option<Entry> {
     let locator = Locator::new(&document.front_matter, document.front_matter_line);
     let file = document.file.as_str();
-    let yaml: Yaml = match serde_yaml::from_str(&document.front_matter) {
+    let yaml: Yaml = match crate::yaml::parse(&document.front_matter, document.front_matter_line) {
         Ok(Yaml::Null) => Yaml::Mapping(Default::default()),
         Ok(value) => value,
         Err(err) => {
-            let (line, column) = err.location().map_or((document.front_matter_line, 1), |l| {
-                (document.front_matter_line + l.line() - 1, l.column())
-            });
-            let message = yaml_message(&err);
-            let hint = if message.contains("repetition limit") {
-                "the front matter repeats YAML aliases (`&name` / `*name`) too many times; write the values out instead"
-            } else if message.contains("recursion limit") {
-                "the front matter nests lists or fields too deeply; flatten it"
+            let hint = if err.hint.is_empty() {
+                "check indentation, and quote values that contain `:` or start with `[`, `{`, `*`, `&`, `!`, `|`, `>` or `#`".to_string()
             } else {
-                "check indentation, and quote values that contain `:` or start with `[`, `{`, `*`, `&`, `!`, `|`, `>` or `#`"
+                err.hint
             };
             problems.push(
-                Diagnostic::error(file, format!("invalid YAML in front matter: {message}"))
-                    .at(line, column)
-                    .hint(hint),
+                Diagnostic::error(
+                    file,
+                    format!("invalid YAML in front matter: {}", err.message),
+                )
+                .at(err.line, err.column)
+                .field(err.field)
+                .hint(hint),
             );
             return None;
         }
@@ -188,15 +187,6 @@ pub fn validate(
     })
 }
 
-pub(crate) fn yaml_message(err: &serde_yaml::Error) -> String {
-    // The location is printed separately; drop serde_yaml's own " at line X column Y".
-    let message = err.to_string();
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    }
-}
-
 /// The fixed schema of content pages, reusing the case-study definitions where they exist.
 fn page_schema(site: &SiteConfig) -> IndexMap<String, FieldSpec> {
     let mut schema = IndexMap::new();
@@ -221,34 +211,13 @@ fn page_schema(site: &SiteConfig) -> IndexMap<String, FieldSpec> {
                 fields: IndexMap::new(),
                 help: String::new(),
                 example: None,
+                min: None,
+                max: None,
             });
         let required = *name == "title";
         schema.insert(name.to_string(), FieldSpec { required, ..spec });
     }
     schema
-}
-
-/// A path inside the front matter: `funding[1].amount`.
-#[derive(Debug, Clone)]
-enum Segment<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn path_label(path: &[Segment]) -> String {
-    let mut label = String::new();
-    for segment in path {
-        match segment {
-            Segment::Key(key) => {
-                if !label.is_empty() {
-                    label.push('.');
-                }
-                label.push_str(key);
-            }
-            Segment::Index(i) => label.push_str(&format!("[{}]", i + 1)),
-        }
-    }
-    label
 }
 
 struct Checker<'a> {
@@ -359,6 +328,9 @@ impl Checker<'_> {
                 out.insert(name.clone(), json);
             }
         }
+        if top_level {
+            self.check_lang(&mut out, &written);
+        }
         for (name, spec) in schema {
             if spec.required && !out.contains_key(name) && !written.contains_key(name.as_str()) {
                 let example = spec
@@ -383,6 +355,31 @@ impl Checker<'_> {
             }
         }
         out
+    }
+
+    /// `lang` picks the interface strings and the vocabulary labels of a page: only the
+    /// languages the site has both for are accepted, so that a typo is reported here, at
+    /// the content file's line, rather than as a missing string in some template.
+    fn check_lang(&mut self, out: &mut Map<String, Json>, written: &IndexMap<&str, String>) {
+        let Some(Json::String(lang)) = out.get("lang") else {
+            return;
+        };
+        let wanted = lang.to_ascii_lowercase();
+        if crate::config::LANGUAGES.contains(&wanted.as_str()) {
+            out.insert("lang".into(), Json::String(wanted));
+            return;
+        }
+        let shown = lang.clone();
+        let key = written.get("lang").map_or("lang", String::as_str);
+        self.report(
+            &[Segment::Key(key)],
+            Some(&shown),
+            format!("unsupported language `{shown}`"),
+            format!(
+                "write one of: {} (the languages the site has interface strings and labels for)",
+                crate::config::LANGUAGES.join(", ")
+            ),
+        );
     }
 
     fn field(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
@@ -466,34 +463,16 @@ impl Checker<'_> {
                 let Some(t) = text else {
                     return self.mismatch(path, "a date", &found());
                 };
-                let date_part = t.trim().get(..10).unwrap_or(t.trim());
-                match NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
-                    Ok(date) if t.trim().len() == 10 || t.trim()[10..].starts_with(['T', ' ']) => {
-                        Some(Json::String(date.format("%Y-%m-%d").to_string()))
-                    }
-                    _ => {
-                        self.report(
-                            path,
-                            Some(&t),
-                            format!("expected a date as YYYY-MM-DD, found `{t}`"),
-                            "write the date as year-month-day, e.g. 2022-03-15".into(),
-                        );
+                match parse_date(&t) {
+                    Ok(date) => Some(Json::String(date.format("%Y-%m-%d").to_string())),
+                    Err(BadDate { message, hint }) => {
+                        self.report(path, Some(t.trim()), message, hint);
                         None
                     }
                 }
             }
-            FieldType::Integer => match value {
-                Yaml::Number(n) if n.as_i64().is_some() => n.as_i64().map(Json::from),
-                _ => self.mismatch(path, "a whole number (digits only, e.g. 15000)", &found()),
-            },
-            FieldType::Number => match value {
-                Yaml::Number(n) => n.as_i64().map(Json::from).or_else(|| {
-                    n.as_f64()
-                        .and_then(serde_json::Number::from_f64)
-                        .map(Json::Number)
-                }),
-                _ => self.mismatch(path, "a number (digits only, e.g. 643000)", &found()),
-            },
+            FieldType::Integer => self.integer(spec, value, path),
+            FieldType::Number => self.number(spec, value, path),
             FieldType::Bool => match value {
                 Yaml::Bool(b) => Some(Json::Bool(*b)),
                 _ => self.mismatch(path, "`true` or `false`", &found()),
@@ -597,6 +576,91 @@ impl Checker<'_> {
         None
     }
 
+    /// A whole number within the field's `min`/`max`, and within what prints and exports
+    /// exactly (see [`crate::config::MAX_EXACT_INTEGER`]).
+    fn integer(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
+        const EXPECTED: &str = "a whole number (digits only, e.g. 15000)";
+        let Yaml::Number(n) = value else {
+            return self.mismatch(path, EXPECTED, &describe(value));
+        };
+        let (min, max) = spec.integer_bounds();
+        match n.as_i64() {
+            Some(i) if (min..=max).contains(&i) => Some(Json::from(i)),
+            Some(_) => self.out_of_range(spec, path, n, min as f64, max as f64),
+            // Beyond i64: the number is whole but far out of any range.
+            None if n.as_u64().is_some() => {
+                self.out_of_range(spec, path, n, min as f64, max as f64)
+            }
+            None => self.mismatch(path, EXPECTED, &describe(value)),
+        }
+    }
+
+    /// A finite number within the field's `min`/`max`. YAML's `.nan` and `.inf` are
+    /// numbers to serde_yaml, and JSON cannot hold them: they used to vanish silently.
+    fn number(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
+        let Yaml::Number(n) = value else {
+            return self.mismatch(
+                path,
+                "a number (digits only, e.g. 643000)",
+                &describe(value),
+            );
+        };
+        let Some(f) = n.as_f64().filter(|f| f.is_finite()) else {
+            self.report(
+                path,
+                Some(&n.to_string()),
+                format!("expected a number, found `{n}`, which is not a finite number"),
+                "write it in digits, e.g. 643000, or remove the line".into(),
+            );
+            return None;
+        };
+        let (min, max) = spec.number_bounds();
+        if !(min..=max).contains(&f) {
+            return self.out_of_range(spec, path, n, min, max);
+        }
+        match n.as_i64() {
+            Some(i) => Some(Json::from(i)),
+            None => serde_json::Number::from_f64(f).map(Json::Number),
+        }
+    }
+
+    fn out_of_range(
+        &mut self,
+        spec: &FieldSpec,
+        path: &[Segment],
+        found: &serde_yaml::Number,
+        min: f64,
+        max: f64,
+    ) -> Option<Json> {
+        let kind = if spec.kind == FieldType::Integer {
+            "a whole number"
+        } else {
+            "a number"
+        };
+        let hint = match found.as_f64() {
+            Some(f) if f < 0.0 && min >= 0.0 => "a negative value is not allowed here".to_string(),
+            _ => match spec
+                .example
+                .as_ref()
+                .and_then(|e| serde_yaml::to_string(e).ok())
+            {
+                Some(example) => format!("check the number of digits, e.g. {}", example.trim()),
+                None => "check the number of digits".to_string(),
+            },
+        };
+        self.report(
+            path,
+            Some(&found.to_string()),
+            format!(
+                "expected {kind} from {} to {}, found `{found}`",
+                crate::format::number(min, "en"),
+                crate::format::number(max, "en")
+            ),
+            hint,
+        );
+        None
+    }
+
     fn mismatch(&mut self, path: &[Segment], expected: &str, found: &str) -> Option<Json> {
         self.report(
             path,
@@ -647,99 +711,209 @@ fn is_url(text: &str) -> bool {
         && !text.chars().any(char::is_whitespace)
 }
 
-/// Finds where a field sits in the front matter text, since YAML values carry no positions.
-/// Works on the indentation structure: a top-level key, the n-th `- ` item under it, a key
-/// inside that item, and optionally the column of a given value text.
-struct Locator<'a> {
-    lines: Vec<&'a str>,
-    first_line: usize,
+/// Why a text is not a date, with the corrected spelling when it is clear.
+struct BadDate {
+    message: String,
+    hint: String,
 }
 
-impl<'a> Locator<'a> {
-    fn new(text: &'a str, first_line: usize) -> Self {
-        Locator {
-            lines: text.lines().collect(),
-            first_line,
-        }
+/// Dates are written `YYYY-MM-DD`. YAML gives them to us as text (serde_yaml has no date
+/// type), so the text is checked whole, char by char: `2024-01-01 lol` is refused, and
+/// `2025-1-20` is refused with `2025-01-20` suggested. A timestamp (`2024-01-01T10:00:00`,
+/// `2024-01-01 10:00 -05:00`, YAML's own timestamp forms) is accepted and keeps its day:
+/// authors paste them from other tools, and a case study is dated by the day.
+fn parse_date(written: &str) -> Result<NaiveDate, BadDate> {
+    let text = written.trim();
+    let shown = shorten(text);
+    let expected = format!("expected a date as YYYY-MM-DD, found `{shown}`");
+    let date_end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .unwrap_or(text.len());
+    let (date_part, rest) = text.split_at_checked(date_end).unwrap_or((text, ""));
+    match strict_ymd(date_part) {
+        Some((year, month, day)) => match NaiveDate::from_ymd_opt(year, month, day) {
+            Some(date) if rest.is_empty() || is_time(rest) => Ok(date),
+            Some(date) => Err(BadDate {
+                message: expected,
+                hint: format!(
+                    "remove `{}` after the date: write {}",
+                    shorten(rest.trim()),
+                    date.format("%Y-%m-%d")
+                ),
+            }),
+            None => {
+                let (reason, hint) = match days_in_month(year, month) {
+                    None => (
+                        format!("there is no month {month:02}"),
+                        "write the month from 01 to 12, e.g. 2022-03-15".to_string(),
+                    ),
+                    Some(days) if day > 0 => (
+                        format!("month {month:02} of {year} has {days} days"),
+                        format!(
+                            "write the last day as {year}-{month:02}-{days:02}, or check the month"
+                        ),
+                    ),
+                    Some(_) => (
+                        "there is no day 00".to_string(),
+                        format!("write the first day as {year}-{month:02}-01"),
+                    ),
+                };
+                Err(BadDate {
+                    message: format!("{expected}: {reason}"),
+                    hint,
+                })
+            }
+        },
+        None => Err(BadDate {
+            message: expected,
+            hint: match loose_date(text) {
+                Some(date) => format!(
+                    "write {} (year-month-day, two digits for the month and the day)",
+                    date.format("%Y-%m-%d")
+                ),
+                None => "write the date as year-month-day, e.g. 2022-03-15".into(),
+            },
+        }),
     }
+}
 
-    fn key_line(&self, key: &str, from: usize, to: usize, indent: Option<usize>) -> Option<usize> {
-        (from..to).find(|&i| {
-            let line = self.lines[i];
-            let stripped = line.trim_start_matches([' ', '-']);
-            let line_indent = line.len() - line.trim_start().len();
-            if indent.is_some_and(|want| line_indent != want) {
+/// `YYYY-MM-DD` exactly: four, two and two ASCII digits.
+fn strict_ymd(text: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((
+        fixed_digits(year, 4)? as i32,
+        fixed_digits(month, 2)?,
+        fixed_digits(day, 2)?,
+    ))
+}
+
+/// The value of `text` when it is exactly `len` ASCII digits.
+fn fixed_digits(text: &str, len: usize) -> Option<u32> {
+    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+fn days_in_month(year: i32, month: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    u32::try_from((next - first).num_days()).ok()
+}
+
+/// The date an author clearly meant by `2025-1-20`, `2025/01/20`, `20250120` or
+/// `20/01/2025` (day first when the day is above 12, as in Quebec; otherwise ambiguous).
+fn loose_date(text: &str) -> Option<NaiveDate> {
+    let numbers = |separator: char| -> Option<Vec<&str>> {
+        let parts: Vec<&str> = text.split(separator).collect();
+        (parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit())))
+        .then_some(parts)
+    };
+    let value = |part: &str| part.parse::<u32>().ok();
+    if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let (year, month_day) = text.split_at_checked(4)?;
+        let (month, day) = month_day.split_at_checked(2)?;
+        return NaiveDate::from_ymd_opt(value(year)? as i32, value(month)?, value(day)?);
+    }
+    let parts = ['-', '/', '.'].into_iter().find_map(numbers)?;
+    let [a, b, c] = [parts[0], parts[1], parts[2]];
+    let (year, month, day) = if a.len() == 4 && b.len() <= 2 && c.len() <= 2 {
+        (value(a)?, value(b)?, value(c)?)
+    } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
+        let (first, second) = (value(a)?, value(b)?);
+        match (first > 12, second > 12) {
+            (true, false) => (value(c)?, second, first),
+            (false, true) => (value(c)?, first, second),
+            _ if first == second => (value(c)?, first, second),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// The time after a date: `T10:00`, ` 10:00:00.5`, `T10:00:00Z`, ` 10:00 -05:00`.
+fn is_time(rest: &str) -> bool {
+    let time = match rest.strip_prefix(['T', 't']) {
+        Some(time) => time,
+        None if rest.starts_with([' ', '\t']) => rest.trim_start_matches([' ', '\t']),
+        None => return false,
+    };
+    let Some((hour, time)) = two_digits(time) else {
+        return false;
+    };
+    let Some((minute, mut time)) = time.strip_prefix(':').and_then(two_digits) else {
+        return false;
+    };
+    if let Some(seconds) = time.strip_prefix(':') {
+        let Some((second, after)) = two_digits(seconds) else {
+            return false;
+        };
+        if second > 60 {
+            return false;
+        }
+        time = after;
+        if let Some(fraction) = time.strip_prefix('.') {
+            time = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
+            if time.len() == fraction.len() {
                 return false;
             }
-            let unquoted = stripped.trim_start_matches(['"', '\'']);
-            unquoted.starts_with(key)
-                && unquoted[key.len()..]
-                    .trim_start_matches(['"', '\''])
-                    .trim_start()
-                    .starts_with(':')
-        })
-    }
-
-    fn block_end(&self, start: usize, indent: usize) -> usize {
-        (start + 1..self.lines.len())
-            .find(|&i| {
-                let line = self.lines[i];
-                let trimmed = line.trim_start();
-                let blank_or_comment = trimmed.is_empty() || trimmed.starts_with('#');
-                let deeper = line.len() - trimmed.len() > indent;
-                // A top-level key's block list may start at column 0 (`- item`).
-                let top_level_item = indent == 0 && trimmed.starts_with("- ");
-                !(blank_or_comment || deeper || top_level_item)
-            })
-            .unwrap_or(self.lines.len())
-    }
-
-    /// 1-based (line, column) in the file.
-    fn locate(&self, path: &[Segment], needle: Option<&str>) -> (usize, usize) {
-        let mut line = None;
-        let mut from = 0;
-        let mut to = self.lines.len();
-        let mut indent = Some(0);
-        for segment in path {
-            match segment {
-                Segment::Key(key) => {
-                    let Some(found) = self.key_line(key, from, to, indent) else {
-                        break;
-                    };
-                    let found_indent =
-                        self.lines[found].len() - self.lines[found].trim_start().len();
-                    line = Some(found);
-                    to = self.block_end(found, found_indent);
-                    from = found;
-                    indent = None;
-                }
-                Segment::Index(index) => {
-                    let items: Vec<usize> = (from + 1..to)
-                        .filter(|&i| self.lines[i].trim_start().starts_with('-'))
-                        .collect();
-                    if let Some(&item) = items.get(*index) {
-                        let next = items.get(index + 1).copied().unwrap_or(to);
-                        line = Some(item);
-                        from = item;
-                        to = next;
-                    }
-                }
-            }
         }
-        let Some(line) = line else {
-            return (self.first_line, 1);
-        };
-        if let Some(needle) = needle.filter(|n| !n.is_empty()) {
-            for i in line..to.max(line + 1).min(self.lines.len()) {
-                if let Some(byte) = self.lines[i].find(needle) {
-                    let column = self.lines[i][..byte].chars().count() + 1;
-                    return (self.first_line + i, column);
-                }
-            }
+    }
+    if hour > 23 || minute > 59 {
+        return false;
+    }
+    let zone = time.trim_start_matches([' ', '\t']);
+    if zone.is_empty() || zone == "Z" || zone == "z" {
+        return true;
+    }
+    let Some(offset) = zone.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    // `-5`, `-05`, `-05:00`, `-0500`.
+    let hours_len = offset.bytes().take_while(u8::is_ascii_digit).count();
+    match (hours_len, offset.split_once(':')) {
+        (1 | 2, None) => offset.len() == hours_len,
+        (4, None) => offset.len() == 4,
+        (1 | 2, Some((hours, minutes))) => {
+            hours.len() == hours_len && two_digits(minutes).is_some_and(|(_, rest)| rest.is_empty())
         }
-        let text = self.lines[line];
-        let column = text.len() - text.trim_start_matches([' ', '-']).len() + 1;
-        (self.first_line + line, column)
+        _ => false,
+    }
+}
+
+/// Two leading ASCII digits and what follows them.
+fn two_digits(text: &str) -> Option<(u32, &str)> {
+    let mut bytes = text.bytes();
+    let (a, b) = (bytes.next()?, bytes.next()?);
+    if !(a.is_ascii_digit() && b.is_ascii_digit()) {
+        return None;
+    }
+    Some((
+        u32::from(a - b'0') * 10 + u32::from(b - b'0'),
+        text.get(2..)?,
+    ))
+}
+
+/// At most 60 characters of an author's text, for messages.
+fn shorten(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(60).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
     }
 }
 
@@ -747,25 +921,96 @@ impl<'a> Locator<'a> {
 mod tests {
     use super::*;
 
+    fn date(text: &str) -> Result<String, String> {
+        parse_date(text)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map_err(|e| format!("{} — {}", e.message, e.hint))
+    }
+
     #[test]
-    fn locator_finds_nested_items() {
-        let text = "title: A\nfunding:\n  - program: PAC\n    amount: 5\n  - program: X\n    amount: beaucoup\nthemes: [a, zzz]\n";
-        let locator = Locator::new(text, 2);
-        assert_eq!(locator.locate(&[Segment::Key("title")], None), (2, 1));
-        assert_eq!(
-            locator.locate(
-                &[
-                    Segment::Key("funding"),
-                    Segment::Index(1),
-                    Segment::Key("amount")
-                ],
-                Some("beaucoup")
-            ),
-            (7, 13)
+    fn one_digit_month_or_day_is_an_error_with_the_corrected_date() {
+        for (written, corrected) in [
+            ("2025-1-20", "2025-01-20"),
+            ("2025-01-2", "2025-01-02"),
+            ("2025-1-2", "2025-01-02"),
+            ("2025/01/20", "2025-01-20"),
+            ("2025.1.20", "2025-01-20"),
+            ("20250120", "2025-01-20"),
+            ("20/01/2025", "2025-01-20"),
+        ] {
+            let err = date(written).unwrap_err();
+            assert!(
+                err.contains("expected a date as YYYY-MM-DD")
+                    && err.contains(&format!("write {corrected}")),
+                "{written}: {err}"
+            );
+        }
+        // Day and month cannot be told apart: no guess.
+        assert!(date("02/03/2025").unwrap_err().contains("e.g. 2022-03-15"));
+        // Never a panic, whatever the bytes around the date.
+        for odd in [
+            "",
+            "-",
+            "2025-",
+            "2025-é-1",
+            "é",
+            "２０２５-01-01",
+            "2025-01-01\u{301}",
+            "9999999-1-1",
+        ] {
+            assert!(date(odd).is_err(), "{odd}");
+        }
+    }
+
+    #[test]
+    fn dates_with_trailing_text_are_errors_but_timestamps_keep_their_day() {
+        let err = date("2024-01-01 lol").unwrap_err();
+        assert!(
+            err.contains("remove `lol` after the date: write 2024-01-01"),
+            "{err}"
         );
-        assert_eq!(
-            locator.locate(&[Segment::Key("themes"), Segment::Index(1)], Some("zzz")),
-            (8, 13)
+        for bad in [
+            "2024-01-01x",
+            "2024-01-01T",
+            "2024-01-01T25:00",
+            "2024-01-01 10:61",
+            "2024-01-01T10:00 Europe/Paris",
+            "2024-01-01T10:00:00+5:0",
+        ] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+        // YAML's timestamp forms and RFC 3339: the day is kept, the time dropped (a case
+        // study is dated by the day, and authors paste timestamps from other tools).
+        for timestamp in [
+            "2024-01-01T10:00",
+            "2024-01-01T10:00:00",
+            "2024-01-01t10:00:00.25Z",
+            "2024-01-01 10:00:00 -5",
+            "2024-01-01 10:00:00-05:00",
+            "2024-01-01T23:59:60+0100",
+            " 2024-01-01 ",
+        ] {
+            assert_eq!(date(timestamp).as_deref(), Ok("2024-01-01"), "{timestamp}");
+        }
+    }
+
+    #[test]
+    fn impossible_days_say_why() {
+        assert!(
+            date("2025-02-30")
+                .unwrap_err()
+                .contains("month 02 of 2025 has 28 days")
+        );
+        assert!(date("2024-02-30").unwrap_err().contains("has 29 days"));
+        assert!(
+            date("2024-13-01")
+                .unwrap_err()
+                .contains("there is no month 13")
+        );
+        assert!(
+            date("2024-01-00")
+                .unwrap_err()
+                .contains("there is no day 00")
         );
     }
 }
