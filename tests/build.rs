@@ -469,31 +469,6 @@ fn relative_links_between_markdown_files_become_page_urls() {
 }
 
 #[test]
-fn build_replaces_the_output_only_when_it_succeeds() {
-    let site = common::example_site_copy();
-    let out = site.path().join("public");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("stale.html"), "old").unwrap();
-    let (code, stdout, stderr) =
-        common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Built"), "{stdout}");
-    assert!(out.join("index.html").exists());
-    assert!(
-        !out.join("stale.html").exists(),
-        "the new site replaces the old one"
-    );
-    let names: Vec<String> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        !names.iter().any(|n| n.starts_with(".public")),
-        "leftovers: {names:?}"
-    );
-}
-
-#[test]
 fn two_builds_are_identical() {
     assert_eq!(example(), example());
 }
