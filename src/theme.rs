@@ -143,18 +143,37 @@ fn merge_strings(theme: &mut Theme, name: &str, file: &ThemeFile, problems: &mut
     let Some(lang) = name.strip_suffix(".yaml") else {
         return;
     };
-    let parsed: Result<Strings, _> = std::str::from_utf8(&file.bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|text| serde_yaml::from_str(text).map_err(|e| e.to_string()));
-    match parsed {
+    let text = match std::str::from_utf8(&file.bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            problems.push(
+                Diagnostic::error(file.display.clone(), format!("invalid UI strings: {err}"))
+                    .hint("save the file with UTF-8 encoding in your editor"),
+            );
+            return;
+        }
+    };
+    // The same bounded, located parser as config.yaml and front matter.
+    match crate::yaml::parse::<Strings>(text, 1) {
         Ok(strings) => theme
             .strings
             .entry(lang.to_string())
             .or_default()
             .extend(strings),
-        Err(err) => problems.push(
-            Diagnostic::error(file.display.clone(), format!("invalid UI strings: {err}"))
-                .hint("write one `key: text` per line"),
-        ),
+        Err(err) => {
+            let hint = if err.hint.is_empty() {
+                "write one `key: text` per line".to_string()
+            } else {
+                err.hint
+            };
+            problems.push(
+                Diagnostic::error(
+                    file.display.clone(),
+                    format!("invalid UI strings: {}", err.message),
+                )
+                .at(err.line, err.column)
+                .hint(hint),
+            );
+        }
     }
 }
