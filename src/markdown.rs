@@ -334,11 +334,15 @@ fn cells(line: &str) -> usize {
 }
 
 /// Where a byte offset of the body is in its file, as (line, column); the line starts are
-/// found when the first problem needs them.
+/// found when the first problem needs them. Problems come in source order, so the column is
+/// counted on from the last one found on the same line: counting from the line's start each
+/// time made a long line of broken links quadratic.
 struct Positions<'b> {
     body: &'b str,
     first_line: usize,
     line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// (offset, column) of the last position found.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'b> Positions<'b> {
@@ -347,6 +351,7 @@ impl<'b> Positions<'b> {
             body,
             first_line,
             line_starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 1)),
         }
     }
 
@@ -357,10 +362,19 @@ impl<'b> Positions<'b> {
                 .collect()
         });
         let line = starts.partition_point(|&start| start <= offset).max(1);
-        let column = self
-            .body
-            .get(starts[line - 1]..offset)
-            .map_or(1, |before| before.chars().count() + 1);
+        let line_start = starts[line - 1];
+        let (last_offset, last_column) = self.last.get();
+        let (from, column) = if (line_start..=offset).contains(&last_offset) {
+            (last_offset, last_column)
+        } else {
+            (line_start, 1)
+        };
+        let column = column
+            + self
+                .body
+                .get(from..offset)
+                .map_or(0, |between| between.chars().count());
+        self.last.set((offset, column));
         (self.first_line + line - 1, column)
     }
 }
@@ -712,6 +726,9 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (12, 6));
         assert!(problems[0].message.contains("content/cas/absent.md"));
+        let (_, problems) = render("[é](a.md) [è](b.md)\n\n- [ê](c.md)\n", false);
+        let found: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(found, [(10, 1), (10, 11), (12, 3)]);
     }
 
     #[test]
