@@ -99,7 +99,7 @@ impl MarkdownRenderer {
             heading: None,
             ready: VecDeque::new(),
             offset: 0,
-            has_raw_html: false,
+            raw_html_at: None,
         };
         let mut html = String::with_capacity(body.len() * 3 / 2);
         let written = pulldown_cmark::html::write_html_fmt(
@@ -127,12 +127,28 @@ impl MarkdownRenderer {
         let BodyEvents {
             toc,
             text,
-            has_raw_html,
+            raw_html_at,
+            positions,
+            problems,
             ..
         } = events;
         // Without raw HTML, pulldown-cmark's output is already safe (text is escaped and
         // link schemes are checked in `resolve_link`), so the costly HTML parse is skipped.
-        if let Some(sanitizer) = self.sanitizer.as_ref().filter(|_| has_raw_html) {
+        if let (Some(sanitizer), Some(at)) = (self.sanitizer.as_ref(), raw_html_at) {
+            // The sanitiser builds a tree of the whole page: about 200 bytes per tag.
+            let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
+            if tags > MAX_SANITIZED_TAGS {
+                let (line, column) = positions.at(at);
+                problems.push(
+                    Diagnostic::error(
+                        file,
+                        format!("this raw HTML is in a page of more than {MAX_SANITIZED_TAGS} HTML tags, too many to check it"),
+                    )
+                    .at(line, column)
+                    .hint("write it in Markdown instead, or split the page into several"),
+                );
+                return RenderedBody::default();
+            }
             html = sanitizer.clean(&html).to_string();
         }
         RenderedBody { html, toc, text }
@@ -203,6 +219,10 @@ pub const MAX_TABLE_CELLS: usize = 100_000;
 /// Largest HTML made from one body: escaping and table markup make it grow (a `&` is
 /// written `&amp;`), and pulldown-cmark already bounds the expansion of link references.
 pub const MAX_HTML_BYTES: usize = 32 << 20;
+/// Most HTML tags in a page whose raw HTML is sanitised: the sanitiser parses the whole page
+/// into a tree (8 MB of dense Markdown with one `<b>` took 1.7 GB and 50 s). A table of
+/// 10,000 rows and 5 columns has 120,000.
+pub const MAX_SANITIZED_TAGS: usize = 400_000;
 
 /// Ids the default theme's templates give their own elements: the skip link's target, the
 /// headings of the case study and home pages, the search widgets. A content heading never
@@ -407,7 +427,8 @@ struct BodyEvents<'a, 'r> {
     ready: VecDeque<Event<'a>>,
     /// Source offset of the last event read, to locate a problem found while writing.
     offset: usize,
-    has_raw_html: bool,
+    /// Source offset of the first raw HTML, which must be sanitised.
+    raw_html_at: Option<usize>,
 }
 
 impl<'a> Iterator for BodyEvents<'a, '_> {
@@ -487,7 +508,7 @@ impl<'a> BodyEvents<'a, '_> {
                 event
             }
             Event::Html(_) | Event::InlineHtml(_) => {
-                self.has_raw_html = true;
+                self.raw_html_at.get_or_insert(start);
                 event
             }
             // The writer makes a footnote's label its id: `[^contenu]` would take the
@@ -915,5 +936,21 @@ mod tests {
             problems[0].message
         );
         assert!(out.html.is_empty());
+    }
+
+    #[test]
+    fn raw_html_in_a_huge_page_is_refused_not_sanitised() {
+        let body = format!("Texte\n\n<b>gras</b>\n\n{}", "*a* _b_ ".repeat(110_000));
+        let (out, problems) = render(&body, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (12, 1));
+        assert!(out.html.is_empty());
+        // Trusted, it is not parsed again, and the same page without raw HTML renders.
+        assert!(render(&body, true).1.is_empty());
+        assert!(
+            render(&body.replace("<b>gras</b>", "**gras**"), false)
+                .1
+                .is_empty()
+        );
     }
 }
