@@ -125,7 +125,11 @@ pub fn to_csv(site: &Site) -> Vec<u8> {
             }
         }
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Every field quoted: a spreadsheet that splits on `;` (French locales) then still sees
+    // one cell where a value holds a `;`, and so no cell that starts in the middle of a value.
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
     let header: Vec<String> = columns
         .iter()
         .map(|(name, sub)| match sub {
@@ -137,15 +141,41 @@ pub fn to_csv(site: &Site) -> Vec<u8> {
     let _ = writer.write_record(&header);
     for item in &site.case_studies {
         let row = columns.iter().map(|(name, sub)| {
-            if name == "url" {
+            let text = if name == "url" {
                 item.url.clone()
             } else {
                 cell(&field_value(item, name), sub.as_deref())
-            }
+            };
+            neutralise_formula(text)
         });
         let _ = writer.write_record(row);
     }
     writer.into_inner().unwrap_or_default()
+}
+
+/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`,
+/// or one of those after a tab or carriage return) gets a leading `'`, which spreadsheets
+/// take as "this is text", as OWASP advises for CSV injection. Numbers stay as they are
+/// (a longitude of -71.2 is no formula). The JSON export keeps the values unchanged.
+fn neutralise_formula(text: String) -> String {
+    let starts_formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if starts_formula && !is_plain_number(&text) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+/// `-71.2`, `+3`, `1e6`: a decimal number with an optional sign and exponent.
+fn is_plain_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction) && exponent.is_none_or(digits)
 }
 
 fn cell(value: &Json, sub: Option<&str>) -> String {
@@ -172,4 +202,26 @@ fn cell(value: &Json, sub: Option<&str>) -> String {
         other => value_label(other).into_iter().collect(),
     };
     parts.join(" | ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_formula_injection_is_neutralised() {
+        for formula in [
+            "=HYPERLINK(\"https://x.example\")",
+            "+1+1",
+            "-1+1",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(neutralise_formula(formula.into()), format!("'{formula}"));
+        }
+        for safe in ["Gaspé", "-71.2", "+3", "15000", "1e6", "a=b", "", "'=déjà"] {
+            assert_eq!(neutralise_formula(safe.into()), safe);
+        }
+    }
 }

@@ -94,10 +94,11 @@ pub fn build(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnosti
 
     let loaded = load::load_content(&options.root, &mut diagnostics);
     let mut entries = validate::validate_all(&site_config, loaded.documents, &mut diagnostics);
+    let failed = model::failed_documents(&loaded.markdown_paths, &entries);
     if !options.drafts {
         entries.retain(|entry| !entry.draft);
     }
-    let site = model::build_site(site_config, entries, loaded.assets, &mut problems);
+    let site = model::build_site(site_config, entries, loaded.assets, failed, &mut problems);
     diagnostics.extend(problems);
     let Some(templates) = templates else {
         return Err(diagnostics);

@@ -34,6 +34,8 @@ pub struct Asset {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub assets: Vec<Asset>,
+    /// Content paths of every Markdown file found, the ones that could not be read included.
+    pub markdown_paths: Vec<String>,
 }
 
 /// Largest Markdown file read; beyond it the file is reported, not loaded.
@@ -64,6 +66,7 @@ pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             });
             continue;
         }
+        loaded.markdown_paths.push(content_path.clone());
         markdown.push((file.source, content_path));
     }
     // Reading is mostly waiting on the file system: do it on all threads, keeping the order.

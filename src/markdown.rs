@@ -6,7 +6,7 @@ use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A heading listed in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,6 +31,9 @@ pub struct RenderedBody {
 pub struct LinkTargets {
     pub pages: HashMap<String, String>,
     pub assets: HashSet<String>,
+    /// Markdown files that exist but make no page because of their own errors (unreadable,
+    /// not UTF-8, invalid front matter): links to them are not reported a second time.
+    pub failed: HashSet<String>,
 }
 
 /// Settings shared by every body of one build.
@@ -50,6 +53,11 @@ impl MarkdownRenderer {
 
     /// Renders one body. `content_path` is the document's path under `content/`, used to
     /// resolve relative links; `first_line` is the file line where the body starts.
+    ///
+    /// Memory stays proportional to the body: events stream from the parser into the HTML
+    /// (only a heading's own events wait for its end, which gives its id), and the inputs
+    /// whose HTML would be out of proportion to their size are refused before parsing (see
+    /// `check_limits`): a 16 MB table used to take 4.2 GB.
     pub fn render(
         &self,
         body: &str,
@@ -59,134 +67,88 @@ impl MarkdownRenderer {
         targets: &LinkTargets,
         problems: &mut Vec<Diagnostic>,
     ) -> RenderedBody {
+        if let Err(problem) = check_limits(body, file, first_line) {
+            problems.push(*problem);
+            return RenderedBody::default();
+        }
+        // CommonMark: "the Unicode character U+0000 must be replaced with U+FFFD". Done on
+        // the source so that the HTML, the table of contents and the search text agree; one
+        // character for one keeps every line and column of the messages.
+        let body: Cow<str> = if body.contains('\0') {
+            Cow::Owned(body.replace('\0', "\u{FFFD}"))
+        } else {
+            Cow::Borrowed(body)
+        };
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let position = |offset: usize| {
-            let line = line_starts.partition_point(|&start| start <= offset);
-            let column = body[line_starts[line - 1]..offset].chars().count() + 1;
-            (first_line + line - 1, column)
+        let mut events = BodyEvents {
+            parser: Parser::new_ext(&body, options).into_offset_iter(),
+            renderer: self,
+            targets,
+            content_path,
+            file,
+            positions: Positions::new(&body, first_line),
+            problems,
+            toc: Vec::new(),
+            text: String::new(),
+            used_ids: TEMPLATE_IDS.iter().map(|id| id.to_string()).collect(),
+            footnote_ids: HashMap::new(),
+            heading: None,
+            ready: VecDeque::new(),
+            offset: 0,
+            raw_html_at: None,
         };
-
-        let mut events: Vec<Event> = Vec::new();
-        let mut toc = Vec::new();
-        let mut text = String::new();
-        let mut used_ids: HashSet<String> = HashSet::new();
-        let mut heading: Option<(HeadingLevel, Option<CowStr>, usize)> = None;
-        let mut heading_text = String::new();
-        let mut has_raw_html = false;
-
-        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-            match event {
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    heading = Some((level, id, events.len()));
-                    heading_text.clear();
-                    // Placeholder, replaced when the heading ends and its id is known.
-                    events.push(Event::Html(CowStr::Borrowed("")));
-                }
-                Event::End(TagEnd::Heading(level)) => {
-                    let Some((_, explicit_id, start)) = heading.take() else {
-                        continue;
-                    };
-                    let base = explicit_id
-                        .map(|id| slugify(&id))
-                        .filter(|id| !id.is_empty())
-                        .unwrap_or_else(|| slugify(&heading_text));
-                    let id = unique_id(
-                        if base.is_empty() {
-                            "section".into()
-                        } else {
-                            base
-                        },
-                        &mut used_ids,
-                    );
-                    let n = level as u8;
-                    events[start] = Event::Html(format!("<h{n} id=\"{id}\">").into());
-                    events.push(Event::Html(format!("</h{n}>\n").into()));
-                    toc.push(TocEntry {
-                        level: n,
-                        id,
-                        title: heading_text.trim().to_string(),
-                    });
-                    text.push('\n');
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest_url = self.resolve_link(
-                        &dest_url,
-                        link_type,
-                        content_path,
-                        targets,
-                        || position(range.start),
-                        file,
-                        problems,
-                    );
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest_url = self.resolve_link(
-                        &dest_url,
-                        link_type,
-                        content_path,
-                        targets,
-                        || position(range.start),
-                        file,
-                        problems,
-                    );
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::Text(ref t) | Event::Code(ref t) => {
-                    if heading.is_some() {
-                        heading_text.push_str(t);
-                    }
-                    text.push_str(t);
-                    events.push(event);
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    text.push(' ');
-                    events.push(event);
-                }
-                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                    text.push('\n');
-                    events.push(event);
-                }
-                Event::Html(_) | Event::InlineHtml(_) => {
-                    has_raw_html = true;
-                    events.push(event);
-                }
-                other => events.push(other),
-            }
-        }
-
         let mut html = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let written = pulldown_cmark::html::write_html_fmt(
+            CappedWriter {
+                out: &mut html,
+                limit: MAX_HTML_BYTES,
+            },
+            events.by_ref(),
+        );
+        if written.is_err() {
+            let (line, column) = events.positions.at(events.offset);
+            events.problems.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "this text makes a page larger than {} MB of HTML",
+                        MAX_HTML_BYTES >> 20
+                    ),
+                )
+                .at(line, column)
+                .hint("split the page into several: its text grows when written as HTML (a `&` takes five characters, a table cell about ten)"),
+            );
+            return RenderedBody::default();
+        }
+        let BodyEvents {
+            toc,
+            text,
+            raw_html_at,
+            positions,
+            problems,
+            ..
+        } = events;
         // Without raw HTML, pulldown-cmark's output is already safe (text is escaped and
         // link schemes are checked in `resolve_link`), so the costly HTML parse is skipped.
-        if let Some(sanitizer) = self.sanitizer.as_ref().filter(|_| has_raw_html) {
+        if let (Some(sanitizer), Some(at)) = (self.sanitizer.as_ref(), raw_html_at) {
+            // The sanitiser builds a tree of the whole page: about 200 bytes per tag.
+            let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
+            if tags > MAX_SANITIZED_TAGS {
+                let (line, column) = positions.at(at);
+                problems.push(
+                    Diagnostic::error(
+                        file,
+                        format!("this raw HTML is in a page of more than {MAX_SANITIZED_TAGS} HTML tags, too many to check it"),
+                    )
+                    .at(line, column)
+                    .hint("write it in Markdown instead, or split the page into several"),
+                );
+                return RenderedBody::default();
+            }
             html = sanitizer.clean(&html).to_string();
         }
         RenderedBody { html, toc, text }
@@ -209,32 +171,30 @@ impl MarkdownRenderer {
         if matches!(link_type, LinkType::Email | LinkType::Autolink) || !is_relative(dest) {
             return dest.clone();
         }
-        let (path_part, fragment) = match dest.split_once('#') {
-            Some((path, fragment)) => (path, Some(fragment)),
-            None => (dest.as_ref(), None),
-        };
+        // The path ends at the query or the fragment (`a-propos.md?x=1#equipe`); both are
+        // kept, after the page's URL.
+        let (path_part, suffix) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
         if path_part.is_empty() {
             return dest.clone();
         }
         let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
         let resolved = resolve_relative(content_path, &decoded);
-        let with_fragment = |url: String| -> CowStr<'a> {
-            match fragment {
-                Some(f) => format!("{url}#{f}").into(),
-                None => url.into(),
-            }
-        };
         if let Some(resolved) = &resolved {
             if let Some(url_path) = targets.pages.get(resolved) {
-                return with_fragment(format!("{}{}", self.base_path, url_path));
+                return format!("{}{url_path}{suffix}", self.base_path).into();
             }
             if targets.assets.contains(resolved) {
-                return with_fragment(format!("{}{}", self.base_path, encode_path(resolved)));
+                return format!("{}{}{suffix}", self.base_path, encode_path(resolved)).into();
+            }
+            if targets.failed.contains(resolved) {
+                // That file's own error is reported, and fails the build: a second error
+                // here would only send the author looking for a file that is there.
+                return dest.clone();
             }
         }
         let (line, column) = position();
         let shown = resolved.unwrap_or_else(|| decoded.to_string());
-        let is_page = path_part.ends_with(".md");
+        let is_page = decoded.ends_with(".md");
         problems.push(
             Diagnostic::error(file, format!("link to a missing file `content/{shown}`"))
                 .at(line, column)
@@ -246,6 +206,395 @@ impl MarkdownRenderer {
                 }),
         );
         dest.clone()
+    }
+}
+
+/// Largest Markdown body rendered, in bytes. The parser keeps a tree of the whole body
+/// (up to about 50 bytes per byte of dense markup), so this bounds a page's memory.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// Most table cells in one body. Rows shorter than their header are filled with empty
+/// cells, so a few kilobytes of short rows under a wide header make hundreds of thousands of
+/// cells; counted before parsing, since the parser builds them all before the first event.
+pub const MAX_TABLE_CELLS: usize = 100_000;
+/// Largest HTML made from one body: escaping and table markup make it grow (a `&` is
+/// written `&amp;`), and pulldown-cmark already bounds the expansion of link references.
+pub const MAX_HTML_BYTES: usize = 32 << 20;
+/// Most HTML tags in a page whose raw HTML is sanitised: the sanitiser parses the whole page
+/// into a tree (8 MB of dense Markdown with one `<b>` took 1.7 GB and 50 s). A table of
+/// 10,000 rows and 5 columns has 120,000.
+pub const MAX_SANITIZED_TAGS: usize = 400_000;
+
+/// Ids the default theme's templates give their own elements: the skip link's target, the
+/// headings of the case study and home pages, the search widgets. A content heading never
+/// takes one of them (a heading "Contenu" gets `contenu-2`), so that links and
+/// `aria-labelledby` keep pointing at the template's element. A test in `render` scans the
+/// templates, so the list cannot drift from them.
+pub const TEMPLATE_IDS: &[&str] = &[
+    "contenu",
+    "fiche",
+    "toc-title",
+    "resultats",
+    "lecons",
+    "sources-titre",
+    "vedette",
+    "recentes",
+    "parcourir",
+    "q",
+    "search-form",
+    "search-q",
+    "search-ui",
+    "search-filters",
+    "search-facets",
+    "search-clear",
+    "search-results-section",
+    "search-results-title",
+    "search-status",
+    "search-results",
+    "search-more",
+];
+
+/// Refuses, before parsing, a body whose tree or HTML would be out of proportion to what an
+/// author can mean: larger than `MAX_BODY_BYTES`, or with tables of more than
+/// `MAX_TABLE_CELLS` cells.
+fn check_limits(body: &str, file: &str, first_line: usize) -> Result<(), Box<Diagnostic>> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Box::new(
+            Diagnostic::error(
+                file,
+                format!(
+                    "the text is too large ({:.1} MB after the front matter; the limit is {} MB)",
+                    body.len() as f64 / f64::from(1 << 20),
+                    MAX_BODY_BYTES >> 20
+                ),
+            )
+            .at(first_line, 1)
+            .hint("split it into several pages, or put large data in a CSV file under content/ and link to it"),
+        ));
+    }
+    if let Some(line) = table_over_limit(body, MAX_TABLE_CELLS) {
+        return Err(Box::new(
+            Diagnostic::error(
+                file,
+                format!(
+                    "with this table, the tables of the page have more than {MAX_TABLE_CELLS} cells (rows shorter than the header count as full rows)"
+                ),
+            )
+            .at(first_line + line, 1)
+            .hint("split the table over several pages, or put the data in a CSV file under content/ and link to it"),
+        ));
+    }
+    Ok(())
+}
+
+/// The 0-based line of the table that takes the cells of a body's tables past `limit`.
+///
+/// A line scan that follows GFM's table rules closely enough to count at least as many cells
+/// as the parser makes: a line with a `|` followed by a delimiter row (`|---|:-:|`) starts a
+/// table; each following line up to a blank one is a row of at least the table's width.
+/// Quote markers and indentation are skipped (tables in quotes and lists count too); lines
+/// in fenced code blocks are not tables.
+fn table_over_limit(body: &str, limit: usize) -> Option<usize> {
+    let mut total = 0usize;
+    let mut fence: Option<(char, usize)> = None;
+    let mut table: Option<(usize, usize)> = None; // (columns, first line)
+    let mut previous: Option<&str> = None;
+    for (index, line) in body.lines().enumerate() {
+        let line = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+        if let Some((mark, length)) = fence {
+            let rest = line.trim_start_matches(mark);
+            if line.len() - rest.len() >= length && rest.trim().is_empty() {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(mark) = ['`', '~']
+            .into_iter()
+            .find(|&m| line.starts_with([m, m, m]))
+        {
+            let length = line.len() - line.trim_start_matches(mark).len();
+            fence = Some((mark, length));
+            (table, previous) = (None, None);
+            continue;
+        }
+        if line.trim().is_empty() {
+            (table, previous) = (None, None);
+            continue;
+        }
+        match (table, previous) {
+            (Some((columns, _)), _) => total = total.saturating_add(columns.max(cells(line))),
+            (None, Some(header)) if header.contains('|') && is_delimiter_row(line) => {
+                let columns = cells(line);
+                table = Some((columns, index - 1));
+                total = total.saturating_add(columns.max(cells(header)));
+            }
+            _ => {}
+        }
+        if total > limit {
+            return table.map(|(_, first)| first);
+        }
+        previous = Some(line);
+    }
+    None
+}
+
+/// `|:--|--:|` or `--- | ---`: only dashes, colons, pipes and blanks, with a dash.
+fn is_delimiter_row(line: &str) -> bool {
+    line.contains('-')
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | ':' | '|' | ' ' | '\t'))
+}
+
+/// The cells of a table line, counting every `|` (escaped ones too: an upper bound).
+fn cells(line: &str) -> usize {
+    let line = line.trim();
+    let line = line.strip_prefix('|').unwrap_or(line);
+    let line = line.strip_suffix('|').unwrap_or(line);
+    line.matches('|').count() + 1
+}
+
+/// Where a byte offset of the body is in its file, as (line, column); the line starts are
+/// found when the first problem needs them. Problems come in source order, so the column is
+/// counted on from the last one found on the same line: counting from the line's start each
+/// time made a long line of broken links quadratic.
+struct Positions<'b> {
+    body: &'b str,
+    first_line: usize,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// (offset, column) of the last position found.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'b> Positions<'b> {
+    fn new(body: &'b str, first_line: usize) -> Self {
+        Positions {
+            body,
+            first_line,
+            line_starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.body.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = starts[line - 1];
+        let (last_offset, last_column) = self.last.get();
+        let (from, column) = if (line_start..=offset).contains(&last_offset) {
+            (last_offset, last_column)
+        } else {
+            (line_start, 1)
+        };
+        let column = column
+            + self
+                .body
+                .get(from..offset)
+                .map_or(0, |between| between.chars().count());
+        self.last.set((offset, column));
+        (self.first_line + line - 1, column)
+    }
+}
+
+/// A heading being read: its events wait until its end, which gives its text and so its id.
+struct PendingHeading<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<CowStr<'a>>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+/// The parser's events with links resolved and headings given ids, collecting the table of
+/// contents and the plain text on the way. Streams: only a heading's events are held back.
+struct BodyEvents<'a, 'r> {
+    parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    renderer: &'r MarkdownRenderer,
+    targets: &'r LinkTargets,
+    content_path: &'r str,
+    file: &'r str,
+    positions: Positions<'a>,
+    problems: &'r mut Vec<Diagnostic>,
+    toc: Vec<TocEntry>,
+    text: String,
+    used_ids: HashSet<String>,
+    /// Footnote label → id.
+    footnote_ids: HashMap<String, String>,
+    heading: Option<PendingHeading<'a>>,
+    /// Events ready to hand out (a finished heading's).
+    ready: VecDeque<Event<'a>>,
+    /// Source offset of the last event read, to locate a problem found while writing.
+    offset: usize,
+    /// Source offset of the first raw HTML, which must be sanitised.
+    raw_html_at: Option<usize>,
+}
+
+impl<'a> Iterator for BodyEvents<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let (event, range) = self.parser.next()?;
+            self.offset = range.start;
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    self.heading = Some(PendingHeading {
+                        level,
+                        explicit_id: id,
+                        events: Vec::new(),
+                        text: String::new(),
+                    });
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(heading) = self.heading.take() {
+                        self.finish_heading(heading);
+                    }
+                }
+                event => {
+                    let event = self.transform(event, range.start);
+                    match &mut self.heading {
+                        Some(heading) => heading.events.push(event),
+                        None => return Some(event),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'a> BodyEvents<'a, '_> {
+    fn transform(&mut self, event: Event<'a>, start: usize) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                dest_url: self.resolve(&dest_url, link_type, start),
+                link_type,
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                dest_url: self.resolve(&dest_url, link_type, start),
+                link_type,
+                title,
+                id,
+            }),
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push_str(t);
+                }
+                self.text.push_str(t);
+                event
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text.push(' ');
+                event
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.text.push('\n');
+                event
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                self.raw_html_at.get_or_insert(start);
+                event
+            }
+            // The writer makes a footnote's label its id: `[^contenu]` would take the
+            // template's `contenu`. Footnotes get ids of their own, from the same set.
+            Event::FootnoteReference(label) => Event::FootnoteReference(self.footnote_id(&label)),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Event::Start(Tag::FootnoteDefinition(self.footnote_id(&label)))
+            }
+            other => other,
+        }
+    }
+
+    /// `note-<label>`, unique among the page's ids, the same for a footnote's references
+    /// and its definition.
+    fn footnote_id(&mut self, label: &str) -> CowStr<'a> {
+        if let Some(id) = self.footnote_ids.get(label) {
+            return id.clone().into();
+        }
+        let id = unique_id(
+            format!("note-{}", slugify(label))
+                .trim_end_matches('-')
+                .to_string(),
+            &mut self.used_ids,
+        );
+        self.footnote_ids.insert(label.to_string(), id.clone());
+        id.into()
+    }
+
+    fn resolve(&mut self, dest: &CowStr<'a>, link_type: LinkType, start: usize) -> CowStr<'a> {
+        let positions = &self.positions;
+        self.renderer.resolve_link(
+            dest,
+            link_type,
+            self.content_path,
+            self.targets,
+            || positions.at(start),
+            self.file,
+            self.problems,
+        )
+    }
+
+    fn finish_heading(&mut self, heading: PendingHeading<'a>) {
+        let PendingHeading {
+            level,
+            explicit_id,
+            events,
+            text,
+        } = heading;
+        let base = explicit_id
+            .map(|id| slugify(&id))
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let id = unique_id(base, &mut self.used_ids);
+        let n = level as u8;
+        self.ready
+            .push_back(Event::Html(format!("<h{n} id=\"{id}\">").into()));
+        self.ready.extend(events);
+        self.ready
+            .push_back(Event::Html(format!("</h{n}>\n").into()));
+        self.toc.push(TocEntry {
+            level: n,
+            id,
+            title: text.trim().to_string(),
+        });
+        self.text.push('\n');
+    }
+}
+
+/// Writes HTML until `limit` bytes, then fails, which stops the writing.
+struct CappedWriter<'s> {
+    out: &'s mut String,
+    limit: usize,
+}
+
+impl std::fmt::Write for CappedWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.out.len() + s.len() > self.limit {
+            return Err(std::fmt::Error);
+        }
+        self.out.push_str(s);
+        Ok(())
     }
 }
 
@@ -336,6 +685,8 @@ fn sanitizer() -> ammonia::Builder<'static> {
             )
             .then_some(Cow::Borrowed(value)),
             ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
+            // Raw HTML may not take an id the templates use either.
+            (_, "id") => (!TEMPLATE_IDS.contains(&value)).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
     builder
@@ -396,6 +747,9 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (12, 6));
         assert!(problems[0].message.contains("content/cas/absent.md"));
+        let (_, problems) = render("[é](a.md) [è](b.md)\n\n- [ê](c.md)\n", false);
+        let found: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(found, [(10, 1), (10, 11), (12, 3)]);
     }
 
     #[test]
@@ -435,5 +789,168 @@ mod tests {
         assert!(out.html.contains("class=\"footnote-reference\""));
         assert!(out.html.contains("type=\"checkbox\""));
         assert!(out.html.contains("<del>"));
+    }
+
+    #[test]
+    fn link_with_query_or_fragment_is_not_a_missing_file() {
+        let (out, problems) = render(
+            "[a](../a-propos.md?x=1) [b](../a-propos.md#equipe) [c](autre.md?x=1&y=2#volet) [d](autre.md#x?y)",
+            false,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        for href in [
+            "/base/a-propos/?x=1",
+            "/base/a-propos/#equipe",
+            "/base/cas/autre/?x=1&amp;y=2#volet",
+            "/base/cas/autre/#x?y",
+        ] {
+            assert!(
+                out.html.contains(&format!("href=\"{href}\"")),
+                "{href}: {}",
+                out.html
+            );
+        }
+        let (_, problems) = render("[a](absent.md?x=1#y)", false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("`content/cas/absent.md`"));
+    }
+
+    #[test]
+    fn link_to_a_file_that_failed_to_load_is_not_reported_again() {
+        let mut targets = LinkTargets::default();
+        targets.failed.insert("cas/illisible.md".into());
+        let mut problems = Vec::new();
+        MarkdownRenderer::new(false, "/").render(
+            "[x](illisible.md) [y](absent.md)",
+            "content/cas/a.md",
+            "cas/a.md",
+            1,
+            &targets,
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("absent.md"));
+    }
+
+    #[test]
+    fn nul_bytes_become_replacement_characters() {
+        let (out, _) = render("## Ti\0tre\n\nTe\0xte `co\0de` <b>ra\0w</b>\n", false);
+        assert!(!out.html.contains('\0'), "{:?}", out.html);
+        assert!(!out.text.contains('\0'));
+        assert!(out.html.contains("Te\u{FFFD}xte"), "{}", out.html);
+        assert!(out.html.contains("co\u{FFFD}de"), "{}", out.html);
+        assert_eq!(out.toc[0].title, "Ti\u{FFFD}tre");
+    }
+
+    #[test]
+    fn heading_ids_never_take_a_template_id() {
+        let mut body = String::new();
+        for id in TEMPLATE_IDS {
+            body.push_str(&format!("## {id}\n\n"));
+        }
+        body.push_str("## Section {#contenu}\n\nTexte[^contenu].\n\n[^contenu]: Note.\n\n<div id=\"fiche\">x</div>\n");
+        let (out, _) = render(&body, false);
+        let ids: Vec<&str> = out.toc.iter().map(|entry| entry.id.as_str()).collect();
+        for id in &ids {
+            assert!(!TEMPLATE_IDS.contains(id), "{id} in {ids:?}");
+        }
+        assert_eq!(ids[0], "contenu-2");
+        let document = scraper::Html::parse_fragment(&out.html);
+        let selector = scraper::Selector::parse("[id]").unwrap();
+        let mut seen = HashSet::new();
+        for element in document.select(&selector) {
+            let id = element.value().id().unwrap_or_default();
+            assert!(!TEMPLATE_IDS.contains(&id), "{id}: {}", out.html);
+            assert!(seen.insert(id.to_string()), "duplicate {id}: {}", out.html);
+        }
+        assert!(out.html.contains("href=\"#note-contenu\""), "{}", out.html);
+    }
+
+    #[test]
+    fn huge_body_is_refused_with_the_limit() {
+        let body = "mot ".repeat(MAX_BODY_BYTES / 4 + 1);
+        let (out, problems) = render(&body, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (10, 1));
+        assert!(
+            problems[0].message.contains("the limit is 8 MB"),
+            "{}",
+            problems[0].message
+        );
+        assert!(out.html.is_empty());
+    }
+
+    #[test]
+    fn huge_markdown_table_is_refused_before_parsing() {
+        // One long table, as in the report: 16 MB took 4.2 GB.
+        let mut long = String::from("Avant\n\n| a | b | c |\n|---|---|---|\n");
+        for i in 0..40_000 {
+            long.push_str(&format!("| {i} | x | y |\n"));
+        }
+        let (_, problems) = render(&long, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 12, "the table's first line");
+        assert!(
+            problems[0].message.contains("100000 cells"),
+            "{}",
+            problems[0].message
+        );
+
+        // Short rows under a wide header: each row is filled to the header's width, so a
+        // few kilobytes would make millions of cells, table after table.
+        let wide = format!(
+            "|{}\n|{}\n{}\n",
+            "a|".repeat(512),
+            "-|".repeat(512),
+            "x\n".repeat(512)
+        );
+        let bomb = wide.repeat(20);
+        assert!(bomb.len() < 70_000);
+        let (out, problems) = render(&bomb, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(out.html.is_empty());
+
+        // Tables in code blocks are text, and a large real table still renders.
+        let fenced = format!("```\n{bomb}```\n");
+        let (out, problems) = render(&fenced, false);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!out.html.contains("<table"));
+        let mut big = String::from("| a | b | c | d | e |\n|---|---|---|---|---|\n");
+        for i in 0..10_000 {
+            big.push_str(&format!("| {i} | b | c | d | e |\n"));
+        }
+        let (out, problems) = render(&big, false);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out.html.matches("<td>").count(), 50_000);
+    }
+
+    #[test]
+    fn html_that_outgrows_its_source_is_refused() {
+        // Under the body limit, but each `&` is written `&amp;`.
+        let body = "&".repeat(7 << 20);
+        let (out, problems) = render(&body, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].message.contains("32 MB"),
+            "{}",
+            problems[0].message
+        );
+        assert!(out.html.is_empty());
+    }
+
+    #[test]
+    fn raw_html_in_a_huge_page_is_refused_not_sanitised() {
+        let body = format!("Texte\n\n<b>gras</b>\n\n{}", "*a* _b_ ".repeat(110_000));
+        let (out, problems) = render(&body, false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (12, 1));
+        assert!(out.html.is_empty());
+        // Trusted, it is not parsed again, and the same page without raw HTML renders.
+        assert!(render(&body, true).1.is_empty());
+        assert!(
+            render(&body.replace("<b>gras</b>", "**gras**"), false)
+                .1
+                .is_empty()
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::text::{fold, slugify};
 use crate::validate::{Entry, EntryKind};
 use chrono::Datelike;
 use serde_json::{Map, Value as Json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A validated entry with its rendered body.
 #[derive(Debug, Clone)]
@@ -62,15 +62,18 @@ pub struct Site {
 /// Builds the site model. `entries` are the validated documents (drafts already filtered),
 /// in load order. The three steps are public so the preview server can run them apart:
 /// `link_targets` over all entries, `render_item` for the entries that changed, `assemble`.
+/// `failed` are the Markdown files that exist but gave no entry (see `failed_documents`).
 pub fn build_site(
     config: SiteConfig,
     entries: Vec<Entry>,
     assets: Vec<Asset>,
+    failed: HashSet<String>,
     problems: &mut Vec<Diagnostic>,
 ) -> Site {
     use rayon::prelude::*;
     let base_path = config.base_path();
-    let targets = link_targets(&entries, &assets, problems);
+    let mut targets = link_targets(&entries, &assets, problems);
+    targets.failed = failed;
     let renderer = MarkdownRenderer::new(config.config.trust_html, &base_path);
     let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
         .into_par_iter()
@@ -82,6 +85,18 @@ pub fn build_site(
         items.push(item);
     }
     assemble(config, items, assets)
+}
+
+/// The Markdown files found (`markdown_paths`, content paths) that gave no entry because of
+/// their own errors: unreadable, not UTF-8, invalid front matter. Call it before drafts are
+/// left out, so that a link to a draft is still reported.
+pub fn failed_documents(markdown_paths: &[String], entries: &[Entry]) -> HashSet<String> {
+    let valid: HashSet<&str> = entries.iter().map(|e| e.content_path.as_str()).collect();
+    markdown_paths
+        .iter()
+        .filter(|path| !valid.contains(path.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Where relative links may point, and an error for each entry whose URL another entry
@@ -122,6 +137,9 @@ pub fn render_item(
     targets: &LinkTargets,
 ) -> (Item, Vec<Diagnostic>) {
     let mut found = Vec::new();
+    replace_nul(&mut entry.title);
+    replace_nul(&mut entry.summary);
+    entry.fields.values_mut().for_each(replace_nul_in);
     let body = renderer.render(
         &entry.body,
         &entry.file,
@@ -145,6 +163,23 @@ pub fn render_item(
         fingerprint,
     };
     (item, found)
+}
+
+/// U+0000 becomes U+FFFD, as CommonMark asks of Markdown: a YAML escape (`"a\0b"`) can put
+/// one in a front matter string, and from there into pages, exports and the search index.
+fn replace_nul(text: &mut String) {
+    if text.contains('\0') {
+        *text = text.replace('\0', "\u{FFFD}");
+    }
+}
+
+fn replace_nul_in(value: &mut Json) {
+    match value {
+        Json::String(text) => replace_nul(text),
+        Json::Array(items) => items.iter_mut().for_each(replace_nul_in),
+        Json::Object(object) => object.values_mut().for_each(replace_nul_in),
+        Json::Null | Json::Bool(_) | Json::Number(_) => {}
+    }
 }
 
 /// Sorts rendered items into the site: case studies newest first, pages by weight, then

@@ -485,7 +485,8 @@ impl<'a> Shared<'a> {
                 let site = self.site;
                 let lang = site.config.config.language.as_str();
                 let item = &site.case_studies[index];
-                let card = Value::from_serializable(&card(item, lang));
+                let more = self.string(lang, "card_more");
+                let card = Value::from_serializable(&card(item, lang, &more));
                 let mut context = self.base_context(lang, &item.url, &item.entry.title);
                 context.insert_value("item", card.clone());
                 let html = self
@@ -909,10 +910,19 @@ fn translations(item: &Item) -> Vec<Json> {
         .collect()
 }
 
-/// What a list shows for one case study.
-fn card(item: &Item, lang: &str) -> Json {
-    let field = |name: &str| item.fields.get(name).cloned().unwrap_or(Json::Null);
-    json!({
+/// Values a card shows of one list; the others are counted (« et 9 997 autres »). A case
+/// study listing 10,000 municipalities has a card on each of their 10,000 term pages: with
+/// every value on every card, the output grew with the square of the list (8.8 GB).
+const CARD_VALUES: usize = 3;
+
+/// Fields a card shows; those with a list of values also get `<name>_more`, the text that
+/// counts the values left out (null when all are shown).
+const CARD_FIELDS: [&str; 5] = ["municipality", "region", "themes", "status", "year"];
+
+/// What a list shows for one case study. `more` is the UI text for the values left out,
+/// with `{count}` for their number.
+fn card(item: &Item, lang: &str, more: &str) -> Json {
+    let mut card = json!({
         "title": item.entry.title,
         "url": item.url,
         "date": item.entry.date.map(|d| d.to_string()),
@@ -920,12 +930,23 @@ fn card(item: &Item, lang: &str) -> Json {
         "summary": item.entry.summary,
         "featured": item.entry.featured,
         "lang": item.entry.lang,
-        "municipality": field("municipality"),
-        "region": field("region"),
-        "themes": field("themes"),
-        "status": field("status"),
-        "year": field("year"),
-    })
+    });
+    for name in CARD_FIELDS {
+        let (shown, left_out) = match item.fields.get(name) {
+            // "et 1 autre" would take the place of the value itself: show it instead.
+            Some(Json::Array(values)) if values.len() > CARD_VALUES + 1 => (
+                Json::Array(values.iter().take(CARD_VALUES).cloned().collect()),
+                Some(values.len() - CARD_VALUES),
+            ),
+            Some(value) => (value.clone(), None),
+            None => (Json::Null, None),
+        };
+        card[name] = shown;
+        card[format!("{name}_more")] = left_out
+            .map(|n| more.replace("{count}", &format::number(n as f64, lang)))
+            .into();
+    }
+    card
 }
 
 /// What templates see as `page`: every schema field (null when absent), the body and
@@ -1161,6 +1182,55 @@ mod tests {
         assert_eq!(
             output_path("etudes-de-cas/a/"),
             "etudes-de-cas/a/index.html"
+        );
+    }
+
+    /// Ids the templates give their elements: `id="fiche"`, and for a computed id such as
+    /// `id="{{ search_id | default(value='q') }}"` its default.
+    fn ids_in_templates() -> BTreeSet<String> {
+        let mut problems = Vec::new();
+        let theme = crate::theme::load(
+            std::path::Path::new("/nonexistent"),
+            "default",
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut ids = BTreeSet::new();
+        for (name, file) in &theme.templates {
+            let source = String::from_utf8_lossy(&file.bytes);
+            let attributes = source
+                .match_indices("id=\"")
+                .filter(|(i, _)| source[..*i].ends_with(char::is_whitespace))
+                .map(|(i, m)| source.split_at(i + m.len()));
+            for (_, rest) in attributes {
+                let value = rest.split('"').next().unwrap_or_default();
+                if let Some(expression) = value.strip_prefix("{{") {
+                    let default = expression
+                        .split_once("default(value='")
+                        .and_then(|(_, d)| d.split_once('\''))
+                        .map(|(d, _)| d);
+                    let default = default.unwrap_or_else(|| {
+                        panic!("{name}: computed id without a default: {value}")
+                    });
+                    ids.insert(default.to_string());
+                } else {
+                    ids.insert(value.to_string());
+                }
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn reserved_heading_ids_are_the_ids_of_the_templates() {
+        let reserved: BTreeSet<String> = crate::markdown::TEMPLATE_IDS
+            .iter()
+            .map(|id| id.to_string())
+            .collect();
+        assert_eq!(
+            reserved,
+            ids_in_templates(),
+            "markdown::TEMPLATE_IDS must list exactly the ids the templates use"
         );
     }
 }

@@ -108,3 +108,53 @@ fn huge_and_deeply_nested_bodies_build_without_panicking() {
     let (code, _, stderr) = common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn unreadable_markdown_file_adds_no_link_errors() {
+    let valid = "---\ntitle: T\ndate: 2024-01-01\nsummary: s\nmunicipality: M\nregion: Estrie\nthemes: [logement]\n---\n\nTexte.\n";
+    let linking = valid.replace(
+        "Texte.",
+        "Voir [illisible](illisible.md), [invalide](invalide.md?x=1#y) et [absent](absent.md).",
+    );
+    let site = common::site_with_case_studies(&[
+        ("a.md", &linking),
+        ("illisible.md", valid),
+        ("invalide.md", "---\ntitle: [\n---\n"),
+    ]);
+    let unreadable = site.path().join("content/etudes-de-cas/illisible.md");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    // Root reads any file whatever its mode: make it fail to load another way.
+    if std::fs::read(&unreadable).is_ok() {
+        std::fs::write(&unreadable, b"---\ntitle: \xff\n---\n").unwrap();
+    }
+    let (code, _, stderr) = common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o644));
+    }
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("content/etudes-de-cas/illisible.md").count(),
+        1,
+        "the unreadable file is reported once:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("content/etudes-de-cas/invalide.md:"),
+        "{stderr}"
+    );
+    let missing: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("missing file"))
+        .collect();
+    assert_eq!(
+        missing.len(),
+        1,
+        "only the absent file is missing:\n{stderr}"
+    );
+    assert!(missing[0].contains("absent.md"), "{stderr}");
+}

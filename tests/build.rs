@@ -524,3 +524,126 @@ fn english_pages_get_the_english_interface_and_hreflang_links() {
             == 1
     );
 }
+
+const FRONT: &str =
+    "---\ntitle: Projet\ndate: 2024-01-01\nsummary: Résumé\nregion: Estrie\nthemes: [logement]\n";
+
+#[test]
+fn a_long_list_of_municipalities_grows_the_output_linearly() {
+    // One case study listing 10,000 municipalities (264 KB) made 8.8 GB: its card, with
+    // every municipality, was on each of their 10,000 term pages.
+    let names: Vec<String> = (0..10_000).map(|i| format!("Municipalité {i}")).collect();
+    let text = format!(
+        "{FRONT}municipality: [{}]\n---\n\nTexte.\n",
+        names.join(", ")
+    );
+    let site = common::site_with_case_studies(&[("regional.md", &text)]);
+    let files = build_in_memory(site.path(), None);
+    let total: usize = files.values().map(Vec::len).sum();
+    assert!(total < 50 << 20, "{total} bytes of output");
+
+    let term = html(&files, "municipalites/municipalite-9999/index.html");
+    let meta: Vec<String> = select(&term, ".card .card-meta")
+        .into_iter()
+        .map(|e| {
+            let text = e.text().collect::<String>();
+            // Collapsed as a browser does, keeping the no-break spaces.
+            let words: Vec<&str> = text.split_ascii_whitespace().collect();
+            words.join(" ")
+        })
+        .collect();
+    assert_eq!(meta.len(), 1);
+    // French grouping, with the no-break space of `format::number`.
+    assert!(
+        meta[0].starts_with("Municipalité 0, Municipalité 1, Municipalité 2 et 9\u{a0}997 autres"),
+        "{meta:?}"
+    );
+    assert_eq!(
+        select(&term, ".card-meta a").len(),
+        3 + 1,
+        "3 municipalities and the region"
+    );
+    // The case study's own page lists them all.
+    let page = html(&files, "etudes-de-cas/regional/index.html");
+    assert!(select(&page, ".facts a").len() >= 10_000);
+}
+
+#[test]
+fn short_lists_are_shown_whole_on_cards() {
+    let text = format!("{FRONT}municipality: [A, B, C, D]\n---\n\nTexte.\n");
+    let site = common::site_with_case_studies(&[("quatre.md", &text)]);
+    let files = build_in_memory(site.path(), None);
+    let list = html(&files, "etudes-de-cas/index.html");
+    let meta = texts(&list, ".card .card-meta");
+    assert!(meta[0].starts_with("A, B, C, D ·"), "{meta:?}");
+}
+
+#[test]
+fn heading_ids_from_content_never_duplicate_the_template_ids() {
+    let mut body = String::new();
+    for id in passerelle::markdown::TEMPLATE_IDS {
+        body.push_str(&format!("## {id}\n\nTexte[^{id}].\n\n[^{id}]: Note.\n\n"));
+    }
+    let text = format!(
+        "{FRONT}municipality: Gaspé\noutcomes: [Un résultat]\nlessons: [Une leçon]\nsources: [{{title: Source, url: \"https://x.example\"}}]\n---\n\n## Résultats\n\n## Leçons\n\n{body}"
+    );
+    let site = common::site_with_case_studies(&[("ids.md", &text)]);
+    let files = build_in_memory(site.path(), None);
+    let page = html(&files, "etudes-de-cas/ids/index.html");
+    let mut seen = std::collections::BTreeSet::new();
+    let elements = select(&page, "[id]");
+    assert!(elements.len() > passerelle::markdown::TEMPLATE_IDS.len());
+    for element in elements {
+        let id = element.value().id().unwrap();
+        assert!(seen.insert(id.to_string()), "id `{id}` appears twice");
+    }
+    // The template's own targets are the template's elements.
+    assert_eq!(select(&page, "main#contenu").len(), 1);
+    assert_eq!(
+        select(&page, "section[aria-labelledby=resultats] h2#resultats").len(),
+        1
+    );
+    // Table of contents links reach the headings.
+    for link in select(&page, ".toc a") {
+        let target = &link.value().attr("href").unwrap()[1..];
+        assert!(seen.contains(target), "toc links to #{target}");
+    }
+}
+
+#[test]
+fn csv_cells_that_would_run_as_formulas_are_neutralised() {
+    let text = "---\ntitle: \"=HYPERLINK(\\\"https://x.example\\\", \\\"clic\\\")\"\ndate: 2024-01-01\nsummary: \"@SUM(1+1)\"\nmunicipality: \"-2+3\"\nregion: Estrie\nthemes: [logement]\ncoordinates: {lat: 48.8, lon: -64.5}\n---\n\nTexte.\n";
+    let site = common::site_with_case_studies(&[("formule.md", text)]);
+    let files = build_in_memory(site.path(), None);
+    let mut reader = csv::Reader::from_reader(&files["data/case-studies.csv"][..]);
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let column = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+    assert_eq!(
+        column("title"),
+        "'=HYPERLINK(\"https://x.example\", \"clic\")"
+    );
+    assert_eq!(column("summary"), "'@SUM(1+1)");
+    assert_eq!(column("municipality"), "'-2+3");
+    assert_eq!(column("coordinates.lon"), "-64.5", "numbers stay numbers");
+    // The JSON export keeps the values as written.
+    let json: serde_json::Value = serde_json::from_slice(&files["data/case-studies.json"]).unwrap();
+    assert_eq!(
+        json["case_studies"][0]["title"],
+        "=HYPERLINK(\"https://x.example\", \"clic\")"
+    );
+}
+
+#[test]
+fn nul_characters_never_reach_the_output() {
+    let text = "---\ntitle: \"Ti\\0tre\"\ndate: 2024-01-01\nsummary: \"Ré\\0sumé\"\nmunicipality: [\"Gas\\0pé\"]\nregion: Estrie\nthemes: [logement]\n---\n\n## Inter\0titre\n\nTexte\0 avec `co\0de`.\n";
+    let site = common::site_with_case_studies(&[("nul.md", text)]);
+    let files = build_in_memory(site.path(), None);
+    let text_files = files.iter().filter(|(path, _)| !path.ends_with(".bin"));
+    for (path, bytes) in text_files {
+        assert!(!bytes.contains(&0), "{path} holds a NUL byte");
+    }
+    let page = html(&files, "etudes-de-cas/nul/index.html");
+    assert_eq!(texts(&page, "h1"), ["Ti\u{FFFD}tre"]);
+    assert!(texts(&page, ".body p")[0].contains("Texte\u{FFFD} avec"));
+}

@@ -1035,3 +1035,24 @@ fn links_out_of_the_site_and_active_files_saved_while_serving_are_refused_as_in_
     events.next("build");
     served.assert_equals_full_build("removing the refused files");
 }
+
+#[test]
+fn a_link_to_a_file_that_fails_to_load_is_reported_once_as_in_a_build() {
+    let served = Served::start();
+    let events = served.events(CASE_PAGE);
+    std::fs::write(
+        served.path("content/etudes-de-cas/casse.md"),
+        b"---\ntitle: \xff\n---\n",
+    )
+    .unwrap();
+    append(&served.path(CASE), "\nVoir [le cas](casse.md).\n");
+    let overlay = loop {
+        let data = events.next("errors");
+        let overlay = data["overlay"].as_str().unwrap().to_string();
+        if overlay.contains("casse.md") {
+            break overlay;
+        }
+    };
+    assert!(overlay.contains("not valid UTF-8"), "{overlay}");
+    assert!(!overlay.contains("missing file"), "{overlay}");
+}

@@ -28,7 +28,7 @@ use crate::theme::Theme;
 use crate::validate::{self, Entry};
 use crate::{BuildOptions, config, export, search};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -256,14 +256,24 @@ impl Engine {
             .filter(|entry| drafts || !entry.draft)
             .collect();
         let assets: Vec<Asset> = self.assets.values().map(|a| a.asset.clone()).collect();
+        // Files that exist but gave no entry: links to them are not reported again (their
+        // own error is), as in a build.
+        let failed: HashSet<String> = self
+            .docs
+            .iter()
+            .filter(|(_, doc)| doc.entry.is_none())
+            .map(|(key, _)| key.replace('\0', "/"))
+            .collect();
         // Link targets and duplicate URLs depend only on paths and URLs: most saves change
         // neither, and then the last ones stand.
-        let layout = layout_key(&included, &assets);
+        let layout = layout_key(&included, &assets, &failed);
         let (moved, model_problems) = match &self.layout {
             Some((key, problems)) if *key == layout => (BTreeSet::new(), problems.clone()),
             _ => {
                 let mut problems = Vec::new();
-                let targets = model::link_targets(included.iter().copied(), &assets, &mut problems);
+                let mut targets =
+                    model::link_targets(included.iter().copied(), &assets, &mut problems);
+                targets.failed = failed;
                 let moved = changed_targets(&self.targets, &targets);
                 self.targets = targets;
                 self.layout = Some((layout, problems.clone()));
@@ -783,8 +793,11 @@ fn index_site(site: &Site) -> HashMap<String, (bool, usize)> {
 }
 
 /// Digest of what link targets and duplicate-URL problems are made from.
-fn layout_key(entries: &[&Entry], assets: &[Asset]) -> u64 {
+fn layout_key(entries: &[&Entry], assets: &[Asset], failed: &HashSet<String>) -> u64 {
     let mut hasher = StableHasher::default();
+    let mut failed: Vec<&String> = failed.iter().collect();
+    failed.sort_unstable();
+    failed.hash(&mut hasher);
     for entry in entries {
         (&entry.content_path, &entry.url_path, &entry.file).hash(&mut hasher);
     }
@@ -808,6 +821,7 @@ fn changed_targets(old: &LinkTargets, new: &LinkTargets) -> BTreeSet<String> {
         }
     }
     moved.extend(new.assets.symmetric_difference(&old.assets).cloned());
+    moved.extend(new.failed.symmetric_difference(&old.failed).cloned());
     moved
 }
 
