@@ -85,19 +85,15 @@ pub enum OutputError {
     #[error("{path} is damaged at line {line} — delete the output folder and build again")]
     DamagedManifest { path: String, line: usize },
     #[error(
-        "cannot write into {path}: {source} — check the folder's permissions and the free disk space, or choose another `--output`"
+        "cannot write into {path}: {cause} — check the folder's permissions and the free disk space, or choose another `--output`"
     )]
-    Io {
-        path: String,
-        #[source]
-        source: io::Error,
-    },
+    Io { path: String, cause: io::Error },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
+    move |cause| OutputError::Io {
         path: path.display().to_string(),
-        source,
+        cause,
     }
 }
 
@@ -325,16 +321,26 @@ impl OutputDir {
                     reason: "it is an existing file, not a folder".into(),
                 });
             }
-            Ok(_) => {
-                if !state.join(MANIFEST_FILE).exists() && has_foreign_entries(output)? {
-                    return Err(OutputError::NotOurs {
-                        output: output.display().to_string(),
-                    });
-                }
+            // A folder with no `.passerelle/` is refused before anything is written in it;
+            // one that has it may be in the middle of another build's first commit, and is
+            // checked again under the lock.
+            Ok(_) if !state.exists() && has_foreign_entries(output)? => {
+                return Err(OutputError::NotOurs {
+                    output: output.display().to_string(),
+                });
             }
+            Ok(_) => {}
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                fs::create_dir_all(output).map_err(io_error(output))?;
-                created = true;
+                if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    fs::create_dir_all(parent).map_err(io_error(parent))?;
+                }
+                // Another build may be making it at the same moment: then it is not ours
+                // to remove if this build fails.
+                match fs::create_dir(output) {
+                    Ok(()) => created = true,
+                    Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+                    Err(err) => return Err(io_error(output)(err)),
+                }
             }
             Err(err) => return Err(io_error(output)(err)),
         }
@@ -346,7 +352,11 @@ impl OutputDir {
                 });
             }
             Ok(_) => {}
-            Err(_) => fs::create_dir(&state).map_err(io_error(&state))?,
+            Err(_) => match fs::create_dir(&state) {
+                Ok(()) => {}
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(err) => return Err(io_error(&state)(err)),
+            },
         }
         let lock_path = state.join(LOCK_FILE);
         let lock = File::options()
@@ -364,7 +374,15 @@ impl OutputDir {
             Err(fs::TryLockError::Error(err)) => return Err(io_error(&lock_path)(err)),
         }
         // Read under the lock: a build that just finished may have changed it.
-        let previous = read_manifest(&state.join(MANIFEST_FILE))?.unwrap_or_default();
+        let previous = match read_manifest(&state.join(MANIFEST_FILE))? {
+            Some(previous) => previous,
+            None if has_foreign_entries(output)? => {
+                return Err(OutputError::NotOurs {
+                    output: output.display().to_string(),
+                });
+            }
+            None => Manifest::new(),
+        };
         let staging = state.join(STAGING_DIR);
         // A staging folder here is left from a build that was killed: it is ours to clear.
         match fs::remove_dir_all(&staging) {

@@ -467,7 +467,7 @@ fn full_disk_is_reported_in_a_few_lines_and_leaves_nothing_behind() {
         "{write_errors} lines about writing:\n{stderr}"
     );
     assert!(
-        stderr.contains("more for the same reason (No space left on device"),
+        stderr.contains("more files for the same reason (No space left on device"),
         "{stderr}"
     );
     assert!(stderr.contains("free disk space"), "{stderr}");
