@@ -151,50 +151,35 @@ pub(crate) fn claim_outputs(
         file: Option<String>,
         description: String,
     }
+    let content = |file: &str| Owner {
+        file: Some(file.to_string()),
+        description: format!("`{file}`"),
+    };
+    let generated = |description: String| Owner {
+        file: None,
+        description,
+    };
     let mut claims: Vec<(String, Owner)> = Vec::new();
     for job in jobs {
         let owner = match job.source(site) {
-            Some(file) => Owner {
-                file: Some(file.to_string()),
-                description: format!("`{file}`"),
-            },
-            None => Owner {
-                file: None,
-                description: format!("the page Passerelle generates from `{}`", job.template),
-            },
+            Some(file) => content(file),
+            None => generated(format!(
+                "the page Passerelle generates from `{}`",
+                job.template
+            )),
         };
         claims.push((job.path.clone(), owner));
     }
     for (path, file) in &theme.static_files {
-        let description = format!("the theme file `{}`", file.display);
-        claims.push((
-            path.clone(),
-            Owner {
-                file: None,
-                description,
-            },
-        ));
+        let owner = generated(format!("the theme file `{}`", file.display));
+        claims.push((path.clone(), owner));
     }
     for path in [export::JSON_PATH, export::CSV_PATH] {
-        let description = "the open data export".to_string();
-        claims.push((
-            path.to_string(),
-            Owner {
-                file: None,
-                description,
-            },
-        ));
+        claims.push((path.to_string(), generated("the open data export".into())));
     }
     for asset in &site.assets {
         let file = format!("{}/{}", load::CONTENT_DIR, asset.content_path);
-        let description = format!("`{file}`");
-        claims.push((
-            asset.content_path.clone(),
-            Owner {
-                file: Some(file),
-                description,
-            },
-        ));
+        claims.push((asset.content_path.clone(), content(&file)));
     }
 
     let two_owners = |path: &str, first: &Owner, second: &Owner| {
@@ -221,10 +206,10 @@ pub(crate) fn claim_outputs(
             continue;
         }
         if path.starts_with(search::INDEX_DIR) {
-            let index = Owner {
-                file: None,
-                description: format!("the search index (the `{}` folder)", search::INDEX_DIR),
-            };
+            let index = generated(format!(
+                "the search index (the `{}` folder)",
+                search::INDEX_DIR
+            ));
             problems.push(two_owners(path, &index, owner));
             continue;
         }
