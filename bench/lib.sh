@@ -78,18 +78,16 @@ EOF
   printf '%s\n' "$bin"
 }
 
-# run_once OUT_DIR LOG_FILE -- CMD...
-# Runs CMD once into an empty OUT_DIR under /usr/bin/time and prints
-# "wall_ms peak_rss_kb cpu_s". Wall time comes from nanosecond clock reads
-# around the command (/usr/bin/time's %e has only 10 ms resolution); peak RSS
-# is %M, CPU time is %U + %S. Returns non-zero, with the command's output in
-# LOG_FILE, if the command fails or writes nothing.
-run_once() {
-  local out=$1 logf=$2
-  shift 3 # the 3rd argument is the literal "--"
+# time_cmd LOG_FILE -- CMD...
+# Runs CMD once under /usr/bin/time and prints "wall_ms peak_rss_kb cpu_s". Wall
+# time comes from nanosecond clock reads around the command (/usr/bin/time's %e
+# has only 10 ms resolution); peak RSS is %M, CPU time is %U + %S. Returns
+# non-zero, with the command's output in LOG_FILE, if the command fails.
+time_cmd() {
+  local logf=$1
+  shift 2 # the 2nd argument is the literal "--"
   local timef t0 t1 rc=0
   timef=$(mktemp)
-  rm -rf "$out"
   sync
   t0=$(date +%s%N)
   /usr/bin/time -f '%e %M %U %S' -o "$timef" "$@" >"$logf" 2>&1 || rc=$?
@@ -99,13 +97,21 @@ run_once() {
     printf 'bench: exit status %s\n' "$rc" >>"$logf"
     return 1
   fi
+  tail -n 1 "$timef" | awk -v ms=$(((t1 - t0) / 1000000)) '{printf "%d %d %.2f\n", ms, $2, $3 + $4}'
+  rm -f "$timef"
+}
+
+# run_once OUT_DIR LOG_FILE -- CMD...
+# time_cmd into an empty OUT_DIR (removed first); also fails if CMD wrote nothing.
+run_once() {
+  local out=$1 logf=$2
+  shift 3 # the 3rd argument is the literal "--"
+  rm -rf "$out"
+  time_cmd "$logf" -- "$@" || return 1
   if [[ ! -d $out || -z $(ls -A "$out") ]]; then
-    rm -f "$timef"
     printf 'bench: the command exited 0 but wrote nothing to %s\n' "$out" >>"$logf"
     return 1
   fi
-  tail -n 1 "$timef" | awk -v ms=$(((t1 - t0) / 1000000)) '{printf "%d %d %.2f\n", ms, $2, $3 + $4}'
-  rm -f "$timef"
 }
 
 # tree_size DIR: prints "files bytes" (apparent size) of DIR.

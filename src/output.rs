@@ -453,6 +453,16 @@ impl OutputDir {
         use anyhow::Context as _;
         let current = std::mem::take(&mut *self.current.lock().unwrap_or_else(|e| e.into_inner()));
         let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+        if staged.is_empty() && current == self.previous {
+            // Nothing changed: not even the manifest is written again.
+            let _ = fs::remove_dir_all(&self.staging);
+            self.committed = true;
+            return Ok(Summary {
+                written: 0,
+                removed: 0,
+                unchanged: current.len(),
+            });
+        }
         // First the union of old and new: if the build is killed while files move, every
         // file in the folder is still known to be Passerelle's, and the next build repairs it.
         let mut union = self.previous.clone();
