@@ -58,7 +58,7 @@ done
 # cached corpora (ensure_corpus), PASSERELLE_BIN and BENCH_TMP, and prints its own
 # table to stdout.
 # BENCH_SECTIONS selects sections, e.g. BENCH_SECTIONS="build serve" (default: all).
-for section in ${BENCH_SECTIONS:-build search serve}; do
+for section in ${BENCH_SECTIONS:-build rebuild search serve}; do
   if [[ -x $BENCH_DIR/$section.sh ]]; then
     "$BENCH_DIR/$section.sh" "$@"
   else
