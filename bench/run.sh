@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Passerelle benchmark driver.
 #
-#   bench/run.sh [N...]        (default: 1000 10000)
+#   bench/run.sh [N...]        (default: 1000 10000; BENCH_LARGE=1 adds 100000)
 #
 # Generates (or reuses, from bench/.cache/N) a synthetic corpus of N case
 # studies per size, builds the Passerelle release binary once, then runs each
@@ -14,6 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if (($# == 0)); then
   set -- 1000 10000
+  # 100,000 takes a few minutes per tool and several GB of disk: only when asked.
+  [[ ${BENCH_LARGE:-0} == 1 ]] && set -- "$@" 100000
 fi
 for n in "$@"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { log "run: N must be a positive integer, got '$n'"; exit 2; }
