@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 const CANNOT_WRITE: &str = "cannot write: ";
 /// Write errors with one cause shown one by one before the rest are summarised.
 const WRITE_ERRORS_SHOWN: usize = 3;
+/// Problems shown for one file: a list of 20,000 bad values, or a page of 100,000 broken
+/// links, makes one line each, which no author reads; the rest are counted in one line.
+const SHOWN_PER_FILE: usize = 50;
 
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -189,10 +192,39 @@ impl Diagnostics {
         items
     }
 
+    /// The problems as shown to the author (terminal and preview overlay): sorted, at most
+    /// `SHOWN_PER_FILE` for one file, then one line counting the others of that file.
+    pub fn shown(&self) -> Vec<Diagnostic> {
+        let mut shown = Vec::new();
+        let sorted = self.sorted();
+        for group in sorted.chunk_by(|a, b| a.file == b.file) {
+            shown.extend(group.iter().take(SHOWN_PER_FILE).map(|d| (*d).clone()));
+            let hidden = &group[group.len().min(SHOWN_PER_FILE)..];
+            if let Some(first) = hidden.first() {
+                let errors = hidden.iter().filter(|d| d.is_error()).count();
+                let what = if errors > 0 { "problems" } else { "warnings" };
+                let line = Diagnostic::error(
+                    first.file.clone(),
+                    format!("{} more {what} in this file are not shown", hidden.len()),
+                )
+                .hint("fix the ones above and check again: one mistake often causes many");
+                shown.push(if errors > 0 {
+                    line
+                } else {
+                    Diagnostic {
+                        severity: Severity::Warning,
+                        ..line
+                    }
+                });
+            }
+        }
+        shown
+    }
+
     /// The report as printed in the terminal: one line per problem, then a summary line.
     pub fn report(&self) -> String {
         let mut out = String::new();
-        for diagnostic in self.sorted() {
+        for diagnostic in self.shown() {
             out.push_str(&diagnostic.to_string());
             out.push('\n');
         }
@@ -272,6 +304,33 @@ mod tests {
             "{report}"
         );
         assert!(report.contains("content/a.md"), "{report}");
+    }
+
+    #[test]
+    fn many_problems_in_one_file_are_counted_not_listed() {
+        let mut all = Diagnostics::new();
+        for n in 1..=20_000 {
+            all.push(Diagnostic::error("content/a.md", format!("bad value {n}")).at(n, 1));
+        }
+        all.push(Diagnostic::error("content/b.md", "other").at(1, 1));
+        let report = all.report();
+        assert_eq!(
+            report.lines().count(),
+            SHOWN_PER_FILE + 1 + 1 + 1,
+            "{report}"
+        );
+        assert!(
+            report.contains("content/a.md: error: 19950 more problems in this file are not shown"),
+            "{report}"
+        );
+        assert!(
+            report.contains("content/b.md:1:1: error: other"),
+            "{report}"
+        );
+        assert!(
+            report.ends_with("20001 error(s), 0 warning(s)\n"),
+            "{report}"
+        );
     }
 
     #[test]
