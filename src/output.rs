@@ -487,6 +487,7 @@ impl OutputDir {
                     fs::remove_file(&path)
                         .with_context(|| format!("cannot remove {}", path.display()))?;
                     removed += 1;
+                    test_pause();
                     let mut folder = Path::new(file.as_str()).parent();
                     while let Some(dir) = folder.filter(|dir| !dir.as_os_str().is_empty()) {
                         emptied.insert(dir.to_path_buf());
@@ -543,6 +544,18 @@ fn has_foreign_entries(dir: &Path) -> Result<bool, OutputError> {
     Ok(false)
 }
 
+/// Debug builds only (the tests' binary): `PASSERELLE_TEST_SLOW_COMMIT_MS` pauses after each
+/// file or folder moved into place, so that a test can kill a build while it commits.
+fn test_pause() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("PASSERELLE_TEST_SLOW_COMMIT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
 /// Moves everything under `staged` to the same place under `target`: a folder that does not
 /// exist there yet is moved whole (one rename for a whole new site), a file replaces the old
 /// one with one atomic rename.
@@ -562,6 +575,7 @@ fn move_into_place(staged: &Path, target: &Path) -> anyhow::Result<()> {
             Ok(existing) if existing.is_file() && !from_is_dir => {
                 fs::rename(&from, &to)
                     .with_context(|| format!("cannot replace {}", to.display()))?;
+                test_pause();
             }
             Ok(_) => anyhow::bail!(
                 "cannot write {}: something else is in the way (a folder, a file or a link Passerelle did not write); move it away and build again",
@@ -569,6 +583,7 @@ fn move_into_place(staged: &Path, target: &Path) -> anyhow::Result<()> {
             ),
             Err(_) => {
                 fs::rename(&from, &to).with_context(|| format!("cannot write {}", to.display()))?;
+                test_pause();
             }
         }
     }

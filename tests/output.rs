@@ -288,7 +288,7 @@ fn read_only_output_fails_once_clearly_and_leaves_nothing_behind() {
 #[test]
 fn killed_build_leaves_every_file_old_or_new_and_the_next_build_repairs_it() {
     let make = |version: &str| -> Vec<(String, String)> {
-        (0..400)
+        (0..150)
             .map(|n| {
                 let body = format!("Version {version}. {}", "Un texte assez long. ".repeat(300));
                 (
@@ -319,28 +319,49 @@ fn killed_build_leaves_every_file_old_or_new_and_the_next_build_repairs_it() {
     let old_files = expected_for(&old);
     let new_files = expected_for(&new);
     let public = root.join("public");
-    for delay_ms in [30, 80, 150, 250, 400, 700] {
+    // How long the build that gets killed takes when left alone (old output, new content):
+    // kills are spread over it, most near its end, where the files are moved into place.
+    let _ = std::fs::remove_dir_all(&public);
+    write_all(&old);
+    assert_eq!(build(root, &[]).0, 0);
+    write_all(&new);
+    // Debug builds pause after each file moved when asked, so that the moving phase, a few
+    // milliseconds otherwise, is most of the build and the kills land in it.
+    let slow_commit = || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"));
+        command
+            .args(["build", "--root", root.to_str().unwrap()])
+            .env("PASSERELLE_TEST_SLOW_COMMIT_MS", "10")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        command
+    };
+    let started = std::time::Instant::now();
+    assert!(slow_commit().status().unwrap().success());
+    let whole = started.elapsed().as_millis() as u64;
+    let mut mixed = 0;
+    for percent in [10, 40, 55, 70, 80, 90, 95, 99, 101] {
+        let delay_ms = whole * percent / 100;
         let _ = std::fs::remove_dir_all(&public);
         write_all(&old);
         assert_eq!(build(root, &[]).0, 0);
         write_all(&new);
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))
-            .args(["build", "--root", root.to_str().unwrap()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = slow_commit().spawn().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        let (mut some_old, mut some_new) = (false, false);
         for (path, file) in snapshot(&public) {
             let is_old = old_files.get(&path).is_some_and(|f| f.bytes == file.bytes);
             let is_new = new_files.get(&path).is_some_and(|f| f.bytes == file.bytes);
+            some_old |= is_old && !is_new;
+            some_new |= is_new && !is_old;
             assert!(
                 is_old || is_new,
                 "after a kill at {delay_ms} ms, {path} is neither old nor new"
             );
         }
+        mixed += usize::from(some_old && some_new);
         let (code, _, stderr) = build(root, &[]);
         assert_eq!(
             code, 0,
@@ -359,6 +380,11 @@ fn killed_build_leaves_every_file_old_or_new_and_the_next_build_repairs_it() {
             "the build after a kill at {delay_ms} ms did not repair the site"
         );
     }
+    eprintln!("{mixed} of 9 kills stopped the build while it moved files ({whole} ms build)");
+    assert!(
+        mixed > 0,
+        "no kill landed while files were moved into place"
+    );
 }
 
 #[cfg(unix)]
