@@ -10,7 +10,7 @@
 //! idle stream. A page that goes away closes its connection: the stream's thread looks for
 //! that a few times a second and ends, which frees its place among the `MAX_STREAMS`.
 
-use super::http::{Server, start_event_stream};
+use super::store::Store;
 use serde_json::json;
 use std::io::Write;
 use std::net::TcpStream;
@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 /// holds a thread and a connection; past this a page gets 503, and its script tries again
 /// a little later.
 pub const MAX_STREAMS: usize = 64;
+/// Quiet time after which a stream is sent a keep-alive comment.
+const HEARTBEAT: Duration = Duration::from_secs(10);
 /// How often a stream looks whether its page went away.
 const CLIENT_CHECK: Duration = Duration::from_millis(250);
 
@@ -90,8 +92,9 @@ impl Hub {
     }
 }
 
-/// Serves one event stream until the client leaves.
-pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
+/// Serves one event stream until the client leaves. `instance` names this run of the
+/// server (a page served by an earlier one reloads).
+pub fn stream(connection: &TcpStream, url: &str, hub: &Hub, store: &Store, instance: &str) {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let param = |name: &str| {
         query.split('&').find_map(|pair| {
@@ -108,12 +111,12 @@ pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
         .and_then(|g| g.parse().ok())
         .unwrap_or(0);
     // Subscribe before reading the state, so no build falls between the two.
-    let receiver = server.hub.subscribe();
+    let receiver = hub.subscribe();
     let hello = {
-        let snapshot = server.store.lock();
+        let snapshot = store.lock();
         let stale = snapshot.changed_at.get(&page).is_some_and(|&at| at > seen);
         json!({
-            "instance": server.instance,
+            "instance": instance,
             "generation": snapshot.generation,
             "stale": stale,
             "overlay": snapshot.overlay.as_deref(),
@@ -139,7 +142,7 @@ pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
                 if client_left(connection) {
                     return;
                 }
-                if quiet_since.elapsed() < server.heartbeat {
+                if quiet_since.elapsed() < HEARTBEAT {
                     continue;
                 }
                 ": keep-alive\n\n".into()
@@ -170,5 +173,18 @@ fn client_left(connection: &TcpStream) -> bool {
 
 fn send(writer: &mut dyn Write, text: &str) -> std::io::Result<()> {
     writer.write_all(text.as_bytes())?;
+    writer.flush()
+}
+
+/// Writes the status line and headers of an event stream, whose body has no length and
+/// ends when the connection closes.
+fn start_event_stream(writer: &mut dyn Write) -> std::io::Result<()> {
+    writer.write_all(
+        b"HTTP/1.1 200 OK\r\n\
+Content-Type: text/event-stream; charset=utf-8\r\n\
+Cache-Control: no-store\r\n\
+X-Content-Type-Options: nosniff\r\n\
+Connection: close\r\n\r\n",
+    )?;
     writer.flush()
 }

@@ -3,14 +3,13 @@
 //! overlay while the last build failed) injected before `</body>`.
 
 use super::connection::{Outcome, Request};
-use super::events::Hub;
+use super::events::{self, Hub};
 use super::overlay;
 use super::store::{Snapshot, Store};
 use percent_encoding::percent_decode_str;
 use std::io::Write;
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// URL prefix of the preview server's own endpoints (outside any site's files).
 pub const PREFIX: &str = "/__passerelle/";
@@ -26,8 +25,6 @@ pub struct Server {
     pub hub: Hub,
     /// Changes at every start, so open pages reload when the server restarts.
     pub instance: String,
-    /// Time between keep-alive comments on event streams.
-    pub heartbeat: Duration,
     /// The `Host` headers answered.
     pub hosts: Hosts,
 }
@@ -126,7 +123,7 @@ pub fn handle(request: &Request, stream: &TcpStream, close: bool, server: &Serve
                     .with_header("Retry-After", "5");
                     return reply(&mut out, busy);
                 };
-                super::events::stream(stream, url, server);
+                events::stream(stream, url, &server.hub, &server.store, &server.instance);
                 return Outcome::Close;
             }
             FILES => {
@@ -427,19 +424,6 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Writes the status line and headers of an event stream, whose body has no length and
-/// ends when the connection closes.
-pub fn start_event_stream(writer: &mut dyn Write) -> std::io::Result<()> {
-    writer.write_all(
-        b"HTTP/1.1 200 OK\r\n\
-Content-Type: text/event-stream; charset=utf-8\r\n\
-Cache-Control: no-store\r\n\
-X-Content-Type-Options: nosniff\r\n\
-Connection: close\r\n\r\n",
-    )?;
-    writer.flush()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,7 +482,6 @@ mod tests {
             store: Store::default(),
             hub: Hub::default(),
             instance: "i".into(),
-            heartbeat: Duration::from_secs(1),
             hosts: Hosts::new(1111, &[]),
         };
         let snapshot = Snapshot::default();

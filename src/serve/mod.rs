@@ -82,8 +82,6 @@ pub enum ServeError {
     #[error("cannot start a thread of the server: {0}")]
     Thread(std::io::Error),
 }
-/// Keep-alive interval of event streams.
-const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Quiet time after a build before the exports and the search index are made. Requests for
 /// them wait until they are.
 const DEFERRED_AFTER: Duration = Duration::from_millis(500);
@@ -130,7 +128,6 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         // Event streams are connections too: a quarter of them at most.
         hub: events::Hub::with_limit(events::MAX_STREAMS.min(limits.max / 4)),
         instance: instance_id(),
-        heartbeat: HEARTBEAT,
         hosts: http::Hosts::new(local.port(), &options.allowed_hosts),
     });
     let build_options = BuildOptions {
