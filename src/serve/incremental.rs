@@ -18,6 +18,8 @@
 //! The result is the same site as `passerelle::build`, byte for byte; `tests/serve.rs`
 //! checks it after series of edits.
 
+use super::store::Patch;
+use super::watch::Changes;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, Asset, CONTENT_DIR, Document};
 use crate::markdown::{LinkTargets, MarkdownRenderer};
@@ -32,45 +34,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// What changed on disk since the last build, as reported by the watcher.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
-    /// `config.yaml` was written, created or removed.
-    pub config: bool,
-    /// Something under `templates/`, `static/`, `i18n/` or `themes/`.
-    pub theme: bool,
-    /// Files (or folders) under `content/`, absolute paths.
-    pub content: BTreeSet<PathBuf>,
-    /// Read the whole of `content/` again (a folder moved, or the watcher lost events).
-    pub rescan: bool,
-}
-
-impl Changes {
-    /// Everything: the first build.
-    pub fn everything() -> Self {
-        Changes {
-            config: true,
-            theme: true,
-            content: BTreeSet::new(),
-            rescan: true,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.config && !self.theme && !self.rescan && self.content.is_empty()
-    }
-
-    pub fn merge(&mut self, other: Changes) {
-        self.config |= other.config;
-        self.theme |= other.theme;
-        self.rescan |= other.rescan;
-        self.content.extend(other.content);
-    }
-}
-
-/// Files to put into (`Some`) or remove from (`None`) the served site.
-pub type Patch = BTreeMap<String, Option<Arc<Vec<u8>>>>;
 
 /// A successful build: what changed in the output, and the warnings.
 #[derive(Debug, Default)]

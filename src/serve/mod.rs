@@ -22,13 +22,14 @@ pub mod watch;
 
 use crate::BuildOptions;
 use crate::diagnostic::{Diagnostics, counted};
-use incremental::{Changes, Engine, Update};
+use incremental::{Engine, Update};
 use serde_json::json;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use watch::Changes;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -225,7 +226,7 @@ fn rebuild_on_changes(
         match watch::next_burst(receiver, watch, idle) {
             watch::Burst::Changes(changes) => {
                 let started = Instant::now();
-                let cause = describe(&root, &changes);
+                let cause = changes.describe(&root);
                 deferred = build_and_publish(engine, &changes, server, started, Some(&cause));
             }
             watch::Burst::Idle => {
@@ -306,7 +307,7 @@ fn build_and_publish(
 /// since the event also clears the error overlay; deferred outputs only when they changed.
 fn publish(
     server: &http::Server,
-    patch: incremental::Patch,
+    patch: store::Patch,
     base_path: String,
     announce_unchanged: bool,
 ) -> (Vec<String>, Vec<String>) {
@@ -356,31 +357,6 @@ fn print_report(diagnostics: &Diagnostics) {
     if !diagnostics.is_empty() {
         let _ = std::io::stderr().write_all(diagnostics.report().as_bytes());
     }
-}
-
-/// A short description of a burst for the terminal: the file, or how many.
-fn describe(root: &std::path::Path, changes: &Changes) -> String {
-    let mut parts = Vec::new();
-    if changes.config {
-        parts.push("config.yaml".to_string());
-    }
-    if changes.theme {
-        parts.push("theme".to_string());
-    }
-    match changes.content.len() {
-        0 => {}
-        1 => parts.extend(
-            changes
-                .content
-                .iter()
-                .map(|p| crate::diagnostic::display_path(root, p)),
-        ),
-        n => parts.push(format!("{n} files")),
-    }
-    if changes.rescan && changes.content.is_empty() {
-        parts.push("content/".to_string());
-    }
-    parts.join(", ")
 }
 
 fn instance_id() -> String {

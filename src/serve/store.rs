@@ -3,9 +3,12 @@
 //! The builder thread writes it, request threads read it. Files are shared (`Arc`), so a
 //! reader holds the lock only for a lookup.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+/// Files to put into (`Some`) or remove from (`None`) the served site.
+pub type Patch = BTreeMap<String, Option<Arc<Vec<u8>>>>;
 
 /// What the server holds at one moment.
 #[derive(Debug, Default)]
@@ -76,11 +79,7 @@ impl Store {
 
     /// Applies a patch and returns the new generation with the paths that changed and the
     /// paths that were removed.
-    pub fn apply(
-        &self,
-        patch: crate::serve::incremental::Patch,
-        base_path: String,
-    ) -> (u64, Vec<String>, Vec<String>) {
+    pub fn apply(&self, patch: Patch, base_path: String) -> (u64, Vec<String>, Vec<String>) {
         let mut snapshot = self.lock();
         snapshot.generation += 1;
         let generation = snapshot.generation;
