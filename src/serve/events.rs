@@ -22,14 +22,14 @@ use std::time::{Duration, Instant};
 /// Event streams open at once, at most: one per open page, and an author has a few. Each
 /// holds a thread and a connection; past this a page gets 503, and its script tries again
 /// a little later.
-pub const MAX_STREAMS: usize = 64;
+pub(crate) const MAX_STREAMS: usize = 64;
 /// Quiet time after which a stream is sent a keep-alive comment.
 const HEARTBEAT: Duration = Duration::from_secs(10);
 /// How often a stream looks whether its page went away.
 const CLIENT_CHECK: Duration = Duration::from_millis(250);
 
 /// The open event streams.
-pub struct Hub {
+pub(crate) struct Hub {
     clients: Mutex<Vec<Sender<Arc<str>>>>,
     open: AtomicUsize,
     max: usize,
@@ -42,7 +42,7 @@ impl Default for Hub {
 }
 
 /// A stream's place in the hub, given back when the stream ends.
-pub struct StreamSlot<'a>(&'a Hub);
+pub(crate) struct StreamSlot<'a>(&'a Hub);
 
 impl Drop for StreamSlot<'_> {
     fn drop(&mut self) {
@@ -51,7 +51,7 @@ impl Drop for StreamSlot<'_> {
 }
 
 impl Hub {
-    pub fn with_limit(max: usize) -> Self {
+    pub(crate) fn with_limit(max: usize) -> Self {
         Hub {
             clients: Mutex::new(Vec::new()),
             open: AtomicUsize::new(0),
@@ -60,7 +60,7 @@ impl Hub {
     }
 
     /// A place for one more stream, unless `max` are open.
-    pub fn try_open_stream(&self) -> Option<StreamSlot<'_>> {
+    pub(crate) fn try_open_stream(&self) -> Option<StreamSlot<'_>> {
         self.open
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.max).then_some(n + 1)
@@ -76,15 +76,10 @@ impl Hub {
     }
 
     /// Sends an event to every open stream, forgetting the streams that ended.
-    pub fn broadcast(&self, event: &str, data: &serde_json::Value) {
+    pub(crate) fn broadcast(&self, event: &str, data: &serde_json::Value) {
         let message: Arc<str> = format!("event: {event}\ndata: {data}\n\n").into();
         self.lock()
             .retain(|client| client.send(Arc::clone(&message)).is_ok());
-    }
-
-    /// Open streams (as last counted by `broadcast`).
-    pub fn clients(&self) -> usize {
-        self.lock().len()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
@@ -94,7 +89,7 @@ impl Hub {
 
 /// Serves one event stream until the client leaves. `instance` names this run of the
 /// server (a page served by an earlier one reloads).
-pub fn stream(connection: &TcpStream, url: &str, hub: &Hub, store: &Store, instance: &str) {
+pub(crate) fn stream(connection: &TcpStream, url: &str, hub: &Hub, store: &Store, instance: &str) {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let param = |name: &str| {
         query.split('&').find_map(|pair| {

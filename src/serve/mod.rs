@@ -12,13 +12,13 @@
 //! per open connection (an event stream keeps its own). State is owned by `Server` and
 //! passed, never global.
 
-pub mod connection;
-pub mod events;
-pub mod http;
-pub mod incremental;
-pub mod overlay;
-pub mod store;
-pub mod watch;
+mod connection;
+mod events;
+mod http;
+mod incremental;
+mod overlay;
+mod store;
+mod watch;
 
 use crate::BuildOptions;
 use crate::diagnostic::{Diagnostics, counted};
