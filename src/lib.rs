@@ -17,6 +17,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod text;
 pub mod theme;

@@ -73,6 +73,7 @@ enum Command {
         /// Folder to create.
         dir: PathBuf,
     },
+    #[cfg(feature = "serve")]
     /// Preview the site: build it in memory, serve it, and rebuild what changes whenever a file
     /// is saved; open pages reload by themselves and show build errors over the page.
     ///
@@ -205,12 +206,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Init { dir } => {
             passerelle::scaffold::init_site(&dir, today)?;
+            // Built without the preview server, the next step is a build.
+            let next = if cfg!(feature = "serve") {
+                "Preview it with: passerelle serve"
+            } else {
+                "Build it with: passerelle build"
+            };
             say!(
-                "Created a new site in {0}. Preview it with: passerelle serve --root {0}",
+                "Created a new site in {0}. {next} --root {0}",
                 dir.display()
             );
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "serve")]
         Command::Serve {
             root,
             port,

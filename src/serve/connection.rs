@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 /// Largest request head. Node.js allows 16 KB and nginx 4 × 8 KB; browsers send 1 to 2 KB,
 /// more with many cookies (those of every other app on localhost come along).
-pub const MAX_HEAD: usize = 32 * 1024;
+pub(crate) const MAX_HEAD: usize = 32 * 1024;
 /// Most header lines in a request head (browsers send about 15).
 const MAX_HEADERS: usize = 100;
 /// Time a client has to send a whole request head, and longest wait for the next request
@@ -36,36 +36,36 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const LINGER: Duration = Duration::from_secs(2);
 const LINGER_BYTES: usize = 4 * 1024 * 1024;
 /// Connections open at once, at most. Each holds a thread and a file descriptor.
-pub const MAX_CONNECTIONS: usize = 512;
+pub(crate) const MAX_CONNECTIONS: usize = 512;
 /// An accept error that lasts this long means the server can no longer be reached.
 const ACCEPT_GIVES_UP: Duration = Duration::from_secs(30);
 
 /// One request head. Names of headers are kept as sent; compare them without case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub method: String,
+pub(crate) struct Request {
+    pub(crate) method: String,
     /// The request target as sent (`/a/b?x=1`).
-    pub target: String,
+    pub(crate) target: String,
     /// `1` for HTTP/1.1, `0` for HTTP/1.0.
-    pub minor_version: u8,
-    pub headers: Vec<(String, String)>,
+    pub(crate) minor_version: u8,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl Request {
     /// Values of every header called `name`.
-    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.headers
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn header<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+    pub(crate) fn header<'a>(&'a self, name: &'a str) -> Option<&'a str> {
         self.header_values(name).next()
     }
 
     /// The request says a body follows its head (which this server never reads).
-    pub fn announces_body(&self) -> bool {
+    pub(crate) fn announces_body(&self) -> bool {
         self.header("Transfer-Encoding").is_some()
             || self
                 .header_values("Content-Length")
@@ -74,7 +74,7 @@ impl Request {
 
     /// The connection closes after the response: the client asks so, or speaks HTTP/1.0
     /// (whose keep-alive needs headers this server does not send; browsers speak 1.1).
-    pub fn wants_close(&self) -> bool {
+    pub(crate) fn wants_close(&self) -> bool {
         self.minor_version == 0
             || self
                 .header_values("Connection")
@@ -85,7 +85,7 @@ impl Request {
 
 /// What reading the next request head gave.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Head {
+pub(crate) enum Head {
     Request(Request),
     /// The client closed the connection between requests.
     Closed,
@@ -101,7 +101,7 @@ pub enum Head {
 
 /// Reads the next request head from `stream`. `buffer` holds what was read past the previous
 /// head (pipelined requests) and keeps what is read past this one.
-pub fn read_head(stream: &mut impl ReadTimeout, buffer: &mut Vec<u8>) -> Head {
+pub(crate) fn read_head(stream: &mut impl ReadTimeout, buffer: &mut Vec<u8>) -> Head {
     let deadline = Instant::now() + HEAD_TIMEOUT;
     // Where to look for the end of the head: parsing is tried only once it may be there, so
     // a client sending a byte at a time does not make the server parse the head each time.
@@ -203,7 +203,7 @@ fn parse_head(bytes: &[u8]) -> Head {
 }
 
 /// A stream whose reads can be given a timeout (a `TcpStream`; a test double in tests).
-pub trait ReadTimeout: Read {
+pub(crate) trait ReadTimeout: Read {
     fn set_timeout(&mut self, timeout: Duration) -> std::io::Result<()>;
 }
 
@@ -214,7 +214,7 @@ impl ReadTimeout for &TcpStream {
 }
 
 /// What the handler did with a request.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Answered; the next request may follow on the same connection.
     KeepAlive,
     /// Answered (with `Connection: close`, or an event stream that ended): close.
@@ -222,15 +222,15 @@ pub enum Outcome {
 }
 
 /// Connections open now, and the most allowed.
-pub struct Limits {
+pub(crate) struct Limits {
     open: AtomicUsize,
-    pub max: usize,
+    pub(crate) max: usize,
 }
 
 impl Limits {
     /// Up to half the open-file limit goes to connections (the other half to reading the
     /// site while building), within 8 and `MAX_CONNECTIONS`.
-    pub fn for_open_files(limit: Option<u64>) -> Self {
+    pub(crate) fn for_open_files(limit: Option<u64>) -> Self {
         let half = limit.map_or(MAX_CONNECTIONS as u64, |l| l / 2);
         Limits {
             open: AtomicUsize::new(0),
@@ -262,11 +262,11 @@ impl Drop for Slot {
 /// Why the server stopped accepting connections.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct AcceptFailed(pub std::io::Error);
+pub(crate) struct AcceptFailed(pub(crate) std::io::Error);
 
 /// Accepts connections until the listening socket fails for good, handing each request of
 /// each connection to `handle` on the connection's own thread.
-pub fn accept_loop<H>(listener: TcpListener, limits: Arc<Limits>, handle: H) -> AcceptFailed
+pub(crate) fn accept_loop<H>(listener: TcpListener, limits: Arc<Limits>, handle: H) -> AcceptFailed
 where
     H: Fn(&Request, &TcpStream, bool) -> Outcome + Send + Sync + 'static,
 {
@@ -434,7 +434,7 @@ fn linger_close(stream: &TcpStream) {
 /// connection takes a file descriptor. Raised to 65,536 at most: programs this one starts
 /// (the browser of `--open`) inherit the limit, and some of them loop over every descriptor.
 #[cfg(unix)]
-pub fn raise_open_file_limit() -> Option<u64> {
+pub(crate) fn raise_open_file_limit() -> Option<u64> {
     const ENOUGH: libc::rlim_t = 65_536;
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -461,7 +461,7 @@ pub fn raise_open_file_limit() -> Option<u64> {
 }
 
 #[cfg(not(unix))]
-pub fn raise_open_file_limit() -> Option<u64> {
+pub(crate) fn raise_open_file_limit() -> Option<u64> {
     None
 }
 

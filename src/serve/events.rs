@@ -10,7 +10,7 @@
 //! idle stream. A page that goes away closes its connection: the stream's thread looks for
 //! that a few times a second and ends, which frees its place among the `MAX_STREAMS`.
 
-use super::http::{Server, start_event_stream};
+use super::store::Store;
 use serde_json::json;
 use std::io::Write;
 use std::net::TcpStream;
@@ -22,12 +22,14 @@ use std::time::{Duration, Instant};
 /// Event streams open at once, at most: one per open page, and an author has a few. Each
 /// holds a thread and a connection; past this a page gets 503, and its script tries again
 /// a little later.
-pub const MAX_STREAMS: usize = 64;
+pub(crate) const MAX_STREAMS: usize = 64;
+/// Quiet time after which a stream is sent a keep-alive comment.
+const HEARTBEAT: Duration = Duration::from_secs(10);
 /// How often a stream looks whether its page went away.
 const CLIENT_CHECK: Duration = Duration::from_millis(250);
 
 /// The open event streams.
-pub struct Hub {
+pub(crate) struct Hub {
     clients: Mutex<Vec<Sender<Arc<str>>>>,
     open: AtomicUsize,
     max: usize,
@@ -40,7 +42,7 @@ impl Default for Hub {
 }
 
 /// A stream's place in the hub, given back when the stream ends.
-pub struct StreamSlot<'a>(&'a Hub);
+pub(crate) struct StreamSlot<'a>(&'a Hub);
 
 impl Drop for StreamSlot<'_> {
     fn drop(&mut self) {
@@ -49,7 +51,7 @@ impl Drop for StreamSlot<'_> {
 }
 
 impl Hub {
-    pub fn with_limit(max: usize) -> Self {
+    pub(crate) fn with_limit(max: usize) -> Self {
         Hub {
             clients: Mutex::new(Vec::new()),
             open: AtomicUsize::new(0),
@@ -58,7 +60,7 @@ impl Hub {
     }
 
     /// A place for one more stream, unless `max` are open.
-    pub fn try_open_stream(&self) -> Option<StreamSlot<'_>> {
+    pub(crate) fn try_open_stream(&self) -> Option<StreamSlot<'_>> {
         self.open
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.max).then_some(n + 1)
@@ -74,15 +76,10 @@ impl Hub {
     }
 
     /// Sends an event to every open stream, forgetting the streams that ended.
-    pub fn broadcast(&self, event: &str, data: &serde_json::Value) {
+    pub(crate) fn broadcast(&self, event: &str, data: &serde_json::Value) {
         let message: Arc<str> = format!("event: {event}\ndata: {data}\n\n").into();
         self.lock()
             .retain(|client| client.send(Arc::clone(&message)).is_ok());
-    }
-
-    /// Open streams (as last counted by `broadcast`).
-    pub fn clients(&self) -> usize {
-        self.lock().len()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
@@ -90,8 +87,9 @@ impl Hub {
     }
 }
 
-/// Serves one event stream until the client leaves.
-pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
+/// Serves one event stream until the client leaves. `instance` names this run of the
+/// server (a page served by an earlier one reloads).
+pub(crate) fn stream(connection: &TcpStream, url: &str, hub: &Hub, store: &Store, instance: &str) {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let param = |name: &str| {
         query.split('&').find_map(|pair| {
@@ -108,12 +106,12 @@ pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
         .and_then(|g| g.parse().ok())
         .unwrap_or(0);
     // Subscribe before reading the state, so no build falls between the two.
-    let receiver = server.hub.subscribe();
+    let receiver = hub.subscribe();
     let hello = {
-        let snapshot = server.store.lock();
+        let snapshot = store.lock();
         let stale = snapshot.changed_at.get(&page).is_some_and(|&at| at > seen);
         json!({
-            "instance": server.instance,
+            "instance": instance,
             "generation": snapshot.generation,
             "stale": stale,
             "overlay": snapshot.overlay.as_deref(),
@@ -139,7 +137,7 @@ pub fn stream(connection: &TcpStream, url: &str, server: &Server) {
                 if client_left(connection) {
                     return;
                 }
-                if quiet_since.elapsed() < server.heartbeat {
+                if quiet_since.elapsed() < HEARTBEAT {
                     continue;
                 }
                 ": keep-alive\n\n".into()
@@ -170,5 +168,18 @@ fn client_left(connection: &TcpStream) -> bool {
 
 fn send(writer: &mut dyn Write, text: &str) -> std::io::Result<()> {
     writer.write_all(text.as_bytes())?;
+    writer.flush()
+}
+
+/// Writes the status line and headers of an event stream, whose body has no length and
+/// ends when the connection closes.
+fn start_event_stream(writer: &mut dyn Write) -> std::io::Result<()> {
+    writer.write_all(
+        b"HTTP/1.1 200 OK\r\n\
+Content-Type: text/event-stream; charset=utf-8\r\n\
+Cache-Control: no-store\r\n\
+X-Content-Type-Options: nosniff\r\n\
+Connection: close\r\n\r\n",
+    )?;
     writer.flush()
 }

@@ -3,17 +3,16 @@
 //! overlay while the last build failed) injected before `</body>`.
 
 use super::connection::{Outcome, Request};
-use super::events::Hub;
+use super::events::{self, Hub};
 use super::overlay;
 use super::store::{Snapshot, Store};
 use percent_encoding::percent_decode_str;
 use std::io::Write;
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// URL prefix of the preview server's own endpoints (outside any site's files).
-pub const PREFIX: &str = "/__passerelle/";
+pub(crate) const PREFIX: &str = "/__passerelle/";
 const EVENTS: &str = "/__passerelle/events";
 const SCRIPT: &str = "/__passerelle/livereload.js";
 /// The list of served files (output paths, sorted), for tests and curious authors.
@@ -21,20 +20,18 @@ const FILES: &str = "/__passerelle/files";
 const SCRIPT_SOURCE: &str = include_str!("livereload.js");
 
 /// What the request threads share.
-pub struct Server {
-    pub store: Store,
-    pub hub: Hub,
+pub(crate) struct Server {
+    pub(crate) store: Store,
+    pub(crate) hub: Hub,
     /// Changes at every start, so open pages reload when the server restarts.
-    pub instance: String,
-    /// Time between keep-alive comments on event streams.
-    pub heartbeat: Duration,
+    pub(crate) instance: String,
     /// The `Host` headers answered.
-    pub hosts: Hosts,
+    pub(crate) hosts: Hosts,
 }
 
 /// Where a request path leads in the site.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// An output file.
     File(String),
     /// The same path with a trailing slash (a folder), or the base path.
@@ -46,7 +43,7 @@ pub enum Resolved {
 /// Maps a request target to an output path. Rejects (404) anything that is not a plain
 /// path inside the site: `..` and `.` segments, encoded slashes and backslashes, NUL,
 /// empty segments (`//etc/passwd`), invalid UTF-8.
-pub fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+pub(crate) fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let raw = target.split(['?', '#']).next().unwrap_or_default();
     if !raw.starts_with('/') {
         return Resolved::NotFound(None);
@@ -93,7 +90,12 @@ pub fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> 
 
 /// Answers one request, on its connection's thread (an event stream keeps it until the
 /// page goes away). `close` says the connection closes after this response.
-pub fn handle(request: &Request, stream: &TcpStream, close: bool, server: &Server) -> Outcome {
+pub(crate) fn handle(
+    request: &Request,
+    stream: &TcpStream,
+    close: bool,
+    server: &Server,
+) -> Outcome {
     let mut out = stream;
     let head_only = request.method == "HEAD";
     let reply = |out: &mut &TcpStream, answer: Answer| {
@@ -126,7 +128,7 @@ pub fn handle(request: &Request, stream: &TcpStream, close: bool, server: &Serve
                     .with_header("Retry-After", "5");
                     return reply(&mut out, busy);
                 };
-                super::events::stream(stream, url, server);
+                events::stream(stream, url, &server.hub, &server.store, &server.instance);
                 return Outcome::Close;
             }
             FILES => {
@@ -180,16 +182,16 @@ pub fn handle(request: &Request, stream: &TcpStream, close: bool, server: &Serve
 /// carry its name in `Host`: only names that cannot be rebound are answered, as Vite and
 /// webpack-dev-server do (CVE-2018-14732, CVE-2025-24010).
 #[derive(Debug, Clone)]
-pub struct Hosts {
+pub(crate) struct Hosts {
     /// The port the server listens on, which `Host` must name (80 when it names none).
-    pub port: u16,
+    pub(crate) port: u16,
     /// Names allowed besides `localhost`, `*.localhost` and IP addresses (`--allow-host`),
     /// in lower case.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
 }
 
 impl Hosts {
-    pub fn new(port: u16, names: &[String]) -> Self {
+    pub(crate) fn new(port: u16, names: &[String]) -> Self {
         Hosts {
             port,
             names: names
@@ -230,7 +232,7 @@ impl Hosts {
         ))
     }
 
-    pub fn allows(&self, host: &str) -> bool {
+    pub(crate) fn allows(&self, host: &str) -> bool {
         let host = host.trim();
         let (name, port) = match host.strip_prefix('[') {
             Some(rest) => match rest.split_once(']') {
@@ -270,7 +272,7 @@ impl Hosts {
 }
 
 /// A response, written by `send` in one piece.
-pub struct Answer {
+pub(crate) struct Answer {
     status: u16,
     headers: Vec<(&'static str, String)>,
     /// Shared with the store for files served as they are, so no request copies them.
@@ -365,7 +367,7 @@ fn file_response(
 }
 
 /// Adds the overlay (if any) and the live-reload script before the last `</body>`.
-pub fn inject(html: &[u8], page: &str, snapshot: &Snapshot, server: &Server) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], page: &str, snapshot: &Snapshot, server: &Server) -> Vec<u8> {
     let mut snippet = String::new();
     if let Some(overlay) = &snapshot.overlay {
         snippet.push_str(overlay);
@@ -397,7 +399,7 @@ fn text_response(status: u16, text: &str) -> Answer {
 }
 
 /// Media type by extension, with a charset for text.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match extension.as_deref() {
         Some("html" | "htm") => "text/html; charset=utf-8",
@@ -425,19 +427,6 @@ pub fn content_type(path: &str) -> &'static str {
         Some("wasm") => "application/wasm",
         _ => "application/octet-stream",
     }
-}
-
-/// Writes the status line and headers of an event stream, whose body has no length and
-/// ends when the connection closes.
-pub fn start_event_stream(writer: &mut dyn Write) -> std::io::Result<()> {
-    writer.write_all(
-        b"HTTP/1.1 200 OK\r\n\
-Content-Type: text/event-stream; charset=utf-8\r\n\
-Cache-Control: no-store\r\n\
-X-Content-Type-Options: nosniff\r\n\
-Connection: close\r\n\r\n",
-    )?;
-    writer.flush()
 }
 
 #[cfg(test)]
@@ -498,7 +487,6 @@ mod tests {
             store: Store::default(),
             hub: Hub::default(),
             instance: "i".into(),
-            heartbeat: Duration::from_secs(1),
             hosts: Hosts::new(1111, &[]),
         };
         let snapshot = Snapshot::default();

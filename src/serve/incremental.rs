@@ -18,6 +18,8 @@
 //! The result is the same site as `passerelle::build`, byte for byte; `tests/serve.rs`
 //! checks it after series of edits.
 
+use super::store::Patch;
+use super::watch::Changes;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, Asset, CONTENT_DIR, Document};
 use crate::markdown::{LinkTargets, MarkdownRenderer};
@@ -33,56 +35,17 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// What changed on disk since the last build, as reported by the watcher.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
-    /// `config.yaml` was written, created or removed.
-    pub config: bool,
-    /// Something under `templates/`, `static/`, `i18n/` or `themes/`.
-    pub theme: bool,
-    /// Files (or folders) under `content/`, absolute paths.
-    pub content: BTreeSet<PathBuf>,
-    /// Read the whole of `content/` again (a folder moved, or the watcher lost events).
-    pub rescan: bool,
-}
-
-impl Changes {
-    /// Everything: the first build.
-    pub fn everything() -> Self {
-        Changes {
-            config: true,
-            theme: true,
-            content: BTreeSet::new(),
-            rescan: true,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.config && !self.theme && !self.rescan && self.content.is_empty()
-    }
-
-    pub fn merge(&mut self, other: Changes) {
-        self.config |= other.config;
-        self.theme |= other.theme;
-        self.rescan |= other.rescan;
-        self.content.extend(other.content);
-    }
-}
-
-/// Files to put into (`Some`) or remove from (`None`) the served site.
-pub type Patch = BTreeMap<String, Option<Arc<Vec<u8>>>>;
-
 /// A successful build: what changed in the output, and the warnings.
 #[derive(Debug, Default)]
-pub struct Update {
-    pub patch: Patch,
-    pub diagnostics: Diagnostics,
-    pub case_studies: usize,
-    pub pages: usize,
+pub(crate) struct Update {
+    pub(crate) patch: Patch,
+    pub(crate) diagnostics: Diagnostics,
+    pub(crate) case_studies: usize,
+    pub(crate) pages: usize,
     /// Pages rendered (their key changed), whether or not their bytes changed.
-    pub rendered: usize,
+    pub(crate) rendered: usize,
     /// Output paths whose producer runs in `Engine::finish`, when it has work to do.
-    pub deferred: Vec<String>,
+    pub(crate) deferred: Vec<String>,
 }
 
 /// A Markdown file as last read.
@@ -132,7 +95,7 @@ struct Setup {
 }
 
 /// The incremental build state of one site.
-pub struct Engine {
+pub(crate) struct Engine {
     options: BuildOptions,
     setup: Option<Setup>,
     /// Markdown files by load order key (see `order_key`).
@@ -168,7 +131,7 @@ const EXPORTS_KEY: &str = "\0exports";
 const SEARCH_KEY: &str = "\0search";
 
 impl Engine {
-    pub fn new(options: BuildOptions) -> Self {
+    pub(crate) fn new(options: BuildOptions) -> Self {
         Engine {
             options,
             setup: None,
@@ -189,27 +152,22 @@ impl Engine {
         }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.options.root
     }
 
     /// The base path of the site as last configured (`/` until a configuration loads).
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         self.setup
             .as_ref()
             .map_or_else(|| "/".to_string(), |s| s.config.base_path())
-    }
-
-    /// The theme's name, to know which `themes/` folder matters.
-    pub fn theme_name(&self) -> Option<&str> {
-        self.setup.as_ref().map(|s| s.config.config.theme.as_str())
     }
 
     /// Brings the state up to date with `changes` and renders the pages that changed.
     /// `current` gives the bytes the served site holds for a path, so that pages rendered
     /// again to the same bytes are left out of the patch. On error, nothing of the served
     /// site is to change and all problems are returned, as `passerelle build` reports them.
-    pub fn rebuild(
+    pub(crate) fn rebuild(
         &mut self,
         changes: &Changes,
         current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
@@ -411,7 +369,7 @@ impl Engine {
 
     /// Makes the outputs that depend on the whole collection (open data exports, search
     /// index) for the site of the last successful `rebuild`, if their inputs changed.
-    pub fn finish(&mut self, current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>) -> Patch {
+    pub(crate) fn finish(&mut self, current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>) -> Patch {
         let mut patch = Patch::new();
         let (Some(site), Some((exports, search))) = (&self.site, self.pending_keys.take()) else {
             return patch;

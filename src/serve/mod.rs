@@ -12,23 +12,24 @@
 //! per open connection (an event stream keeps its own). State is owned by `Server` and
 //! passed, never global.
 
-pub mod connection;
-pub mod events;
-pub mod http;
-pub mod incremental;
-pub mod overlay;
-pub mod store;
-pub mod watch;
+mod connection;
+mod events;
+mod http;
+mod incremental;
+mod overlay;
+mod store;
+mod watch;
 
 use crate::BuildOptions;
 use crate::diagnostic::{Diagnostics, counted};
-use incremental::{Changes, Engine, Update};
+use incremental::{Engine, Update};
 use serde_json::json;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use watch::Changes;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -82,8 +83,6 @@ pub enum ServeError {
     #[error("cannot start a thread of the server: {0}")]
     Thread(std::io::Error),
 }
-/// Keep-alive interval of event streams.
-const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Quiet time after a build before the exports and the search index are made. Requests for
 /// them wait until they are.
 const DEFERRED_AFTER: Duration = Duration::from_millis(500);
@@ -130,7 +129,6 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         // Event streams are connections too: a quarter of them at most.
         hub: events::Hub::with_limit(events::MAX_STREAMS.min(limits.max / 4)),
         instance: instance_id(),
-        heartbeat: HEARTBEAT,
         hosts: http::Hosts::new(local.port(), &options.allowed_hosts),
     });
     let build_options = BuildOptions {
@@ -228,7 +226,7 @@ fn rebuild_on_changes(
         match watch::next_burst(receiver, watch, idle) {
             watch::Burst::Changes(changes) => {
                 let started = Instant::now();
-                let cause = describe(&root, &changes);
+                let cause = changes.describe(&root);
                 deferred = build_and_publish(engine, &changes, server, started, Some(&cause));
             }
             watch::Burst::Idle => {
@@ -309,7 +307,7 @@ fn build_and_publish(
 /// since the event also clears the error overlay; deferred outputs only when they changed.
 fn publish(
     server: &http::Server,
-    patch: incremental::Patch,
+    patch: store::Patch,
     base_path: String,
     announce_unchanged: bool,
 ) -> (Vec<String>, Vec<String>) {
@@ -359,31 +357,6 @@ fn print_report(diagnostics: &Diagnostics) {
     if !diagnostics.is_empty() {
         let _ = std::io::stderr().write_all(diagnostics.report().as_bytes());
     }
-}
-
-/// A short description of a burst for the terminal: the file, or how many.
-fn describe(root: &std::path::Path, changes: &Changes) -> String {
-    let mut parts = Vec::new();
-    if changes.config {
-        parts.push("config.yaml".to_string());
-    }
-    if changes.theme {
-        parts.push("theme".to_string());
-    }
-    match changes.content.len() {
-        0 => {}
-        1 => parts.extend(
-            changes
-                .content
-                .iter()
-                .map(|p| crate::diagnostic::display_path(root, p)),
-        ),
-        n => parts.push(format!("{n} files")),
-    }
-    if changes.rescan && changes.content.is_empty() {
-        parts.push("content/".to_string());
-    }
-    parts.join(", ")
 }
 
 fn instance_id() -> String {

@@ -5,10 +5,10 @@
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 
 /// Id of the overlay element; the live-reload script finds it by this id.
-pub const OVERLAY_ID: &str = "passerelle-overlay";
+pub(crate) const OVERLAY_ID: &str = "passerelle-overlay";
 
 /// The overlay as an HTML fragment (a `role="alertdialog"` element with its own styles).
-pub fn html(diagnostics: &Diagnostics) -> String {
+pub(crate) fn html(diagnostics: &Diagnostics) -> String {
     let errors = diagnostics.error_count();
     let mut out = String::with_capacity(2048);
     out.push_str(&format!(
@@ -65,7 +65,7 @@ fn location(diagnostic: &Diagnostic) -> String {
 }
 
 /// Escapes text for HTML content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -3,32 +3,35 @@
 //! The builder thread writes it, request threads read it. Files are shared (`Arc`), so a
 //! reader holds the lock only for a lookup.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+/// Files to put into (`Some`) or remove from (`None`) the served site.
+pub(crate) type Patch = BTreeMap<String, Option<Arc<Vec<u8>>>>;
+
 /// What the server holds at one moment.
 #[derive(Debug, Default)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// Output path (`etudes-de-cas/a/index.html`) → bytes.
-    pub files: HashMap<String, Arc<Vec<u8>>>,
+    pub(crate) files: HashMap<String, Arc<Vec<u8>>>,
     /// Incremented at every change of the files or of the errors.
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// Output path → generation at which it last changed or was removed.
-    pub changed_at: HashMap<String, u64>,
+    pub(crate) changed_at: HashMap<String, u64>,
     /// Where the site lives in URLs: `/` or `/pratiques/`.
-    pub base_path: String,
+    pub(crate) base_path: String,
     /// The error overlay (HTML) while the last build failed.
-    pub overlay: Option<Arc<str>>,
+    pub(crate) overlay: Option<Arc<str>>,
     /// Output path prefixes being made after the pages (exports, search index): requests
     /// for them wait, rather than see the previous version.
-    pub pending: Vec<String>,
+    pub(crate) pending: Vec<String>,
     /// A build has succeeded at least once.
-    pub ready: bool,
+    pub(crate) ready: bool,
 }
 
 impl Snapshot {
-    pub fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+    pub(crate) fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
         self.files.get(path).cloned()
     }
 
@@ -43,7 +46,7 @@ impl Snapshot {
 }
 
 #[derive(Default)]
-pub struct Store {
+pub(crate) struct Store {
     snapshot: Mutex<Snapshot>,
     settled: Condvar,
 }
@@ -52,12 +55,12 @@ pub struct Store {
 const PENDING_WAIT: Duration = Duration::from_secs(60);
 
 impl Store {
-    pub fn lock(&self) -> MutexGuard<'_, Snapshot> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Snapshot> {
         self.snapshot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The snapshot once `path` is no longer being made (`*`: once nothing is).
-    pub fn settled_for(&self, path: &str) -> MutexGuard<'_, Snapshot> {
+    pub(crate) fn settled_for(&self, path: &str) -> MutexGuard<'_, Snapshot> {
         let deadline = Instant::now() + PENDING_WAIT;
         let mut snapshot = self.lock();
         while snapshot.is_pending(path) {
@@ -76,11 +79,7 @@ impl Store {
 
     /// Applies a patch and returns the new generation with the paths that changed and the
     /// paths that were removed.
-    pub fn apply(
-        &self,
-        patch: crate::serve::incremental::Patch,
-        base_path: String,
-    ) -> (u64, Vec<String>, Vec<String>) {
+    pub(crate) fn apply(&self, patch: Patch, base_path: String) -> (u64, Vec<String>, Vec<String>) {
         let mut snapshot = self.lock();
         snapshot.generation += 1;
         let generation = snapshot.generation;
@@ -107,7 +106,7 @@ impl Store {
     }
 
     /// Marks output prefixes as being made (or clears them with an empty list).
-    pub fn set_pending(&self, pending: Vec<String>) {
+    pub(crate) fn set_pending(&self, pending: Vec<String>) {
         let mut snapshot = self.lock();
         snapshot.pending = pending;
         drop(snapshot);
@@ -115,7 +114,7 @@ impl Store {
     }
 
     /// Shows errors; the files stay as they are.
-    pub fn set_overlay(&self, overlay: Arc<str>) -> u64 {
+    pub(crate) fn set_overlay(&self, overlay: Arc<str>) -> u64 {
         let mut snapshot = self.lock();
         snapshot.generation += 1;
         snapshot.overlay = Some(overlay);

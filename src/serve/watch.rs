@@ -12,28 +12,77 @@
 //! root path is no longer the one it watches (its device and inode changed) and watches the
 //! new one, after every burst and every `RECHECK` while nothing happens.
 
-use super::incremental::Changes;
+use crate::diagnostic::display_path;
 use crate::load::{CONTENT_DIR, is_editor_artifact};
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// Quiet time that ends a burst.
-pub const QUIET: Duration = Duration::from_millis(4);
+pub(crate) const QUIET: Duration = Duration::from_millis(4);
 /// A burst never waits longer than this for files to be closed.
-pub const LONGEST: Duration = Duration::from_millis(300);
+pub(crate) const LONGEST: Duration = Duration::from_millis(300);
 
 /// While no event comes, how often to look whether the site folder was replaced.
-pub const RECHECK: Duration = Duration::from_millis(500);
+pub(crate) const RECHECK: Duration = Duration::from_millis(500);
 
 /// Folders (besides `content/`) whose changes reload the theme.
 const THEME_DIRS: [&str; 4] = ["templates", "static", "i18n", "themes"];
 
+/// What changed on disk since the last build, as reported by the watcher.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Changes {
+    /// `config.yaml` was written, created or removed.
+    pub(crate) config: bool,
+    /// Something under `templates/`, `static/`, `i18n/` or `themes/`.
+    pub(crate) theme: bool,
+    /// Files (or folders) under `content/`, absolute paths.
+    pub(crate) content: BTreeSet<PathBuf>,
+    /// Read the whole of `content/` again (a folder moved, or the watcher lost events).
+    pub(crate) rescan: bool,
+}
+
+impl Changes {
+    /// Everything: the first build.
+    pub(crate) fn everything() -> Self {
+        Changes {
+            config: true,
+            theme: true,
+            content: BTreeSet::new(),
+            rescan: true,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.config && !self.theme && !self.rescan && self.content.is_empty()
+    }
+
+    /// A short description of a burst for the terminal: the file, or how many.
+    pub(crate) fn describe(&self, root: &Path) -> String {
+        let mut parts = Vec::new();
+        if self.config {
+            parts.push("config.yaml".to_string());
+        }
+        if self.theme {
+            parts.push("theme".to_string());
+        }
+        match self.content.len() {
+            0 => {}
+            1 => parts.extend(self.content.iter().map(|p| display_path(root, p))),
+            n => parts.push(format!("{n} files")),
+        }
+        if self.rescan && self.content.is_empty() {
+            parts.push("content/".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
 /// The watches on one site folder, set again when the folder is replaced.
-pub struct Watch {
+pub(crate) struct Watch {
     root: PathBuf,
     sender: Sender<notify::Result<Event>>,
     watcher: RecommendedWatcher,
@@ -43,7 +92,10 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching `root` (canonical). Events go to `sender`.
-    pub fn start(root: &Path, sender: Sender<notify::Result<Event>>) -> notify::Result<Watch> {
+    pub(crate) fn start(
+        root: &Path,
+        sender: Sender<notify::Result<Event>>,
+    ) -> notify::Result<Watch> {
         let folder = folder_identity(root);
         let watcher = watch_site(root, sender.clone())?;
         Ok(Watch {
@@ -57,7 +109,7 @@ impl Watch {
     /// Watches the folder now at the root path if it is not the one watched. Returns whether
     /// it did: everything must then be read again. While no folder is there, nothing changes
     /// (its removal was seen as events, and its return will be).
-    pub fn renew_if_replaced(&mut self) -> bool {
+    pub(crate) fn renew_if_replaced(&mut self) -> bool {
         let now = folder_identity(&self.root);
         if now.is_none() || now == self.folder {
             return false;
@@ -105,7 +157,7 @@ fn folder_identity(_path: &Path) -> Option<(u64, u64)> {
 
 /// Where an event path belongs.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     Config,
     Theme,
     Content,
@@ -114,7 +166,7 @@ pub enum Source {
     Other,
 }
 
-pub fn classify(root: &Path, path: &Path) -> Source {
+pub(crate) fn classify(root: &Path, path: &Path) -> Source {
     let Ok(relative) = path.strip_prefix(root) else {
         return Source::Other;
     };
@@ -153,7 +205,7 @@ pub fn classify(root: &Path, path: &Path) -> Source {
 }
 
 /// What `next_burst` saw.
-pub enum Burst {
+pub(crate) enum Burst {
     Changes(Changes),
     /// Nothing happened for the idle time asked for.
     Idle,
@@ -163,7 +215,7 @@ pub enum Burst {
 
 /// Collects the next burst of changes. Blocks until something relevant happens, or until
 /// `idle` passed without any event.
-pub fn next_burst(
+pub(crate) fn next_burst(
     events: &Receiver<notify::Result<Event>>,
     watch: &mut Watch,
     idle: Option<Duration>,
