@@ -26,8 +26,8 @@ pub(crate) fn html(diagnostics: &Diagnostics) -> String {
          Corrigez le fichier et enregistrez : cette page se mettra à jour d’elle-même.</p>"
     ));
     out.push_str("<ol>");
-    for diagnostic in diagnostics.sorted() {
-        item(diagnostic, &mut out);
+    for diagnostic in diagnostics.shown() {
+        item(&diagnostic, &mut out);
     }
     out.push_str("</ol>");
     out.push_str(
