@@ -1056,3 +1056,60 @@ fn a_link_to_a_file_that_fails_to_load_is_reported_once_as_in_a_build() {
     assert!(overlay.contains("not valid UTF-8"), "{overlay}");
     assert!(!overlay.contains("missing file"), "{overlay}");
 }
+
+/// A save made while the exports and search index of the previous one are being made was
+/// rebuilt only after them (1.5 s at 10,000 case studies): they now run on a thread of
+/// their own, and what they made for a site that has changed since is thrown away.
+#[test]
+fn a_save_during_the_deferred_work_is_rebuilt_without_waiting_for_it() {
+    let words = "francisation accueil emploi logement région travailleurs ".repeat(60);
+    let files: Vec<(String, String)> = (0..1500)
+        .map(|n| {
+            let text = format!(
+                "---\ntitle: Cas {n}\ndate: 2024-03-01\nsummary: Résumé {n}.\nmunicipality: Sherbrooke\nregion: Estrie\nthemes: [logement]\n---\n{words} mot{n}\n"
+            );
+            (format!("cas-{n}.md"), text)
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let served = Served::start_in(common::site_with_case_studies(&borrowed), &[]);
+    let first = served.path("content/etudes-de-cas/cas-1.md");
+    let second = served.path("content/etudes-de-cas/cas-2.md");
+    let next_line = |what: &str| -> String {
+        loop {
+            let line = served
+                .stdout
+                .recv_timeout(PATIENCE)
+                .unwrap_or_else(|_| panic!("no line about {what}"));
+            if line.contains(what) {
+                return line;
+            }
+        }
+    };
+    edit(&first, "title: Cas 1\n", "title: Cas 1 revu\n");
+    next_line("cas-1.md");
+    // The pause after which the deferred work starts, and a little more.
+    std::thread::sleep(Duration::from_millis(700));
+    edit(&second, "title: Cas 2\n", "title: Cas 2 revu\n");
+    let mut before = Vec::new();
+    loop {
+        let line = served
+            .stdout
+            .recv_timeout(PATIENCE)
+            .expect("the second save is rebuilt");
+        if line.contains("cas-2.md") {
+            break;
+        }
+        before.push(line);
+    }
+    assert!(
+        !before
+            .iter()
+            .any(|l| l.contains("Exports and search index updated")),
+        "the second save waited for the first one's deferred work: {before:?}"
+    );
+    served.assert_equals_full_build("two saves, the second during the first one's deferred work");
+}

@@ -70,6 +70,59 @@ struct AssetFile {
     bytes: Result<(Arc<Vec<u8>>, u64), String>,
 }
 
+/// The site itself, or a copy while deferred work still reads it.
+fn owned(site: Arc<Site>) -> Site {
+    Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone())
+}
+
+/// Exports and search index to make for one site (see `Engine::deferred_job`).
+pub(crate) struct DeferredJob {
+    site: Arc<Site>,
+    generation: u64,
+    /// The key each output will have, for those that must be made.
+    exports: Option<u64>,
+    search: Option<u64>,
+}
+
+/// Output files by path.
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// What a `DeferredJob` made: for each output made, its key and files.
+pub(crate) struct DeferredFiles {
+    generation: u64,
+    exports: Option<(u64, Files)>,
+    search: Option<(u64, Files)>,
+}
+
+impl DeferredJob {
+    /// The rebuild it belongs to (see `Engine::generation`).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Makes the files: about a second at 10,000 case studies, which is why it runs apart
+    /// from the rebuilds. `cancelled` is checked between the two outputs.
+    pub(crate) fn run(self, cancelled: &dyn Fn() -> bool) -> DeferredFiles {
+        let site = &*self.site;
+        let exports = self.exports.map(|key| {
+            let files = Files::from([
+                (export::JSON_PATH.to_string(), export::to_json(site)),
+                (export::CSV_PATH.to_string(), export::to_csv(site)),
+            ]);
+            (key, files)
+        });
+        let search = self
+            .search
+            .filter(|_| !cancelled())
+            .map(|key| (key, search::index_files(site)));
+        DeferredFiles {
+            generation: self.generation,
+            exports,
+            search,
+        }
+    }
+}
+
 impl AssetFile {
     /// The bytes to publish and their digest, or why the file cannot be published (as in a
     /// build: unreadable, or an active HTML or SVG file while `trust_html` is false).
@@ -107,7 +160,11 @@ pub(crate) struct Engine {
     /// between builds. While a site is assembled its items live in `site` instead.
     items: HashMap<String, Item>,
     item_problems: HashMap<String, Vec<Diagnostic>>,
-    site: Option<Site>,
+    /// Shared with the deferred work, which may still be making the exports and search
+    /// index of an earlier site on another thread.
+    site: Option<Arc<Site>>,
+    /// Counts successful rebuilds: deferred work made for an older site is thrown away.
+    generation: u64,
     targets: LinkTargets,
     /// Output path → key of the bytes the served site holds for it.
     keys: HashMap<String, u64>,
@@ -144,6 +201,7 @@ impl Engine {
             targets: LinkTargets::default(),
             keys: HashMap::new(),
             pending_keys: None,
+            generation: 0,
             rescan_needed: true,
             config_key: None,
             order: Vec::new(),
@@ -314,7 +372,7 @@ impl Engine {
 
         // Assemble the site from the items, in load order.
         let site = match self.site.take() {
-            Some(site) if in_place => site,
+            Some(site) if in_place => owned(site),
             _ => {
                 let items: Vec<Item> = order
                     .iter()
@@ -328,7 +386,7 @@ impl Engine {
         };
         let templates = setup.templates.as_ref().expect("checked above");
         let update = render_changes(&site, setup, templates, &self.assets, &self.keys, current);
-        self.site = Some(site);
+        self.site = Some(Arc::new(site));
         let (mut update, new_keys) = match update {
             Ok(done) => done,
             Err(problems) => {
@@ -353,6 +411,7 @@ impl Engine {
         let exports = exports_key(setup.config_key, site);
         let search = search_key(setup.config_key, site);
         self.pending_keys = Some((exports, search));
+        self.generation += 1;
         if self.keys.get(EXPORTS_KEY) != Some(&exports) {
             update
                 .deferred
@@ -367,13 +426,36 @@ impl Engine {
         Ok(update)
     }
 
-    /// Makes the outputs that depend on the whole collection (open data exports, search
-    /// index) for the site of the last successful `rebuild`, if their inputs changed.
-    pub(crate) fn finish(&mut self, current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>) -> Patch {
+    /// Counts successful rebuilds.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The outputs that depend on the whole collection (open data exports, search index) for
+    /// the site of the last successful `rebuild`, if their inputs changed, as work that runs
+    /// on another thread (`DeferredJob::run`) while edits go on.
+    pub(crate) fn deferred_job(&mut self) -> Option<DeferredJob> {
+        let site = Arc::clone(self.site.as_ref()?);
+        let (exports, search) = self.pending_keys.take()?;
+        Some(DeferredJob {
+            site,
+            generation: self.generation,
+            exports: (self.keys.get(EXPORTS_KEY) != Some(&exports)).then_some(exports),
+            search: (self.keys.get(SEARCH_KEY) != Some(&search)).then_some(search),
+        })
+    }
+
+    /// The patch that serves what a deferred job made, or `None` when the site changed
+    /// since it started (a later job makes them for the new site).
+    pub(crate) fn apply_deferred(
+        &mut self,
+        made: DeferredFiles,
+        current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
+    ) -> Option<Patch> {
+        if made.generation != self.generation {
+            return None;
+        }
         let mut patch = Patch::new();
-        let (Some(site), Some((exports, search))) = (&self.site, self.pending_keys.take()) else {
-            return patch;
-        };
         let put =
             |keys: &mut HashMap<String, u64>, patch: &mut Patch, path: String, bytes: Vec<u8>| {
                 let key = content_key(&bytes);
@@ -382,23 +464,13 @@ impl Engine {
                 }
                 keys.insert(path, key);
             };
-        if self.keys.get(EXPORTS_KEY) != Some(&exports) {
-            put(
-                &mut self.keys,
-                &mut patch,
-                export::JSON_PATH.into(),
-                export::to_json(site),
-            );
-            put(
-                &mut self.keys,
-                &mut patch,
-                export::CSV_PATH.into(),
-                export::to_csv(site),
-            );
-            self.keys.insert(EXPORTS_KEY.into(), exports);
+        if let Some((key, files)) = made.exports {
+            for (path, bytes) in files {
+                put(&mut self.keys, &mut patch, path, bytes);
+            }
+            self.keys.insert(EXPORTS_KEY.into(), key);
         }
-        if self.keys.get(SEARCH_KEY) != Some(&search) {
-            let files = search::index_files(site);
+        if let Some((key, files)) = made.search {
             let stale: Vec<String> = self
                 .keys
                 .keys()
@@ -412,14 +484,14 @@ impl Engine {
             for (path, bytes) in files {
                 put(&mut self.keys, &mut patch, path, bytes);
             }
-            self.keys.insert(SEARCH_KEY.into(), search);
+            self.keys.insert(SEARCH_KEY.into(), key);
         }
-        patch
+        Some(patch)
     }
 
     /// Puts the items of the last assembled site back into `items`.
     fn reclaim_items(&mut self) {
-        if let Some(site) = self.site.take() {
+        if let Some(site) = self.site.take().map(owned) {
             for item in site.case_studies.into_iter().chain(site.pages) {
                 self.items.insert(item.entry.content_path.clone(), item);
             }
@@ -429,7 +501,7 @@ impl Engine {
     }
 
     fn site_item(&self, content_path: &str) -> Option<&Item> {
-        let site = self.site.as_ref()?;
+        let site = self.site.as_deref()?;
         let &(page, index) = self.site_index.get(content_path)?;
         if page {
             site.pages.get(index)
@@ -444,7 +516,7 @@ impl Engine {
         let Some(&(page, index)) = self.site_index.get(&item.entry.content_path) else {
             return;
         };
-        let Some(site) = self.site.as_mut() else {
+        let Some(site) = self.site.as_mut().map(Arc::make_mut) else {
             return;
         };
         let slot = if page {

@@ -86,6 +86,8 @@ pub enum ServeError {
 /// Quiet time after a build before the exports and the search index are made. Requests for
 /// them wait until they are.
 const DEFERRED_AFTER: Duration = Duration::from_millis(500);
+/// How often the rebuilding loop looks whether the deferred outputs are ready.
+const DEFERRED_POLL: Duration = Duration::from_millis(20);
 
 /// Builds the site, serves it, and rebuilds on every change until the process ends or the
 /// server can no longer work (the listening socket failed, the builder stopped).
@@ -221,19 +223,79 @@ fn rebuild_on_changes(
     // what the last build said, whatever came before: a build that undoes the previous one
     // (an edit reverted at once) leaves nothing to make.
     let mut deferred = false;
+    // They are made on a thread of their own, so that the next save is rebuilt at once
+    // instead of waiting for them; made for a site that has changed since, they are thrown
+    // away (and the thread told to stop early).
+    let mut running: Option<Deferred> = None;
     loop {
-        let idle = deferred.then_some(DEFERRED_AFTER);
+        let idle = if running.is_some() {
+            Some(DEFERRED_POLL)
+        } else {
+            deferred.then_some(DEFERRED_AFTER)
+        };
         match watch::next_burst(receiver, watch, idle) {
             watch::Burst::Changes(changes) => {
                 let started = Instant::now();
                 let cause = changes.describe(&root);
                 deferred = build_and_publish(engine, &changes, server, started, Some(&cause));
+                if let Some(work) = &running {
+                    work.cancel_if_outdated(engine);
+                }
             }
-            watch::Burst::Idle => {
-                finish_and_publish(engine, server);
-                deferred = false;
-            }
+            watch::Burst::Idle => match running.take() {
+                Some(work) => match work.made.try_recv() {
+                    Ok(made) => publish_deferred(engine, server, made, work.started),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => running = Some(work),
+                    // The thread panicked: the next pause tries again.
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+                },
+                None if deferred => {
+                    running = engine.deferred_job().map(Deferred::start);
+                    deferred = false;
+                }
+                None => {}
+            },
             watch::Burst::Closed => return,
+        }
+    }
+}
+
+/// Exports and search index being made on another thread.
+struct Deferred {
+    made: std::sync::mpsc::Receiver<incremental::DeferredFiles>,
+    cancelled: Arc<std::sync::atomic::AtomicBool>,
+    generation: u64,
+    started: Instant,
+}
+
+impl Deferred {
+    fn start(job: incremental::DeferredJob) -> Deferred {
+        let (sender, made) = std::sync::mpsc::channel();
+        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let generation = job.generation();
+        let stop = Arc::clone(&cancelled);
+        let spawned = std::thread::Builder::new()
+            .name("passerelle-deferred".into())
+            .spawn(move || {
+                let made = job.run(&|| stop.load(std::sync::atomic::Ordering::Relaxed));
+                let _ = sender.send(made);
+            });
+        if let Err(err) = spawned {
+            say(&format!("cannot start the exports and search index: {err}"));
+        }
+        Deferred {
+            made,
+            cancelled,
+            generation,
+            started: Instant::now(),
+        }
+    }
+
+    /// Tells the thread to stop early when what it makes is already out of date.
+    fn cancel_if_outdated(&self, engine: &Engine) {
+        if engine.generation() != self.generation {
+            self.cancelled
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 }
@@ -327,12 +389,27 @@ fn publish(
     (changed, removed)
 }
 
-/// Makes the deferred outputs (exports, search index) of the last good build and publishes
-/// them with a `build` event.
+/// Makes the deferred outputs (exports, search index) of the last good build, here and now
+/// (the first build: the site is served whole from the start), and publishes them.
 fn finish_and_publish(engine: &mut Engine, server: &http::Server) {
     let started = Instant::now();
+    if let Some(job) = engine.deferred_job() {
+        publish_deferred(engine, server, job.run(&|| false), started);
+    }
+}
+
+/// Publishes deferred outputs with a `build` event, unless the site changed since they
+/// were started.
+fn publish_deferred(
+    engine: &mut Engine,
+    server: &http::Server,
+    made: incremental::DeferredFiles,
+    started: Instant,
+) {
     let current = |path: &str| server.store.lock().file(path);
-    let patch = engine.finish(&current);
+    let Some(patch) = engine.apply_deferred(made, &current) else {
+        return;
+    };
     let (changed, removed) = publish(server, patch, engine.base_path(), false);
     // Requests for exports and index waited for these files; they are in place now.
     server.store.set_pending(Vec::new());
