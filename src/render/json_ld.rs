@@ -1,11 +1,11 @@
 //! schema.org JSON-LD for case study pages.
 
-use crate::model::Item;
+use crate::model::{Item, value_label};
 use serde_json::{Value as Json, json};
 
 /// schema.org JSON-LD for a case study: an Article about a Project, funding as Grants.
 /// Serialised with `<`, `>` and `&` escaped so no value can close the `<script>` element.
-pub fn json_ld(item: &Item, permalink: &str, license: &str) -> String {
+pub(super) fn json_ld(item: &Item, permalink: &str, license: &str) -> String {
     let fields = &item.fields;
     let labels = |name: &str| -> Vec<String> {
         match fields.get(name) {
@@ -94,19 +94,4 @@ pub fn json_ld(item: &Item, permalink: &str, license: &str) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
-}
-
-/// The text of a field value: a string, or a term's label.
-pub fn value_label(value: &Json) -> Option<String> {
-    match value {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        Json::Bool(b) => Some(b.to_string()),
-        Json::Object(object) => object
-            .get("label")
-            .or_else(|| object.get("title"))
-            .and_then(Json::as_str)
-            .map(str::to_string),
-        _ => None,
-    }
 }

@@ -10,8 +10,8 @@ mod json_ld;
 mod pagination;
 mod templates;
 
-pub use json_ld::{json_ld, value_label};
-pub use templates::{Templates, load_templates};
+pub use templates::Templates;
+pub(crate) use templates::load_templates;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Site, StableHasher};
@@ -24,32 +24,32 @@ use std::sync::Mutex;
 use templates::template_diagnostic;
 
 /// URL segment of the search page.
-pub const SEARCH_PATH: &str = "recherche/";
+pub(crate) const SEARCH_PATH: &str = "recherche/";
 /// Case studies shown on the home page.
-pub(super) const RECENT_ON_HOME: usize = 6;
+const RECENT_ON_HOME: usize = 6;
 /// Entries in the Atom feed.
-pub(super) const FEED_ENTRIES: usize = 20;
+const FEED_ENTRIES: usize = 20;
 /// Initial buffer of a rendered page: most pages are 10 to 20 KB.
 const PAGE_CAPACITY: usize = 16 * 1024;
 /// The partial that shows one case study in a list. Each card is rendered once per build and
 /// handed to list templates as `item.html`: a case study appears in ten lists or more (all,
 /// its region, themes, year…), and rendering its card each time was most of the list cost.
-pub(super) const CARD_TEMPLATE: &str = "partials/card.html";
+const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// One file to render.
-pub struct PageJob {
+pub(crate) struct PageJob {
     /// Output path: `etudes-de-cas/a/index.html`.
-    pub path: String,
-    pub template: &'static str,
+    pub(crate) path: String,
+    pub(crate) template: &'static str,
     /// Digest of everything the page is made from, its template's sources included: a job
     /// with the same path and key as in an earlier build renders to the same bytes.
-    pub key: u64,
+    pub(crate) key: u64,
     kind: JobKind,
 }
 
 impl PageJob {
     /// The content file the page is made from; `None` for generated pages (lists, feeds…).
-    pub fn source<'s>(&self, site: &'s Site) -> Option<&'s str> {
+    pub(crate) fn source<'s>(&self, site: &'s Site) -> Option<&'s str> {
         match self.kind {
             JobKind::CaseStudy(index) => Some(&site.case_studies[index].entry.file),
             JobKind::Page(index) => Some(&site.pages[index].entry.file),
@@ -58,29 +58,17 @@ impl PageJob {
     }
 }
 
-/// Renders every page of the site into `sink`. Problems (template errors at render time,
-/// write failures) are returned; rendering goes on for the other pages.
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    templates: &Templates,
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    let renderer = Renderer::new(site, theme, templates);
-    let jobs = renderer.jobs();
-    renderer.render(jobs.iter().collect(), sink)
-}
-
-/// Lists a site's pages as jobs and renders any of them. `render_site` renders them all; the
-/// preview server renders only the jobs whose key changed since its last build.
-pub struct Renderer<'a> {
+/// Lists a site's pages as jobs and renders any of them: a build renders them all, the
+/// preview server only the jobs whose key changed since its last build. Problems (template
+/// errors at render time, write failures) are returned; rendering goes on for the other pages.
+pub(crate) struct Renderer<'a> {
     shared: Shared<'a>,
     theme: &'a Theme,
     templates: &'a Templates,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
+    pub(crate) fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
         Renderer {
             shared: Shared::new(site, theme, &templates.tera),
             theme,
@@ -90,7 +78,7 @@ impl<'a> Renderer<'a> {
 
     /// Every page of the site: case studies, content pages, then home, lists, taxonomies,
     /// search, 404, feed, sitemap and robots.txt.
-    pub fn jobs(&self) -> Vec<PageJob> {
+    pub(crate) fn jobs(&self) -> Vec<PageJob> {
         let shared = &self.shared;
         let site = shared.site;
         let mut jobs: Vec<PageJob> = site
@@ -150,7 +138,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `jobs` in parallel into `sink`.
-    pub fn render(&self, jobs: Vec<&PageJob>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    pub(crate) fn render(&self, jobs: Vec<&PageJob>, sink: &dyn Sink) -> Vec<Diagnostic> {
         let problems = Mutex::new(Vec::new());
         let report = |err: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(err);
         let card_error = |err: &tera::Error| {
@@ -186,7 +174,7 @@ impl<'a> Renderer<'a> {
 /// What one page shows, as indexes into the site; made into a Tera context only when the
 /// page is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum JobKind {
+enum JobKind {
     CaseStudy(usize),
     Page(usize),
     Home,
@@ -236,13 +224,13 @@ impl JobKind {
 
 /// A paginated list: all case studies, or those of one taxonomy term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ListOf {
+enum ListOf {
     All,
     Term { taxonomy: usize, term: usize },
 }
 
 /// `etudes-de-cas/a/` → `etudes-de-cas/a/index.html`; `` → `index.html`.
-pub fn output_path(url_path: &str) -> String {
+pub(crate) fn output_path(url_path: &str) -> String {
     let trimmed = url_path.trim_start_matches('/');
     if trimmed.is_empty() {
         "index.html".into()

@@ -71,7 +71,7 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(super) fn pagination_links_a_window_around_the_current_page() {
+    fn pagination_links_a_window_around_the_current_page() {
         let shown = |current, total| -> Vec<Option<usize>> { page_window(current, total) };
         assert_eq!(shown(1, 1), [Some(1)]);
         assert_eq!(shown(1, 3), [Some(1), Some(2), Some(3)]);

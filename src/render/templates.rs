@@ -11,7 +11,7 @@ use tera::Tera;
 
 /// Tera with the theme's templates and our filters, ready to render.
 pub struct Templates {
-    pub tera: Tera,
+    pub(crate) tera: Tera,
     /// Template name → digest of its source and of every template it extends, includes or
     /// imports.
     keys: HashMap<String, u64>,
@@ -19,13 +19,13 @@ pub struct Templates {
 
 impl Templates {
     /// The digest of a template and of the templates it uses (0 for an unknown name).
-    pub fn key(&self, name: &str) -> u64 {
+    pub(crate) fn key(&self, name: &str) -> u64 {
         self.keys.get(name).copied().unwrap_or(0)
     }
 }
 
 /// Loads the theme's templates. Syntax errors are reported with the template's path and line.
-pub fn load_templates(theme: &Theme, problems: &mut Vec<Diagnostic>) -> Option<Templates> {
+pub(crate) fn load_templates(theme: &Theme, problems: &mut Vec<Diagnostic>) -> Option<Templates> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     register_filters(&mut tera);
