@@ -3,6 +3,7 @@
 
 use super::json_ld::json_ld;
 use super::pagination::page_window;
+use super::sitemap::SitemapUrl;
 use super::{CARD_TEMPLATE, FEED_ENTRIES, JobKind, ListOf, RECENT_ON_HOME, SEARCH_PATH};
 use crate::format;
 use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json};
@@ -30,6 +31,8 @@ pub(super) struct Shared<'a> {
     pub(super) all: Vec<usize>,
     /// Digest of what every page depends on: configuration, UI strings, `site_value`.
     pub(super) global_key: u64,
+    /// Every URL of the site, for the sitemap files, made when first needed.
+    pub(super) sitemap: OnceLock<Vec<SitemapUrl>>,
 }
 
 impl<'a> Shared<'a> {
@@ -72,6 +75,7 @@ impl<'a> Shared<'a> {
             site_value: Value::from_serializable(&site_json),
             all: (0..site.case_studies.len()).collect(),
             global_key: hasher.finish(),
+            sitemap: OnceLock::new(),
         }
     }
 
@@ -111,7 +115,7 @@ impl<'a> Shared<'a> {
     }
 
     /// Context entries every page has.
-    fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
+    pub(super) fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
         let lang = self.ui_lang(lang);
         let mut context = Context::new();
         context.insert("lang", lang);
@@ -127,7 +131,7 @@ impl<'a> Shared<'a> {
         context
     }
 
-    fn permalink(&self, url: &str) -> String {
+    pub(super) fn permalink(&self, url: &str) -> String {
         match self.site.config.absolute_base() {
             Some(absolute) => format!(
                 "{}{}",
@@ -194,12 +198,7 @@ impl<'a> Shared<'a> {
                     card(index).hash(hasher);
                 }
             }
-            JobKind::Sitemap => {
-                for item in site.case_studies.iter().chain(&site.pages) {
-                    (&item.url, item.entry.date).hash(hasher);
-                }
-                self.hash_taxonomies(hasher);
-            }
+            JobKind::Sitemap(file) => self.hash_sitemap(file, hasher),
         }
     }
 
@@ -232,7 +231,7 @@ impl<'a> Shared<'a> {
                 self.base_context(lang, &url, &self.string(lang, "not_found_title"))
             }
             JobKind::Feed => self.feed_context(),
-            JobKind::Sitemap => self.sitemap_context(),
+            JobKind::Sitemap(file) => self.sitemap_context(file),
             JobKind::Robots => {
                 let site = self.site;
                 let config = &site.config.config;
@@ -345,30 +344,6 @@ impl<'a> Shared<'a> {
                 .and_then(|i| i.entry.date)
                 .map(|d| d.to_string()),
         );
-        context
-    }
-
-    fn sitemap_context(&self) -> Context {
-        let site = self.site;
-        let config = &site.config.config;
-        let base = &site.base_path;
-        let mut urls: Vec<Json> = Vec::new();
-        let mut add_url = |url: &str, date: Option<String>| {
-            urls.push(json!({"loc": self.permalink(url), "lastmod": date}));
-        };
-        add_url(base, None);
-        for item in site.case_studies.iter().chain(&site.pages) {
-            add_url(&item.url, item.entry.date.map(|d| d.to_string()));
-        }
-        add_url(&format!("{base}{}/", config.case_studies.section), None);
-        for taxonomy in &site.taxonomies {
-            add_url(&taxonomy.url, None);
-            for term in &taxonomy.terms {
-                add_url(&term.url, None);
-            }
-        }
-        let mut context = self.base_context(&config.language, base, &config.title);
-        context.insert("urls", &urls);
         context
     }
 

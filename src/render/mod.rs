@@ -8,6 +8,7 @@ mod context;
 mod filters;
 mod json_ld;
 mod pagination;
+mod sitemap;
 mod templates;
 
 pub use templates::Templates;
@@ -19,6 +20,7 @@ use crate::output::Sink;
 use crate::theme::Theme;
 use context::Shared;
 use rayon::prelude::*;
+use sitemap::SitemapFile;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use templates::template_diagnostic;
@@ -79,6 +81,11 @@ impl<'a> Renderer<'a> {
     /// Every page of the site: case studies, content pages, then home, lists, taxonomies,
     /// search, 404, feed, sitemap and robots.txt.
     pub(crate) fn jobs(&self) -> Vec<PageJob> {
+        self.jobs_within(sitemap::LIMIT)
+    }
+
+    /// `jobs`, with sitemap files that hold at most `sitemap_limit`.
+    fn jobs_within(&self, sitemap_limit: sitemap::Limit) -> Vec<PageJob> {
         let shared = &self.shared;
         let site = shared.site;
         let mut jobs: Vec<PageJob> = site
@@ -114,7 +121,9 @@ impl<'a> Renderer<'a> {
         jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
         jobs.push(self.job(JobKind::NotFound, "404.html".into()));
         jobs.push(self.job(JobKind::Feed, "atom.xml".into()));
-        jobs.push(self.job(JobKind::Sitemap, "sitemap.xml".into()));
+        for file in sitemap::plan(shared.sitemap_urls(), sitemap_limit) {
+            jobs.push(self.job(JobKind::Sitemap(file), file.path()));
+        }
         jobs.push(self.job(JobKind::Robots, "robots.txt".into()));
         jobs
     }
@@ -187,7 +196,7 @@ enum JobKind {
     Search,
     NotFound,
     Feed,
-    Sitemap,
+    Sitemap(SitemapFile),
     Robots,
 }
 
@@ -208,7 +217,7 @@ impl JobKind {
             JobKind::Search => "search.html",
             JobKind::NotFound => "404.html",
             JobKind::Feed => "atom.xml",
-            JobKind::Sitemap => "sitemap.xml",
+            JobKind::Sitemap(file) => file.template(),
             JobKind::Robots => "robots.txt",
         }
     }
