@@ -1,4 +1,8 @@
 //! schema.org JSON-LD for case study pages.
+//!
+//! The schema fields it reads (`municipality`, `mrc`, `region`, `target_groups`, `themes`,
+//! `partners`, `funding`, `period`) are named here rather than in config.yaml: a site whose
+//! schema names them otherwise gets a thinner JSON-LD (title, summary, date), not an error.
 
 use crate::model::{Item, value_label};
 use serde_json::{Value as Json, json};

@@ -3,6 +3,11 @@
 //! Each output page is a `PageJob` (output path, template, context) built from the model;
 //! jobs are rendered in parallel. Values shared by many pages (a case study's card, the UI
 //! strings) are converted to Tera values once and shared.
+//!
+//! Here: the job planning and the parallel rendering. Beside it, one file per job:
+//! `templates` (loading, digests, Tera errors as diagnostics), `filters` (Tera filters),
+//! `context` (each page's context and the digest of its inputs), `pagination`, `sitemap`
+//! (split past the protocol's limits) and `json_ld`.
 
 mod context;
 mod filters;
