@@ -3,8 +3,7 @@
 //! Both are written straight from the model, without building a second copy of it: at
 //! 10,000 case studies the copy would double the build's memory.
 
-use crate::model::{Item, Site};
-use crate::render::value_label;
+use crate::model::{Item, Site, value_label};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;

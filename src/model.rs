@@ -413,6 +413,22 @@ fn term_object(id: &str, label: &str, taxonomy_url: &str) -> Json {
     Json::Object(object)
 }
 
+/// The text of a field value as exports, search results and JSON-LD show it: a string, a
+/// number, a boolean, or an object's `label` (a term, see `term_object`), else its `title`.
+pub(crate) fn value_label(value: &Json) -> Option<String> {
+    match value {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        Json::Object(object) => object
+            .get("label")
+            .or_else(|| object.get("title"))
+            .and_then(Json::as_str)
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
 /// Walks `path` inside `fields` (through lists), turning each value found into a linked term.
 fn collect_terms(
     fields: &mut Map<String, Json>,

@@ -308,6 +308,32 @@ fn lists_paginate_and_taxonomies_have_index_and_term_pages() {
     }
 }
 
+/// Within the protocol's 50,000 URLs, `sitemap.xml` stays one plain `urlset` (no index, no
+/// parts): the split applies only to sites past the limit.
+#[test]
+fn a_site_within_the_sitemap_limit_has_one_plain_sitemap() {
+    let files = build_in_memory(&common::repo_root(), Some("https://example.org/"));
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let document = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is XML");
+    let urlset = document.root_element();
+    assert_eq!(urlset.tag_name().name(), "urlset");
+    let locs: Vec<&str> = urlset
+        .children()
+        .filter(|n| n.has_tag_name("url"))
+        .filter_map(|n| n.children().find(|c| c.has_tag_name("loc"))?.text())
+        .collect();
+    assert_eq!(locs.first(), Some(&"https://example.org/"));
+    assert!(locs.contains(&"https://example.org/etudes-de-cas/vision-attractivite-estrie/"));
+    assert!(
+        locs.iter()
+            .all(|loc| loc.starts_with("https://example.org/"))
+    );
+    let parts: Vec<&String> = files.keys().filter(|k| k.starts_with("sitemap")).collect();
+    assert_eq!(parts, ["sitemap.xml"]);
+    let robots = String::from_utf8(files["robots.txt"].clone()).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+}
+
 #[test]
 fn feeds_sitemap_and_open_data_are_complete() {
     let files = example();

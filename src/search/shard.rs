@@ -24,8 +24,7 @@ use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_ha
 use super::facets::Facet;
 use super::index::{Index, LEVELS};
 use super::tokenize::STOP_WORDS;
-use crate::model::{Item, Site};
-use crate::render::value_label;
+use crate::model::{Item, Site, value_label};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 

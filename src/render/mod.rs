@@ -1,0 +1,270 @@
+//! Stage 5: the site model through Tera templates into HTML pages, feeds and the sitemap.
+//!
+//! Each output page is a `PageJob` (output path, template, context) built from the model;
+//! jobs are rendered in parallel. Values shared by many pages (a case study's card, the UI
+//! strings) are converted to Tera values once and shared.
+//!
+//! Here: the job planning and the parallel rendering. Beside it, one file per job:
+//! `templates` (loading, digests, Tera errors as diagnostics), `filters` (Tera filters),
+//! `context` (each page's context and the digest of its inputs), `pagination`, `sitemap`
+//! (split past the protocol's limits) and `json_ld`.
+
+mod context;
+mod filters;
+mod json_ld;
+mod pagination;
+mod sitemap;
+mod templates;
+
+pub use templates::Templates;
+pub(crate) use templates::load_templates;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Site, StableHasher};
+use crate::output::Sink;
+use crate::theme::Theme;
+use context::Shared;
+use rayon::prelude::*;
+use sitemap::SitemapFile;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+use templates::template_diagnostic;
+
+/// URL segment of the search page.
+pub(crate) const SEARCH_PATH: &str = "recherche/";
+/// Case studies shown on the home page.
+const RECENT_ON_HOME: usize = 6;
+/// Entries in the Atom feed.
+const FEED_ENTRIES: usize = 20;
+/// Initial buffer of a rendered page: most pages are 10 to 20 KB.
+const PAGE_CAPACITY: usize = 16 * 1024;
+/// The partial that shows one case study in a list. Each card is rendered once per build and
+/// handed to list templates as `item.html`: a case study appears in ten lists or more (all,
+/// its region, themes, year…), and rendering its card each time was most of the list cost.
+const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// One file to render.
+pub(crate) struct PageJob {
+    /// Output path: `etudes-de-cas/a/index.html`.
+    pub(crate) path: String,
+    pub(crate) template: &'static str,
+    /// Digest of everything the page is made from, its template's sources included: a job
+    /// with the same path and key as in an earlier build renders to the same bytes.
+    pub(crate) key: u64,
+    kind: JobKind,
+}
+
+impl PageJob {
+    /// The content file the page is made from; `None` for generated pages (lists, feeds…).
+    pub(crate) fn source<'s>(&self, site: &'s Site) -> Option<&'s str> {
+        match self.kind {
+            JobKind::CaseStudy(index) => Some(&site.case_studies[index].entry.file),
+            JobKind::Page(index) => Some(&site.pages[index].entry.file),
+            _ => None,
+        }
+    }
+}
+
+/// Lists a site's pages as jobs and renders any of them: a build renders them all, the
+/// preview server only the jobs whose key changed since its last build. Problems (template
+/// errors at render time, write failures) are returned; rendering goes on for the other pages.
+pub(crate) struct Renderer<'a> {
+    shared: Shared<'a>,
+    theme: &'a Theme,
+    templates: &'a Templates,
+}
+
+impl<'a> Renderer<'a> {
+    pub(crate) fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
+        Renderer {
+            shared: Shared::new(site, theme, &templates.tera),
+            theme,
+            templates,
+        }
+    }
+
+    /// Every page of the site: case studies, content pages, then home, lists, taxonomies,
+    /// search, 404, feed, sitemap and robots.txt.
+    pub(crate) fn jobs(&self) -> Vec<PageJob> {
+        self.jobs_within(sitemap::LIMIT)
+    }
+
+    /// `jobs`, with sitemap files that hold at most `sitemap_limit`.
+    fn jobs_within(&self, sitemap_limit: sitemap::Limit) -> Vec<PageJob> {
+        let shared = &self.shared;
+        let site = shared.site;
+        let mut jobs: Vec<PageJob> = site
+            .case_studies
+            .par_iter()
+            .enumerate()
+            .map(|(index, item)| {
+                self.job(JobKind::CaseStudy(index), output_path(&item.entry.url_path))
+            })
+            .collect();
+        jobs.extend(site.pages.iter().enumerate().map(|(index, item)| {
+            self.job(JobKind::Page(index), output_path(&item.entry.url_path))
+        }));
+        let base = site.base_path.as_str();
+        let relative = |url: &str| output_path(url.strip_prefix(base).unwrap_or(url));
+        jobs.push(self.job(JobKind::Home, "index.html".into()));
+        let mut lists = vec![ListOf::All];
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            jobs.push(self.job(JobKind::Taxonomy(t), relative(&taxonomy.url)));
+            lists.extend((0..taxonomy.terms.len()).map(|term| ListOf::Term { taxonomy: t, term }));
+        }
+        let list_jobs: Vec<PageJob> = lists
+            .into_par_iter()
+            .flat_map_iter(|list| {
+                let total_pages = shared.total_pages(list);
+                (1..=total_pages).map(move |page| {
+                    let kind = JobKind::List { list, page };
+                    self.job(kind, relative(&shared.page_url(list, page)))
+                })
+            })
+            .collect();
+        jobs.extend(list_jobs);
+        jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
+        jobs.push(self.job(JobKind::NotFound, "404.html".into()));
+        jobs.push(self.job(JobKind::Feed, "atom.xml".into()));
+        for file in sitemap::plan(shared.sitemap_urls(), sitemap_limit) {
+            jobs.push(self.job(JobKind::Sitemap(file), file.path()));
+        }
+        jobs.push(self.job(JobKind::Robots, "robots.txt".into()));
+        jobs
+    }
+
+    fn job(&self, kind: JobKind, path: String) -> PageJob {
+        let template = kind.template();
+        let mut hasher = StableHasher::default();
+        self.shared.global_key.hash(&mut hasher);
+        self.templates.key(template).hash(&mut hasher);
+        if kind.shows_cards() {
+            self.templates.key(CARD_TEMPLATE).hash(&mut hasher);
+        }
+        path.hash(&mut hasher);
+        self.shared.hash_inputs(kind, &mut hasher);
+        PageJob {
+            path,
+            template,
+            key: hasher.finish(),
+            kind,
+        }
+    }
+
+    /// Renders `jobs` in parallel into `sink`.
+    pub(crate) fn render(&self, jobs: Vec<&PageJob>, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let problems = Mutex::new(Vec::new());
+        let report = |err: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(err);
+        let card_error = |err: &tera::Error| {
+            report(template_diagnostic(self.theme, err).hint(format!(
+                "the error happened while rendering `{CARD_TEMPLATE}`"
+            )))
+        };
+        jobs.into_par_iter().for_each(|job| {
+            let context = self.shared.context(job.kind, &card_error);
+            // Straight into bytes: the sink takes bytes, and `Tera::render` would check the
+            // whole page is UTF-8 to make a `String` of it.
+            let mut html = Vec::with_capacity(PAGE_CAPACITY);
+            match self
+                .templates
+                .tera
+                .render_to(job.template, &context, &mut html)
+            {
+                Ok(()) => {
+                    if let Err(err) = sink.put(&job.path, html) {
+                        report(Diagnostic::cannot_write(job.path.clone(), &err));
+                    }
+                }
+                Err(err) => report(
+                    template_diagnostic(self.theme, &err)
+                        .hint(format!("the error happened while rendering `{}`", job.path)),
+                ),
+            }
+        });
+        problems.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What one page shows, as indexes into the site; made into a Tera context only when the
+/// page is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobKind {
+    CaseStudy(usize),
+    Page(usize),
+    Home,
+    /// Page `page` (from 1) of a paginated list of case studies.
+    List {
+        list: ListOf,
+        page: usize,
+    },
+    Taxonomy(usize),
+    Search,
+    NotFound,
+    Feed,
+    Sitemap(SitemapFile),
+    Robots,
+}
+
+impl JobKind {
+    fn template(self) -> &'static str {
+        match self {
+            JobKind::CaseStudy(_) => "case_study.html",
+            JobKind::Page(_) => "page.html",
+            JobKind::Home => "index.html",
+            JobKind::List {
+                list: ListOf::All, ..
+            } => "list.html",
+            JobKind::List {
+                list: ListOf::Term { .. },
+                ..
+            } => "term.html",
+            JobKind::Taxonomy(_) => "taxonomy.html",
+            JobKind::Search => "search.html",
+            JobKind::NotFound => "404.html",
+            JobKind::Feed => "atom.xml",
+            JobKind::Sitemap(file) => file.template(),
+            JobKind::Robots => "robots.txt",
+        }
+    }
+
+    /// Whether the page's context holds case study cards (with their rendered `html`).
+    fn shows_cards(self) -> bool {
+        matches!(
+            self,
+            JobKind::CaseStudy(_) | JobKind::Home | JobKind::List { .. }
+        )
+    }
+}
+
+/// A paginated list: all case studies, or those of one taxonomy term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListOf {
+    All,
+    Term { taxonomy: usize, term: usize },
+}
+
+/// `etudes-de-cas/a/` → `etudes-de-cas/a/index.html`; `` → `index.html`.
+pub(crate) fn output_path(url_path: &str) -> String {
+    let trimmed = url_path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        format!("{trimmed}/index.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_are_pretty_urls() {
+        assert_eq!(output_path(""), "index.html");
+        assert_eq!(
+            output_path("etudes-de-cas/a/"),
+            "etudes-de-cas/a/index.html"
+        );
+    }
+}
