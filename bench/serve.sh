@@ -9,6 +9,8 @@
 # Events client as an open page would, and measures file write -> `build` event received:
 #   - median of 20 body edits of one case study (target: < 25 ms at 1,000, < 100 ms at 10,000),
 #   - median of 20 front matter edits (summary: lists, feed and exports change),
+#   - median of 20 title edits, each a second after the previous one's reload (as an
+#     author saves: each lands while the previous one's exports and index are made),
 #   - median of 20 template edits (case_study.html: every case study page re-renders;
 #     BENCH_TEMPLATE_EDITS changes the count),
 # then prints the server's memory (RSS) and its throughput under 50 concurrent clients

@@ -151,6 +151,21 @@ def measure(edits: int, edit, events: Events, page: str, timeout: float) -> list
     return latencies
 
 
+def measure_apart(edits: int, edit, events: Events, page: str, timeout: float, apart: float) -> list[float]:
+    """Like `measure`, but each edit comes `apart` seconds after the previous one's reload
+    event, whatever the server is still doing, instead of once it is quiet."""
+    latencies = []
+    events.settle()
+    for i in range(edits):
+        started = time.perf_counter()
+        edit(i)
+        arrived = events.build_touching(page, timeout)
+        latencies.append((arrived - started) * 1000)
+        time.sleep(apart)
+    events.settle()
+    return latencies
+
+
 def summary(label: str, latencies: list[float]) -> None:
     latencies = sorted(latencies)
     print(
@@ -226,6 +241,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--label", default="")
+    parser.add_argument("--apart", type=float, default=1.0, help="seconds between the spaced title edits")
     args = parser.parse_args()
 
     root: Path = args.root
@@ -265,6 +281,17 @@ def main() -> None:
     summary(
         f"{label}: case-study front matter edit (summary: lists, feed, exports) -> reload event",
         measure(args.edits, edit_summary, events, page, 120),
+    )
+
+    def edit_title(i: int) -> None:
+        text = re.sub(r"(?m)^title: .*$", f'title: "Titre révisé, version {i}"', original, count=1)
+        target.write_text(text, encoding="utf-8")
+
+    # As an author saves: a second apart, so that each save lands while the exports and the
+    # search index of the previous one are being made (they start after a half-second pause).
+    summary(
+        f"{label}: title edit {args.apart:g} s after the previous one -> reload event",
+        measure_apart(args.edits, edit_title, events, page, 120, args.apart),
     )
     target.write_text(original, encoding="utf-8")
     events.settle(1.0)
