@@ -1113,3 +1113,49 @@ fn a_save_during_the_deferred_work_is_rebuilt_without_waiting_for_it() {
     );
     served.assert_equals_full_build("two saves, the second during the first one's deferred work");
 }
+
+/// A template edit re-renders every case study page; the one open in the browser is served
+/// first, in a `build` event of its own, and the others follow.
+#[test]
+fn a_template_edit_serves_the_open_page_before_the_others() {
+    let served = Served::start();
+    let events = served.events(CASE_PAGE);
+    let template = served.path("templates/case_study.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    let original = std::fs::read_to_string(
+        common::repo_root().join("themes/default/templates/case_study.html"),
+    )
+    .unwrap();
+    std::fs::write(&template, &original).unwrap();
+    // The same template as the built-in one: a build that changes no page.
+    events.next("build");
+    let marked = original.replacen(
+        "<article class=\"case-study\"",
+        "<article data-revision=\"2\" class=\"case-study\"",
+        1,
+    );
+    assert_ne!(
+        marked, original,
+        "case_study.html has no <article class=\"case-study\">"
+    );
+    std::fs::write(&template, marked).unwrap();
+    let first = events.next("build");
+    let changed: Vec<String> = first["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(changed, [CASE_PAGE], "the open page comes alone, first");
+    assert!(served.get(CASE_URL).text().contains("data-revision=\"2\""));
+    let rest = events.next("build");
+    assert!(
+        rest["changed"].as_array().unwrap().iter().any(|p| p
+            .as_str()
+            .unwrap()
+            .starts_with("etudes-de-cas/")
+            && p != CASE_PAGE),
+        "{rest}"
+    );
+    served.assert_equals_full_build("a template edit served in two steps");
+}

@@ -52,7 +52,10 @@ pub(crate) struct PageJob {
     /// with the same path and key as in an earlier build renders to the same bytes.
     #[cfg_attr(
         all(not(feature = "serve"), not(test)),
-        expect(dead_code, reason = "only the preview server compares keys between builds")
+        expect(
+            dead_code,
+            reason = "only the preview server compares keys between builds"
+        )
     )]
     pub(crate) key: u64,
     kind: JobKind,

@@ -30,7 +30,8 @@ const CLIENT_CHECK: Duration = Duration::from_millis(250);
 
 /// The open event streams.
 pub(crate) struct Hub {
-    clients: Mutex<Vec<Sender<Arc<str>>>>,
+    /// Each stream's page (its output path) and its queue.
+    clients: Mutex<Vec<(String, Sender<Arc<str>>)>>,
     open: AtomicUsize,
     max: usize,
 }
@@ -69,20 +70,25 @@ impl Hub {
             .map(|_| StreamSlot(self))
     }
 
-    fn subscribe(&self) -> Receiver<Arc<str>> {
+    fn subscribe(&self, page: &str) -> Receiver<Arc<str>> {
         let (sender, receiver) = channel();
-        self.lock().push(sender);
+        self.lock().push((page.to_string(), sender));
         receiver
+    }
+
+    /// The pages (output paths) that open streams show, which a rebuild renders first.
+    pub(crate) fn open_pages(&self) -> std::collections::HashSet<String> {
+        self.lock().iter().map(|(page, _)| page.clone()).collect()
     }
 
     /// Sends an event to every open stream, forgetting the streams that ended.
     pub(crate) fn broadcast(&self, event: &str, data: &serde_json::Value) {
         let message: Arc<str> = format!("event: {event}\ndata: {data}\n\n").into();
         self.lock()
-            .retain(|client| client.send(Arc::clone(&message)).is_ok());
+            .retain(|(_, client)| client.send(Arc::clone(&message)).is_ok());
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Sender<Arc<str>>)>> {
         self.clients.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -106,7 +112,7 @@ pub(crate) fn stream(connection: &TcpStream, url: &str, hub: &Hub, store: &Store
         .and_then(|g| g.parse().ok())
         .unwrap_or(0);
     // Subscribe before reading the state, so no build falls between the two.
-    let receiver = hub.subscribe();
+    let receiver = hub.subscribe(&page);
     let hello = {
         let snapshot = store.lock();
         let stale = snapshot.changed_at.get(&page).is_some_and(|&at| at > seen);

@@ -225,10 +225,14 @@ impl Engine {
     /// `current` gives the bytes the served site holds for a path, so that pages rendered
     /// again to the same bytes are left out of the patch. On error, nothing of the served
     /// site is to change and all problems are returned, as `passerelle build` reports them.
+    /// `first` are pages open in a browser: when other pages must be rendered too, these
+    /// are rendered first and handed to `early`, to be served before the rest is done.
     pub(crate) fn rebuild(
         &mut self,
         changes: &Changes,
         current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
+        first: &HashSet<String>,
+        early: &dyn Fn(Patch),
     ) -> Result<Update, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
         if changes.config || self.setup.is_none() {
@@ -385,7 +389,16 @@ impl Engine {
             }
         };
         let templates = setup.templates.as_ref().expect("checked above");
-        let update = render_changes(&site, setup, templates, &self.assets, &self.keys, current);
+        let open = OpenPages { first, early };
+        let update = render_changes(
+            &site,
+            setup,
+            templates,
+            &self.assets,
+            &self.keys,
+            current,
+            open,
+        );
         self.site = Some(Arc::new(site));
         let (mut update, new_keys) = match update {
             Ok(done) => done,
@@ -872,6 +885,12 @@ fn links_to_any(body: &str, moved: &BTreeSet<String>) -> bool {
 
 /// Renders the pages whose key changed and lists the outputs (theme files, assets) that
 /// changed. Returns the patch and the key of every output of this site.
+/// Pages open in a browser, and where to send them when they are rendered ahead of the rest.
+struct OpenPages<'a> {
+    first: &'a HashSet<String>,
+    early: &'a dyn Fn(Patch),
+}
+
 fn render_changes(
     site: &Site,
     setup: &Setup,
@@ -879,6 +898,7 @@ fn render_changes(
     assets: &BTreeMap<String, AssetFile>,
     keys: &HashMap<String, u64>,
     current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
+    open: OpenPages,
 ) -> Result<(Update, HashMap<String, u64>), Vec<Diagnostic>> {
     let renderer = Renderer::new(site, &setup.theme, templates);
     let jobs = renderer.jobs();
@@ -891,8 +911,34 @@ fn render_changes(
         .iter()
         .filter(|job| keys.get(&job.path) != Some(&job.key))
         .collect();
+    let put = |path: &str, bytes: Arc<Vec<u8>>, patch: &mut Patch| {
+        if current(path).as_deref() != Some(&*bytes) {
+            patch.insert(path.to_string(), Some(bytes));
+        }
+    };
+    // A template edit re-renders thousands of pages: the ones open in a browser go first,
+    // and are served as soon as they are made (the rest follow, and would show the same).
+    let (shown, others): (Vec<&render::PageJob>, Vec<&render::PageJob>) =
+        dirty.iter().partition(|job| open.first.contains(&job.path));
+    let mut problems = Vec::new();
+    let mut rest = dirty.clone();
+    if !shown.is_empty() && !others.is_empty() {
+        let sink = MemorySink::default();
+        problems = renderer.render(shown, &sink);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems);
+        }
+        let mut patch = Patch::new();
+        for (path, bytes) in sink.into_files() {
+            put(&path, Arc::new(bytes), &mut patch);
+        }
+        if !patch.is_empty() {
+            (open.early)(patch);
+        }
+        rest = others;
+    }
     let sink = MemorySink::default();
-    let problems = renderer.render(dirty.clone(), &sink);
+    problems.extend(renderer.render(rest, &sink));
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
@@ -904,11 +950,6 @@ fn render_changes(
     for job in &jobs {
         new_keys.insert(job.path.clone(), job.key);
     }
-    let put = |path: &str, bytes: Arc<Vec<u8>>, patch: &mut Patch| {
-        if current(path).as_deref() != Some(&*bytes) {
-            patch.insert(path.to_string(), Some(bytes));
-        }
-    };
     for (path, bytes) in sink.into_files() {
         put(&path, Arc::new(bytes), &mut update.patch);
     }

@@ -311,7 +311,11 @@ fn build_and_publish(
     cause: Option<&str>,
 ) -> bool {
     let current = |path: &str| server.store.lock().file(path);
-    match engine.rebuild(changes, &current) {
+    let base_path = engine.base_path();
+    let early = |patch: store::Patch| {
+        publish(server, patch, base_path.clone(), false);
+    };
+    match engine.rebuild(changes, &current, &server.hub.open_pages(), &early) {
         Ok(update) => {
             // Requests for deferred outputs wait for them; when none are due (nothing they
             // depend on changed, or a change was undone before they were made), the served
