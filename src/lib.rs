@@ -147,71 +147,83 @@ pub(crate) fn claim_outputs(
     theme: &theme::Theme,
     jobs: &[render::PageJob],
 ) -> Vec<Diagnostic> {
-    struct Owner {
+    /// Who makes an output; described only when there is a problem to report (the preview
+    /// server checks every rebuild, so the usual case allocates nothing per file).
+    #[derive(Clone, Copy)]
+    enum Owner<'a> {
+        Page(&'a render::PageJob),
+        Theme(&'a theme::ThemeFile),
+        Export,
+        Asset(&'a load::Asset),
+        SearchIndex,
+    }
+    impl Owner<'_> {
         /// The content file, when the output comes from one.
-        file: Option<String>,
-        description: String,
+        fn file(self, site: &model::Site) -> Option<String> {
+            match self {
+                Owner::Page(job) => job.source(site).map(str::to_string),
+                Owner::Asset(asset) => {
+                    Some(format!("{}/{}", load::CONTENT_DIR, asset.content_path))
+                }
+                _ => None,
+            }
+        }
+        fn describe(self, site: &model::Site) -> String {
+            if let Some(file) = self.file(site) {
+                return format!("`{file}`");
+            }
+            match self {
+                Owner::Page(job) => {
+                    format!("the page Passerelle generates from `{}`", job.template)
+                }
+                Owner::Theme(file) => format!("the theme file `{}`", file.display),
+                Owner::Export => "the open data export".into(),
+                _ => format!("the search index (the `{}` folder)", search::INDEX_DIR),
+            }
+        }
     }
-    let content = |file: &str| Owner {
-        file: Some(file.to_string()),
-        description: format!("`{file}`"),
-    };
-    let generated = |description: String| Owner {
-        file: None,
-        description,
-    };
-    let mut claims: Vec<(String, Owner)> = Vec::new();
-    for job in jobs {
-        let owner = match job.source(site) {
-            Some(file) => content(file),
-            None => generated(format!(
-                "the page Passerelle generates from `{}`",
-                job.template
-            )),
-        };
-        claims.push((job.path.clone(), owner));
-    }
-    for (path, file) in &theme.static_files {
-        let owner = generated(format!("the theme file `{}`", file.display));
-        claims.push((path.clone(), owner));
-    }
-    for path in [export::JSON_PATH, export::CSV_PATH] {
-        claims.push((path.to_string(), generated("the open data export".into())));
-    }
-    for asset in &site.assets {
-        let file = format!("{}/{}", load::CONTENT_DIR, asset.content_path);
-        claims.push((asset.content_path.clone(), content(&file)));
-    }
+    let claims = jobs
+        .iter()
+        .map(|job| (job.path.as_str(), Owner::Page(job)))
+        .chain(
+            theme
+                .static_files
+                .iter()
+                .map(|(path, file)| (path.as_str(), Owner::Theme(file))),
+        )
+        .chain([export::JSON_PATH, export::CSV_PATH].map(|path| (path, Owner::Export)))
+        .chain(
+            site.assets
+                .iter()
+                .map(|asset| (asset.content_path.as_str(), Owner::Asset(asset))),
+        );
 
-    let two_owners = |path: &str, first: &Owner, second: &Owner| {
-        let (blamed, other) = match (&first.file, &second.file) {
-            (_, Some(file)) => (file.clone(), first),
-            (Some(file), None) => (file.clone(), second),
+    let two_owners = |path: &str, first: Owner, second: Owner| {
+        let (blamed, other) = match (first.file(site), second.file(site)) {
+            (_, Some(file)) => (file, first),
+            (Some(file), None) => (file, second),
             (None, None) => ("config.yaml".to_string(), first),
         };
         let message = format!(
             "its output `{path}` is also written by {}",
-            other.description
+            other.describe(site)
         );
         Diagnostic::error(blamed, message)
             .hint("rename or move this file: two sources cannot make the same output file")
     };
     let mut problems = Vec::new();
-    let mut owners: std::collections::HashMap<&str, &Owner> = Default::default();
-    for (path, owner) in &claims {
+    let mut owners: rustc_hash::FxHashMap<&str, Owner> = Default::default();
+    owners.reserve(jobs.len() + theme.static_files.len() + site.assets.len() + 2);
+    for (path, owner) in claims {
         if let Err(err) = output::check_relative_path(path) {
-            let blamed = owner.file.clone().unwrap_or_else(|| "config.yaml".into());
+            let blamed = owner.file(site).unwrap_or_else(|| "config.yaml".into());
             problems.push(Diagnostic::error(blamed, err.to_string()).hint(
                 "rename the file or folder it comes from: every folder and file name needs a letter or digit, and every URL segment in config.yaml must be a plain slug",
             ));
             continue;
         }
         if path.starts_with(search::INDEX_DIR) {
-            let index = generated(format!(
-                "the search index (the `{}` folder)",
-                search::INDEX_DIR
-            ));
-            problems.push(two_owners(path, &index, owner));
+            problems.push(two_owners(path, Owner::SearchIndex, owner));
             continue;
         }
         if let Some(first) = owners.insert(path, owner) {

@@ -171,7 +171,11 @@ pub fn check_relative_path(path: &str) -> io::Result<()> {
     if path.is_empty() {
         return bad("is empty");
     }
-    if path.chars().any(|c| c.is_control() || c == '\\') {
+    // ASCII first: output paths are almost always ASCII, and this runs for every file.
+    let bad_byte = |b: &u8| *b < 0x20 || *b == 0x7f || *b == b'\\';
+    if path.as_bytes().iter().any(bad_byte)
+        || (!path.is_ascii() && path.chars().any(char::is_control))
+    {
         return bad("holds a control character or a backslash");
     }
     for segment in path.split('/') {

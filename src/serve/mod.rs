@@ -277,7 +277,13 @@ impl Deferred {
         let spawned = std::thread::Builder::new()
             .name("passerelle-deferred".into())
             .spawn(move || {
-                let made = job.run(&|| stop.load(std::sync::atomic::Ordering::Relaxed));
+                let run = || job.run(&|| stop.load(std::sync::atomic::Ordering::Relaxed));
+                // A pool of its own, of one thread: in rayon's global pool the search
+                // index's parallel steps would queue ahead of the next rebuild's pages.
+                let made = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                    Ok(pool) => pool.install(run),
+                    Err(_) => run(),
+                };
                 let _ = sender.send(made);
             });
         if let Err(err) = spawned {
