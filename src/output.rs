@@ -492,20 +492,23 @@ impl OutputDir {
                         .with_context(|| format!("cannot remove {}", path.display()))?;
                     removed += 1;
                     test_pause();
-                    let mut folder = Path::new(file.as_str()).parent();
-                    while let Some(dir) = folder.filter(|dir| !dir.as_os_str().is_empty()) {
-                        emptied.insert(dir.to_path_buf());
-                        folder = dir.parent();
+                    let mut folder = file.as_str();
+                    while let Some((dir, _)) = folder.rsplit_once('/') {
+                        emptied.insert(dir);
+                        folder = dir;
                     }
                 }
                 _ => {}
             }
         }
-        // Folders left empty go too, deepest first; one that still holds anything stays.
-        let mut emptied: Vec<PathBuf> = emptied.into_iter().collect();
-        emptied.sort_unstable_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+        // Folders left empty go too, deepest first; one that still holds anything stays, and
+        // none is reached through a link (`rmdir` itself refuses a link).
+        let mut emptied: Vec<&str> = emptied.into_iter().collect();
+        emptied.sort_unstable_by_key(|dir| std::cmp::Reverse(dir.matches('/').count()));
         for dir in emptied {
-            let _ = fs::remove_dir(self.root.join(dir));
+            if let Some(path) = real_path(&self.root, dir) {
+                let _ = fs::remove_dir(path);
+            }
         }
 
         move_into_place(&self.staging, &self.root)?;

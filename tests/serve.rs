@@ -1159,3 +1159,23 @@ fn a_template_edit_serves_the_open_page_before_the_others() {
     );
     served.assert_equals_full_build("a template edit served in two steps");
 }
+
+/// Two sources for one output path are an error in the preview as in a build, found again
+/// after the check was skipped for saves that changed no path.
+#[test]
+fn a_file_saved_over_a_generated_one_is_refused_as_in_a_build() {
+    let served = Served::start();
+    let events = served.events(CASE_PAGE);
+    append(&served.path(CASE), "\nUne phrase.\n");
+    events.build_touching(CASE_PAGE);
+    std::fs::write(served.path("content/robots.txt"), "User-agent: *\n").unwrap();
+    let overlay = events.next("errors")["overlay"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(overlay.contains("content/robots.txt"), "{overlay}");
+    assert!(overlay.contains("is also written by"), "{overlay}");
+    std::fs::remove_file(served.path("content/robots.txt")).unwrap();
+    events.next("build");
+    served.assert_equals_full_build("a file saved over robots.txt, then removed");
+}

@@ -68,6 +68,9 @@ struct AssetFile {
     asset: Asset,
     /// The bytes and their digest, or why they could not be read.
     bytes: Result<(Arc<Vec<u8>>, u64), String>,
+    /// Why the file may not be published while `trust_html` is false (`asset::check`),
+    /// found once when it is read rather than on every rebuild.
+    untrusted: Option<Diagnostic>,
 }
 
 /// The site itself, or a copy while deferred work still reads it.
@@ -127,12 +130,13 @@ impl AssetFile {
     /// The bytes to publish and their digest, or why the file cannot be published (as in a
     /// build: unreadable, or an active HTML or SVG file while `trust_html` is false).
     fn publishable(&self, trust_html: bool) -> Result<(&Arc<Vec<u8>>, u64), Diagnostic> {
-        let file = format!("{CONTENT_DIR}/{}", self.asset.content_path);
-        match &self.bytes {
-            Ok((bytes, key)) => {
-                crate::asset::check(&file, bytes, trust_html).map(|()| (bytes, *key))
-            }
-            Err(err) => Err(Diagnostic::error(file, format!("cannot read: {err}"))),
+        match (&self.bytes, &self.untrusted) {
+            (Err(err), _) => Err(Diagnostic::error(
+                format!("{CONTENT_DIR}/{}", self.asset.content_path),
+                format!("cannot read: {err}"),
+            )),
+            (Ok(_), Some(refused)) if !trust_html => Err(refused.clone()),
+            (Ok((bytes, key)), _) => Ok((bytes, *key)),
         }
     }
 }
@@ -165,6 +169,9 @@ pub(crate) struct Engine {
     site: Option<Arc<Site>>,
     /// Counts successful rebuilds: deferred work made for an older site is thrown away.
     generation: u64,
+    /// Digest of the output paths and their owners, with the problems they gave
+    /// (`crate::claim_outputs`): checked again only when the digest changes.
+    claims: Option<(u64, Vec<Diagnostic>)>,
     targets: LinkTargets,
     /// Output path → key of the bytes the served site holds for it.
     keys: HashMap<String, u64>,
@@ -202,6 +209,7 @@ impl Engine {
             keys: HashMap::new(),
             pending_keys: None,
             generation: 0,
+            claims: None,
             rescan_needed: true,
             config_key: None,
             order: Vec::new(),
@@ -332,7 +340,9 @@ impl Engine {
         }
         // Same entries in the same order, and what lists show of them unchanged (a body
         // edit): the assembled site stays, with the new items put in place.
-        let in_place = self.site.is_some()
+        // The site is kept when only item bodies changed: same items, same metadata, and
+        // the same files copied from content/ (which the site lists too).
+        let in_place = self.site.as_ref().is_some_and(|site| site.assets == assets)
             && order == self.order
             && rendered.iter().all(|(item, _)| {
                 self.site_item(&item.entry.content_path)
@@ -390,15 +400,12 @@ impl Engine {
         };
         let templates = setup.templates.as_ref().expect("checked above");
         let open = OpenPages { first, early };
-        let update = render_changes(
-            &site,
-            setup,
-            templates,
-            &self.assets,
-            &self.keys,
+        let served = Served {
+            keys: &self.keys,
+            claims: &mut self.claims,
             current,
-            open,
-        );
+        };
+        let update = render_changes(&site, setup, templates, &self.assets, served, open);
         self.site = Some(Arc::new(site));
         let (mut update, new_keys) = match update {
             Ok(done) => done,
@@ -774,7 +781,16 @@ fn read_asset(asset: Asset) -> AssetFile {
             (Arc::new(bytes), key)
         })
         .map_err(|err| err.to_string());
-    AssetFile { asset, bytes }
+    let file = format!("{CONTENT_DIR}/{}", asset.content_path);
+    let untrusted = match &bytes {
+        Ok((bytes, _)) => crate::asset::check(&file, bytes, false).err(),
+        Err(_) => None,
+    };
+    AssetFile {
+        asset,
+        bytes,
+        untrusted,
+    }
 }
 
 /// Whether `relative` (under `content_dir`) is a symbolic link or lies in a linked folder.
@@ -891,20 +907,42 @@ struct OpenPages<'a> {
     early: &'a dyn Fn(Patch),
 }
 
+/// What the served site holds, as the last build left it.
+struct Served<'a> {
+    /// Output path → key of its bytes.
+    keys: &'a HashMap<String, u64>,
+    /// See `Engine::claims`.
+    claims: &'a mut Option<(u64, Vec<Diagnostic>)>,
+    /// The served bytes of an output path.
+    current: &'a dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
+}
+
 fn render_changes(
     site: &Site,
     setup: &Setup,
     templates: &Templates,
     assets: &BTreeMap<String, AssetFile>,
-    keys: &HashMap<String, u64>,
-    current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
+    served: Served,
     open: OpenPages,
 ) -> Result<(Update, HashMap<String, u64>), Vec<Diagnostic>> {
+    let Served {
+        keys,
+        claims,
+        current,
+    } = served;
     let renderer = Renderer::new(site, &setup.theme, templates);
     let jobs = renderer.jobs();
-    let claims = crate::claim_outputs(site, &setup.theme, &jobs);
-    if !claims.is_empty() {
-        return Err(claims);
+    let outputs = crate::outputs_key(site, &setup.theme, &jobs);
+    let problems = match claims {
+        Some((key, problems)) if *key == outputs => problems,
+        _ => {
+            &mut claims
+                .insert((outputs, crate::claim_outputs(site, &setup.theme, &jobs)))
+                .1
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems.clone());
     }
     let mut new_keys: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
     let dirty: Vec<&render::PageJob> = jobs
