@@ -34,14 +34,15 @@ pub struct Asset {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub assets: Vec<Asset>,
-    /// Content paths of every Markdown file found, the ones that could not be read included.
-    pub markdown_paths: Vec<String>,
+    /// Markdown files found but not read (too large, not UTF-8…): content path and why.
+    pub unreadable: Vec<(String, Diagnostic)>,
 }
 
 /// Largest Markdown file read; beyond it the file is reported, not loaded.
 const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Reads every file under `root/content`, reporting unreadable ones.
+/// Reads every file under `root/content`. Problems of the folder go to `diagnostics`;
+/// those of a Markdown file, to `Loaded::unreadable`.
 pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     let content_dir = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();
@@ -66,22 +67,24 @@ pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
             });
             continue;
         }
-        loaded.markdown_paths.push(content_path.clone());
         markdown.push((file.source, content_path));
     }
     // Reading is mostly waiting on the file system: do it on all threads, keeping the order.
     use rayon::prelude::*;
-    let read: Vec<Result<Document, Box<Diagnostic>>> = markdown
+    let read: Vec<(String, Result<Document, Box<Diagnostic>>)> = markdown
         .into_par_iter()
         .map(|(path, content_path)| {
             let file = format!("{CONTENT_DIR}/{content_path}");
-            read_document(&path, &file, content_path)
+            (
+                content_path.clone(),
+                read_document(&path, &file, content_path),
+            )
         })
         .collect();
-    for result in read {
+    for (content_path, result) in read {
         match result {
             Ok(document) => loaded.documents.push(document),
-            Err(diagnostic) => diagnostics.push(*diagnostic),
+            Err(diagnostic) => loaded.unreadable.push((content_path, *diagnostic)),
         }
     }
     loaded

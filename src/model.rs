@@ -9,7 +9,7 @@ use crate::text::{fold, slugify};
 use crate::validate::{Entry, EntryKind};
 use chrono::Datelike;
 use serde_json::{Map, Value as Json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A validated entry with its rendered body.
 #[derive(Debug, Clone)]
@@ -57,46 +57,6 @@ pub struct Site {
     pub pages: Vec<Item>,
     pub taxonomies: Vec<Taxonomy>,
     pub assets: Vec<Asset>,
-}
-
-/// Builds the site model. `entries` are the validated documents (drafts already filtered),
-/// in load order. The three steps are public so the preview server can run them apart:
-/// `link_targets` over all entries, `render_item` for the entries that changed, `assemble`.
-/// `failed` are the Markdown files that exist but gave no entry (see `failed_documents`).
-pub fn build_site(
-    config: SiteConfig,
-    entries: Vec<Entry>,
-    assets: Vec<Asset>,
-    failed: HashSet<String>,
-    problems: &mut Vec<Diagnostic>,
-) -> Site {
-    use rayon::prelude::*;
-    let base_path = config.base_path();
-    let mut targets = link_targets(&entries, &assets, problems);
-    targets.failed = failed;
-    let renderer = MarkdownRenderer::new(config.config.trust_html, &base_path);
-    let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
-        .into_par_iter()
-        .map(|entry| render_item(&renderer, &base_path, entry, &targets))
-        .collect();
-    let mut items = Vec::with_capacity(rendered.len());
-    for (item, found) in rendered {
-        problems.extend(found);
-        items.push(item);
-    }
-    assemble(config, items, assets)
-}
-
-/// The Markdown files found (`markdown_paths`, content paths) that gave no entry because of
-/// their own errors: unreadable, not UTF-8, invalid front matter. Call it before drafts are
-/// left out, so that a link to a draft is still reported.
-pub fn failed_documents(markdown_paths: &[String], entries: &[Entry]) -> HashSet<String> {
-    let valid: HashSet<&str> = entries.iter().map(|e| e.content_path.as_str()).collect();
-    markdown_paths
-        .iter()
-        .filter(|path| !valid.contains(path.as_str()))
-        .cloned()
-        .collect()
 }
 
 /// Where relative links may point, and an error for each entry whose URL another entry

@@ -3,7 +3,7 @@
 //! file:line:column.
 
 use crate::config::{FieldSpec, FieldType, SiteConfig};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::load::Document;
 use crate::text::{closest, match_key, slugify};
 use crate::yaml::{Locator, Segment, path_label};
@@ -53,29 +53,6 @@ const PAGE_FIELDS: &[&str] = &[
     "translation_key",
     "weight",
 ];
-
-pub fn validate_all(
-    site: &SiteConfig,
-    documents: Vec<Document>,
-    diagnostics: &mut Diagnostics,
-) -> Vec<Entry> {
-    use rayon::prelude::*;
-    // Documents are consumed: each body moves into its entry instead of being copied.
-    let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = documents
-        .into_par_iter()
-        .map(|document| {
-            let mut problems = Vec::new();
-            let entry = validate(site, document, &mut problems);
-            (entry, problems)
-        })
-        .collect();
-    let mut entries = Vec::with_capacity(results.len());
-    for (entry, problems) in results {
-        diagnostics.extend(problems);
-        entries.extend(entry);
-    }
-    entries
-}
 
 /// Validates one document. Returns `None` when it has errors (they are in `problems`).
 pub fn validate(

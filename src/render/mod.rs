@@ -50,13 +50,6 @@ pub(crate) struct PageJob {
     pub(crate) template: &'static str,
     /// Digest of everything the page is made from, its template's sources included: a job
     /// with the same path and key as in an earlier build renders to the same bytes.
-    #[cfg_attr(
-        all(not(feature = "serve"), not(test)),
-        expect(
-            dead_code,
-            reason = "only the preview server compares keys between builds"
-        )
-    )]
     pub(crate) key: u64,
     kind: JobKind,
 }

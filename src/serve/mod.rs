@@ -1,6 +1,7 @@
 //! `passerelle serve`: the preview server an author keeps open while writing.
 //!
-//! - `incremental`: the build pipeline, re-run on each change for what the change touches;
+//! The engine (`crate::engine`) is kept between saves and fed what changed:
+//!
 //! - `watch`: file-system events, debounced into one set of changes per save;
 //! - `store`: the last good site, in memory, and the current errors;
 //! - `connection`: accepts connections and reads requests, within bounds;
@@ -15,21 +16,20 @@
 mod connection;
 mod events;
 mod http;
-mod incremental;
 mod overlay;
 mod store;
 mod watch;
 
 use crate::BuildOptions;
 use crate::diagnostic::{Diagnostics, counted};
-use incremental::{Engine, Update};
+use crate::engine::{self, Changes, Engine, OpenPages, Update};
+use crate::output::{MemorySink, Sink};
 use serde_json::json;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use watch::Changes;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -262,14 +262,14 @@ fn rebuild_on_changes(
 
 /// Exports and search index being made on another thread.
 struct Deferred {
-    made: std::sync::mpsc::Receiver<incremental::DeferredFiles>,
+    made: std::sync::mpsc::Receiver<(engine::DeferredMade, MemorySink)>,
     cancelled: Arc<std::sync::atomic::AtomicBool>,
     generation: u64,
     started: Instant,
 }
 
 impl Deferred {
-    fn start(job: incremental::DeferredJob) -> Deferred {
+    fn start(job: engine::DeferredJob) -> Deferred {
         let (sender, made) = std::sync::mpsc::channel();
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let generation = job.generation();
@@ -277,7 +277,11 @@ impl Deferred {
         let spawned = std::thread::Builder::new()
             .name("passerelle-deferred".into())
             .spawn(move || {
-                let run = || job.run(&|| stop.load(std::sync::atomic::Ordering::Relaxed));
+                let run = || {
+                    let files = MemorySink::default();
+                    let made = job.run(&files, &|| stop.load(std::sync::atomic::Ordering::Relaxed));
+                    (made, files)
+                };
                 // A pool of its own, of one thread: in rayon's global pool the search
                 // index's parallel steps would queue ahead of the next rebuild's pages.
                 let made = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
@@ -306,6 +310,37 @@ impl Deferred {
     }
 }
 
+/// Collects the files of one run that differ from the served ones, as a patch.
+struct PatchSink<'a> {
+    store: &'a store::Store,
+    patch: std::sync::Mutex<store::Patch>,
+}
+
+impl<'a> PatchSink<'a> {
+    fn new(store: &'a store::Store) -> Self {
+        PatchSink {
+            store,
+            patch: Default::default(),
+        }
+    }
+
+    /// The files collected so far.
+    fn take(&self) -> store::Patch {
+        std::mem::take(&mut *self.patch.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl Sink for PatchSink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        crate::output::check_relative_path(path)?;
+        if self.store.lock().file(path).as_deref() != Some(&bytes) {
+            let mut patch = self.patch.lock().unwrap_or_else(|e| e.into_inner());
+            patch.insert(path.to_string(), Some(Arc::new(bytes)));
+        }
+        Ok(())
+    }
+}
+
 /// Runs one build and publishes its outcome: new files and a `build` event, or the error
 /// overlay and an `errors` event. Returns whether outputs were deferred (see
 /// `finish_and_publish`).
@@ -316,25 +351,32 @@ fn build_and_publish(
     started: Instant,
     cause: Option<&str>,
 ) -> bool {
-    let current = |path: &str| server.store.lock().file(path);
+    let sink = PatchSink::new(&server.store);
     let base_path = engine.base_path();
-    let early = |patch: store::Patch| {
-        publish(server, patch, base_path.clone(), false);
+    let shown = || {
+        publish(server, sink.take(), base_path.clone(), false);
     };
-    match engine.rebuild(changes, &current, &server.hub.open_pages(), &early) {
+    let open = server.hub.open_pages();
+    let open = OpenPages {
+        first: &open,
+        shown: &shown,
+    };
+    match engine.rebuild(changes, &sink, open) {
         Ok(update) => {
             // Requests for deferred outputs wait for them; when none are due (nothing they
             // depend on changed, or a change was undone before they were made), the served
             // ones are current and nothing may wait, whatever an earlier build had set.
             server.store.set_pending(update.deferred.clone());
             let Update {
-                patch,
+                removed,
                 diagnostics,
                 rendered,
                 case_studies,
                 pages,
                 deferred,
             } = update;
+            let mut patch = sink.take();
+            patch.extend(removed.into_iter().map(|path| (path, None)));
             let (changed, removed) = publish(server, patch, engine.base_path(), true);
             let elapsed = started.elapsed();
             print_report(&diagnostics);
@@ -404,7 +446,9 @@ fn publish(
 fn finish_and_publish(engine: &mut Engine, server: &http::Server) {
     let started = Instant::now();
     if let Some(job) = engine.deferred_job() {
-        publish_deferred(engine, server, job.run(&|| false), started);
+        let files = MemorySink::default();
+        let made = job.run(&files, &|| false);
+        publish_deferred(engine, server, (made, files), started);
     }
 }
 
@@ -413,13 +457,22 @@ fn finish_and_publish(engine: &mut Engine, server: &http::Server) {
 fn publish_deferred(
     engine: &mut Engine,
     server: &http::Server,
-    made: incremental::DeferredFiles,
+    (made, files): (engine::DeferredMade, MemorySink),
     started: Instant,
 ) {
-    let current = |path: &str| server.store.lock().file(path);
-    let Some(patch) = engine.apply_deferred(made, &current) else {
+    let mut problems = Diagnostics::new();
+    problems.extend(made.problems.iter().cloned());
+    print_report(&problems);
+    let Some(stale) = engine.apply_deferred(made) else {
         return;
     };
+    let sink = PatchSink::new(&server.store);
+    for (path, bytes) in files.into_files() {
+        // A memory sink took them: their paths are valid, and so is the put.
+        let _ = sink.put(&path, bytes);
+    }
+    let mut patch = sink.take();
+    patch.extend(stale.into_iter().map(|path| (path, None)));
     let (changed, removed) = publish(server, patch, engine.base_path(), false);
     // Requests for exports and index waited for these files; they are in place now.
     server.store.set_pending(Vec::new());

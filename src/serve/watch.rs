@@ -12,11 +12,11 @@
 //! root path is no longer the one it watches (its device and inode changed) and watches the
 //! new one, after every burst and every `RECHECK` while nothing happens.
 
-use crate::diagnostic::display_path;
+use crate::engine::Changes;
 use crate::load::{CONTENT_DIR, is_editor_artifact};
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -31,55 +31,6 @@ pub(crate) const RECHECK: Duration = Duration::from_millis(500);
 
 /// Folders (besides `content/`) whose changes reload the theme.
 const THEME_DIRS: [&str; 4] = ["templates", "static", "i18n", "themes"];
-
-/// What changed on disk since the last build, as reported by the watcher.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Changes {
-    /// `config.yaml` was written, created or removed.
-    pub(crate) config: bool,
-    /// Something under `templates/`, `static/`, `i18n/` or `themes/`.
-    pub(crate) theme: bool,
-    /// Files (or folders) under `content/`, absolute paths.
-    pub(crate) content: BTreeSet<PathBuf>,
-    /// Read the whole of `content/` again (a folder moved, or the watcher lost events).
-    pub(crate) rescan: bool,
-}
-
-impl Changes {
-    /// Everything: the first build.
-    pub(crate) fn everything() -> Self {
-        Changes {
-            config: true,
-            theme: true,
-            content: BTreeSet::new(),
-            rescan: true,
-        }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        !self.config && !self.theme && !self.rescan && self.content.is_empty()
-    }
-
-    /// A short description of a burst for the terminal: the file, or how many.
-    pub(crate) fn describe(&self, root: &Path) -> String {
-        let mut parts = Vec::new();
-        if self.config {
-            parts.push("config.yaml".to_string());
-        }
-        if self.theme {
-            parts.push("theme".to_string());
-        }
-        match self.content.len() {
-            0 => {}
-            1 => parts.extend(self.content.iter().map(|p| display_path(root, p))),
-            n => parts.push(format!("{n} files")),
-        }
-        if self.rescan && self.content.is_empty() {
-            parts.push("content/".to_string());
-        }
-        parts.join(", ")
-    }
-}
 
 /// The watches on one site folder, set again when the folder is replaced.
 pub(crate) struct Watch {

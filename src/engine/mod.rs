@@ -1,8 +1,10 @@
-//! The build pipeline run again on each change, redoing only what the change touches.
+//! The build pipeline, as one engine that `build`, `check` and `serve` all drive.
 //!
-//! The engine keeps every stage's result between builds: the configuration, the theme and
-//! its parsed templates, each Markdown file's validated entry, each entry's rendered item,
-//! and, for every output file, the key of what it was made from. A change then costs:
+//! A build is the engine's first run from nothing (`build`); the preview server keeps the
+//! engine and feeds it the `Changes` the watcher saw. The engine keeps every stage's result
+//! between runs: the configuration, the theme and its parsed templates, each Markdown
+//! file's validated entry, each entry's rendered item, and, for every output file, the key
+//! of what it was made from. A change then costs:
 //!
 //! - re-reading and re-validating the files that changed (a `config.yaml` change, or a new
 //!   configuration key, starts again from scratch);
@@ -12,19 +14,20 @@
 //! - re-rendering only the pages whose key changed (`render::PageJob::key` digests the
 //!   page's inputs: its item, the cards it lists, the site-wide values and its templates);
 //! - exports and the search index, which depend on every case study, only when their own
-//!   key changed, and after the pages (`Engine::finish`), so a browser is told to reload
-//!   before that slower work.
+//!   key changed. A build makes them alongside the pages; the preview leaves them to
+//!   `Engine::deferred_job`, run on another thread once the author pauses, so that a
+//!   browser is told to reload before that slower work.
 //!
-//! The result is the same site as `passerelle::build`, byte for byte; `tests/serve.rs`
-//! checks it after series of edits.
+//! Every output goes to a `Sink`: the output folder (which compares bytes with what it
+//! holds), or the preview's patch of the served site.
 
-use super::store::Patch;
-use super::watch::Changes;
+mod claims;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, Asset, CONTENT_DIR, Document};
 use crate::markdown::{LinkTargets, MarkdownRenderer};
 use crate::model::{self, Item, Site, StableHasher, hash_json};
-use crate::output::MemorySink;
+use crate::output::Sink;
 use crate::render::{self, Renderer, Templates};
 use crate::theme::Theme;
 use crate::validate::{self, Entry};
@@ -35,16 +38,118 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A successful build: what changed in the output, and the warnings.
+/// What changed on disk since the last run, as the preview's watcher reports it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Changes {
+    /// `config.yaml` was written, created or removed.
+    pub(crate) config: bool,
+    /// Something under `templates/`, `static/`, `i18n/` or `themes/`.
+    pub(crate) theme: bool,
+    /// Files (or folders) under `content/`, absolute paths.
+    pub(crate) content: BTreeSet<PathBuf>,
+    /// Read the whole of `content/` again (a folder moved, or the watcher lost events).
+    pub(crate) rescan: bool,
+}
+
+impl Changes {
+    /// Everything: the first run.
+    pub(crate) fn everything() -> Self {
+        Changes {
+            config: true,
+            theme: true,
+            content: BTreeSet::new(),
+            rescan: true,
+        }
+    }
+
+    #[cfg(feature = "serve")]
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.config && !self.theme && !self.rescan && self.content.is_empty()
+    }
+
+    /// A short description of a burst for the terminal: the file, or how many.
+    #[cfg(feature = "serve")]
+    pub(crate) fn describe(&self, root: &Path) -> String {
+        let mut parts = Vec::new();
+        if self.config {
+            parts.push("config.yaml".to_string());
+        }
+        if self.theme {
+            parts.push("theme".to_string());
+        }
+        match self.content.len() {
+            0 => {}
+            1 => parts.extend(self.content.iter().map(|p| display_path(root, p))),
+            n => parts.push(format!("{n} files")),
+        }
+        if self.rescan && self.content.is_empty() {
+            parts.push("content/".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// Runs the whole pipeline once, from nothing, sending every output file to `sink`: pages,
+/// theme files, assets, exports and search index. Returns the site with its warnings, or
+/// every problem found when there is at least one error (the sink may then hold a partial
+/// site, which is why `build_to_dir` moves nothing into place unless this succeeded).
+pub(crate) fn build(
+    options: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<(Site, Diagnostics), Diagnostics> {
+    let mut engine = Engine::with_purpose(options.clone(), Purpose::Build);
+    let nothing_open = OpenPages {
+        first: &HashSet::new(),
+        shown: &|| {},
+    };
+    let update = engine.rebuild(&Changes::everything(), sink, nothing_open)?;
+    let site = engine
+        .site
+        .take()
+        .map(owned)
+        .expect("a successful run assembles a site");
+    Ok((site, update.diagnostics))
+}
+
+/// What a run is for: it decides when the outputs that depend on the whole collection are
+/// made, and what is kept for a later run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// One run (`build`, `check`): exports and search index are made alongside the pages,
+    /// and each entry moves into its item instead of being kept for a next run.
+    Build,
+    /// Many runs (the preview): exports and search index wait for `deferred_job`.
+    #[cfg_attr(
+        not(feature = "serve"),
+        expect(dead_code, reason = "made by the preview")
+    )]
+    Preview,
+}
+
+/// Pages open in a browser, rendered first, and what to call once they are in the sink
+/// (the preview serves them before the rest is done).
+#[derive(Clone, Copy)]
+pub(crate) struct OpenPages<'a> {
+    pub(crate) first: &'a HashSet<String>,
+    pub(crate) shown: &'a (dyn Fn() + Sync),
+}
+
+/// A successful run: its warnings, and what changed in the outputs beyond the files put
+/// into the sink.
 #[derive(Debug, Default)]
 pub(crate) struct Update {
-    pub(crate) patch: Patch,
+    /// Output paths of the last run that this site no longer has.
+    pub(crate) removed: Vec<String>,
     pub(crate) diagnostics: Diagnostics,
     pub(crate) case_studies: usize,
     pub(crate) pages: usize,
     /// Pages rendered (their key changed), whether or not their bytes changed.
+    #[cfg_attr(
+        not(feature = "serve"),
+        expect(dead_code, reason = "the preview reports it")
+    )]
     pub(crate) rendered: usize,
-    /// Output paths whose producer runs in `Engine::finish`, when it has work to do.
+    /// Output paths (or folders) left to `Engine::deferred_job`.
     pub(crate) deferred: Vec<String>,
 }
 
@@ -87,41 +192,50 @@ pub(crate) struct DeferredJob {
     search: Option<u64>,
 }
 
-/// Output files by path.
-type Files = BTreeMap<String, Vec<u8>>;
-
-/// What a `DeferredJob` made: for each output made, its key and files.
-pub(crate) struct DeferredFiles {
+/// What a `DeferredJob` made: for each output made, its key (and the search index's paths).
+pub(crate) struct DeferredMade {
     generation: u64,
-    exports: Option<(u64, Files)>,
-    search: Option<(u64, Files)>,
+    exports: Option<u64>,
+    search: Option<(u64, BTreeSet<String>)>,
+    /// Files the sink could not take.
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
 impl DeferredJob {
-    /// The rebuild it belongs to (see `Engine::generation`).
+    /// The run it belongs to (see `Engine::generation`).
+    #[cfg(feature = "serve")]
     pub(crate) fn generation(&self) -> u64 {
         self.generation
     }
 
-    /// Makes the files: about a second at 10,000 case studies, which is why it runs apart
-    /// from the rebuilds. `cancelled` is checked between the two outputs.
-    pub(crate) fn run(self, cancelled: &dyn Fn() -> bool) -> DeferredFiles {
+    /// Makes the files into `sink`: about a second at 10,000 case studies, which is why the
+    /// preview runs it apart from its rebuilds. `cancelled` is checked between the two
+    /// outputs.
+    pub(crate) fn run(self, sink: &dyn Sink, cancelled: &dyn Fn() -> bool) -> DeferredMade {
         let site = &*self.site;
-        let exports = self.exports.map(|key| {
-            let files = Files::from([
-                (export::JSON_PATH.to_string(), export::to_json(site)),
-                (export::CSV_PATH.to_string(), export::to_csv(site)),
-            ]);
-            (key, files)
+        let mut problems = Vec::new();
+        let mut put = |path: &str, bytes: Vec<u8>| {
+            if let Err(err) = sink.put(path, bytes) {
+                problems.push(Diagnostic::cannot_write(path, &err));
+            }
+        };
+        if self.exports.is_some() {
+            put(export::JSON_PATH, export::to_json(site));
+            put(export::CSV_PATH, export::to_csv(site));
+        }
+        let search = self.search.filter(|_| !cancelled()).map(|key| {
+            let mut paths = BTreeSet::new();
+            for (path, bytes) in search::index_files(site) {
+                put(&path, bytes);
+                paths.insert(path);
+            }
+            (key, paths)
         });
-        let search = self
-            .search
-            .filter(|_| !cancelled())
-            .map(|key| (key, search::index_files(site)));
-        DeferredFiles {
+        DeferredMade {
             generation: self.generation,
-            exports,
+            exports: self.exports,
             search,
+            problems,
         }
     }
 }
@@ -154,6 +268,7 @@ struct Setup {
 /// The incremental build state of one site.
 pub(crate) struct Engine {
     options: BuildOptions,
+    purpose: Purpose,
     setup: Option<Setup>,
     /// Markdown files by load order key (see `order_key`).
     docs: BTreeMap<String, Doc>,
@@ -173,9 +288,15 @@ pub(crate) struct Engine {
     /// (`crate::claim_outputs`): checked again only when the digest changes.
     claims: Option<(u64, Vec<Diagnostic>)>,
     targets: LinkTargets,
-    /// Output path → key of the bytes the served site holds for it.
+    /// Output path → key of the bytes the last run made for it (pages, theme files,
+    /// assets; not the deferred outputs, below).
     keys: HashMap<String, u64>,
-    /// Keys of the deferred producers (exports, search index) for the current site.
+    /// Keys of the exports and of the search index last made, with the index's paths.
+    exports_key: Option<u64>,
+    search_key: Option<u64>,
+    search_paths: BTreeSet<String>,
+    /// Keys the exports and search index must have for the current site, until
+    /// `deferred_job` hands them out.
     pending_keys: Option<(u64, u64)>,
     /// The content folder must be read again in full.
     rescan_needed: bool,
@@ -190,14 +311,17 @@ pub(crate) struct Engine {
     site_index: HashMap<String, (bool, usize)>,
 }
 
-/// Keys of the deferred producers in `keys`.
-const EXPORTS_KEY: &str = "\0exports";
-const SEARCH_KEY: &str = "\0search";
-
 impl Engine {
+    /// An engine for the preview server: it keeps what later runs need.
+    #[cfg(feature = "serve")]
     pub(crate) fn new(options: BuildOptions) -> Self {
+        Engine::with_purpose(options, Purpose::Preview)
+    }
+
+    fn with_purpose(options: BuildOptions, purpose: Purpose) -> Self {
         Engine {
             options,
+            purpose,
             setup: None,
             docs: BTreeMap::new(),
             assets: BTreeMap::new(),
@@ -207,6 +331,9 @@ impl Engine {
             site: None,
             targets: LinkTargets::default(),
             keys: HashMap::new(),
+            exports_key: None,
+            search_key: None,
+            search_paths: BTreeSet::new(),
             pending_keys: None,
             generation: 0,
             claims: None,
@@ -218,29 +345,29 @@ impl Engine {
         }
     }
 
+    #[cfg(feature = "serve")]
     pub(crate) fn root(&self) -> &Path {
         &self.options.root
     }
 
     /// The base path of the site as last configured (`/` until a configuration loads).
+    #[cfg(feature = "serve")]
     pub(crate) fn base_path(&self) -> String {
         self.setup
             .as_ref()
             .map_or_else(|| "/".to_string(), |s| s.config.base_path())
     }
 
-    /// Brings the state up to date with `changes` and renders the pages that changed.
-    /// `current` gives the bytes the served site holds for a path, so that pages rendered
-    /// again to the same bytes are left out of the patch. On error, nothing of the served
-    /// site is to change and all problems are returned, as `passerelle build` reports them.
-    /// `first` are pages open in a browser: when other pages must be rendered too, these
-    /// are rendered first and handed to `early`, to be served before the rest is done.
+    /// Brings the state up to date with `changes` and puts every output whose key changed
+    /// into `sink` (the sink may compare bytes and keep what did not change). On error, the
+    /// outputs of the last good run stand, and all problems are returned, as `passerelle
+    /// build` reports them. `open.first` are pages open in a browser: when other pages must
+    /// be rendered too, these are rendered first, then `open.shown` is called.
     pub(crate) fn rebuild(
         &mut self,
         changes: &Changes,
-        current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
-        first: &HashSet<String>,
-        early: &dyn Fn(Patch),
+        sink: &dyn Sink,
+        open: OpenPages,
     ) -> Result<Update, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
         if changes.config || self.setup.is_none() {
@@ -285,7 +412,7 @@ impl Engine {
             .collect();
         let assets: Vec<Asset> = self.assets.values().map(|a| a.asset.clone()).collect();
         // Files that exist but gave no entry: links to them are not reported again (their
-        // own error is), as in a build.
+        // own error is). Drafts are not among them: a link to a draft is reported.
         let failed: HashSet<String> = self
             .docs
             .iter()
@@ -318,30 +445,46 @@ impl Engine {
             .filter(|doc| doc.fresh)
             .filter_map(|doc| doc.entry.as_ref().map(|e| e.content_path.as_str()))
             .collect();
-        let to_render: Vec<&Entry> = included
+        let order: Vec<String> = included.iter().map(|e| e.content_path.clone()).collect();
+        let to_render: BTreeSet<&str> = included
             .iter()
-            .copied()
             .filter(|entry| {
                 fresh.contains(entry.content_path.as_str())
                     || !(self.items.contains_key(&entry.content_path)
                         || self.site_index.contains_key(&entry.content_path))
                     || links_to_any(&entry.body, &moved)
             })
+            .map(|entry| entry.content_path.as_str())
             .collect();
-        let targets = &self.targets;
-        let rendered: Vec<(Item, Vec<Diagnostic>)> = to_render
-            .into_par_iter()
-            .map(|entry| model::render_item(&renderer, &base_path, entry.clone(), targets))
-            .collect();
-        let order: Vec<String> = included.iter().map(|e| e.content_path.clone()).collect();
         drop(included);
+        let to_render: HashSet<String> = to_render.into_iter().map(str::to_string).collect();
+        // A build runs once: each entry moves into its item. The preview keeps the entries,
+        // to render them again when a link target moves.
+        let entries: Vec<Entry> = match self.purpose {
+            Purpose::Build => self
+                .docs
+                .values_mut()
+                .filter_map(|doc| doc.entry.take_if(|e| to_render.contains(&e.content_path)))
+                .collect(),
+            Purpose::Preview => self
+                .docs
+                .values()
+                .filter_map(|doc| doc.entry.as_ref())
+                .filter(|e| to_render.contains(&e.content_path))
+                .cloned()
+                .collect(),
+        };
+        let targets = &self.targets;
+        let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
+            .into_par_iter()
+            .map(|entry| model::render_item(&renderer, &base_path, entry, targets))
+            .collect();
         for doc in self.docs.values_mut() {
             doc.fresh = false;
         }
-        // Same entries in the same order, and what lists show of them unchanged (a body
-        // edit): the assembled site stays, with the new items put in place.
-        // The site is kept when only item bodies changed: same items, same metadata, and
-        // the same files copied from content/ (which the site lists too).
+        // The site is kept when only item bodies changed: same items in the same order,
+        // what lists show of them unchanged, and the same files copied from content/
+        // (which the site lists too). The new items are then put in place.
         let in_place = self.site.as_ref().is_some_and(|site| site.assets == assets)
             && order == self.order
             && rendered.iter().all(|(item, _)| {
@@ -367,7 +510,8 @@ impl Engine {
                 .retain(|path, _| wanted.contains(path.as_str()));
         }
 
-        // Problems, as a full build collects them.
+        // Problems, in the order of the stages: the content folder, each file read and
+        // validated, link targets, each body, the theme and templates.
         diagnostics.extend(self.load_problems.iter().cloned());
         for doc in self.docs.values() {
             diagnostics.extend(doc.problems.iter().cloned());
@@ -398,115 +542,113 @@ impl Engine {
                 site
             }
         };
+        let site = Arc::new(site);
+        let exports = exports_key(setup.config_key, &site);
+        let search = search_key(setup.config_key, &site);
+        let deferred = DeferredJob {
+            site: Arc::clone(&site),
+            generation: self.generation + 1,
+            exports: (self.exports_key != Some(exports)).then_some(exports),
+            search: (self.search_key != Some(search)).then_some(search),
+        };
         let templates = setup.templates.as_ref().expect("checked above");
-        let open = OpenPages { first, early };
-        let served = Served {
+        let outputs = Outputs {
             keys: &self.keys,
             claims: &mut self.claims,
-            current,
+            assets: &self.assets,
+            sink,
         };
-        let update = render_changes(&site, setup, templates, &self.assets, served, open);
-        self.site = Some(Arc::new(site));
-        let (mut update, new_keys) = match update {
+        // A build makes everything now: pages, and alongside them exports and search
+        // index, so that the serial parts of one overlap the others.
+        let (pages, made) = match self.purpose {
+            Purpose::Build => {
+                let (made, pages) = rayon::join(
+                    || deferred.run(sink, &|| false),
+                    || render_changes(&site, setup, templates, outputs, open),
+                );
+                (pages, Some(made))
+            }
+            Purpose::Preview => {
+                let pages = render_changes(&site, setup, templates, outputs, open);
+                self.pending_keys = Some((exports, search));
+                drop(deferred);
+                (pages, None)
+            }
+        };
+        self.site = Some(site);
+        let (mut update, new_keys) = match pages {
             Ok(done) => done,
             Err(problems) => {
                 diagnostics.extend(problems);
+                diagnostics.extend(made.into_iter().flat_map(|made| made.problems));
                 return Err(diagnostics);
             }
         };
-        diagnostics.extend(self.asset_problems(setup.config.config.trust_html));
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
-        }
-        // Deferred producers keep their old entries until `finish` replaces them.
-        let mut keys = new_keys;
-        for (path, key) in &self.keys {
-            if is_deferred(path) {
-                keys.insert(path.clone(), *key);
-                update.patch.remove(path);
+        self.keys = new_keys;
+        self.generation += 1;
+        diagnostics.extend(std::mem::take(&mut update.diagnostics));
+        if let Some(made) = made {
+            diagnostics.extend(made.problems.iter().cloned());
+            self.apply_deferred(made);
+            if diagnostics.has_errors() {
+                return Err(diagnostics);
             }
         }
-        self.keys = keys;
+        if self.pending_keys.is_some() {
+            if self.exports_key != Some(exports) {
+                update
+                    .deferred
+                    .extend([export::JSON_PATH.to_string(), export::CSV_PATH.to_string()]);
+            }
+            if self.search_key != Some(search) {
+                update.deferred.push(search::INDEX_DIR.to_string());
+            }
+        }
         let site = self.site.as_ref().expect("assembled above");
-        let exports = exports_key(setup.config_key, site);
-        let search = search_key(setup.config_key, site);
-        self.pending_keys = Some((exports, search));
-        self.generation += 1;
-        if self.keys.get(EXPORTS_KEY) != Some(&exports) {
-            update
-                .deferred
-                .extend([export::JSON_PATH.to_string(), export::CSV_PATH.to_string()]);
-        }
-        if self.keys.get(SEARCH_KEY) != Some(&search) {
-            update.deferred.push(search::INDEX_DIR.to_string());
-        }
         update.case_studies = site.case_studies.len();
         update.pages = site.pages.len();
         update.diagnostics = diagnostics;
         Ok(update)
     }
 
-    /// Counts successful rebuilds.
+    /// Counts successful runs.
+    #[cfg(feature = "serve")]
     pub(crate) fn generation(&self) -> u64 {
         self.generation
     }
 
     /// The outputs that depend on the whole collection (open data exports, search index) for
-    /// the site of the last successful `rebuild`, if their inputs changed, as work that runs
-    /// on another thread (`DeferredJob::run`) while edits go on.
+    /// the site of the last successful `rebuild`, if their inputs changed, as work that can
+    /// run on another thread (`DeferredJob::run`) while edits go on.
+    #[cfg(feature = "serve")]
     pub(crate) fn deferred_job(&mut self) -> Option<DeferredJob> {
         let site = Arc::clone(self.site.as_ref()?);
         let (exports, search) = self.pending_keys.take()?;
         Some(DeferredJob {
             site,
             generation: self.generation,
-            exports: (self.keys.get(EXPORTS_KEY) != Some(&exports)).then_some(exports),
-            search: (self.keys.get(SEARCH_KEY) != Some(&search)).then_some(search),
+            exports: (self.exports_key != Some(exports)).then_some(exports),
+            search: (self.search_key != Some(search)).then_some(search),
         })
     }
 
-    /// The patch that serves what a deferred job made, or `None` when the site changed
-    /// since it started (a later job makes them for the new site).
-    pub(crate) fn apply_deferred(
-        &mut self,
-        made: DeferredFiles,
-        current: &dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
-    ) -> Option<Patch> {
+    /// Records what a deferred job made. Returns the search index files of the last run
+    /// that the new index no longer has, or `None` when the site changed since the job
+    /// started (its files are out of date: a later job makes them for the new site).
+    pub(crate) fn apply_deferred(&mut self, made: DeferredMade) -> Option<Vec<String>> {
         if made.generation != self.generation {
             return None;
         }
-        let mut patch = Patch::new();
-        let put =
-            |keys: &mut HashMap<String, u64>, patch: &mut Patch, path: String, bytes: Vec<u8>| {
-                let key = content_key(&bytes);
-                if current(&path).as_deref() != Some(&bytes) {
-                    patch.insert(path.clone(), Some(Arc::new(bytes)));
-                }
-                keys.insert(path, key);
-            };
-        if let Some((key, files)) = made.exports {
-            for (path, bytes) in files {
-                put(&mut self.keys, &mut patch, path, bytes);
-            }
-            self.keys.insert(EXPORTS_KEY.into(), key);
+        if let Some(key) = made.exports {
+            self.exports_key = Some(key);
         }
-        if let Some((key, files)) = made.search {
-            let stale: Vec<String> = self
-                .keys
-                .keys()
-                .filter(|path| path.starts_with(search::INDEX_DIR) && !files.contains_key(*path))
-                .cloned()
-                .collect();
-            for path in stale {
-                self.keys.remove(&path);
-                patch.insert(path, None);
-            }
-            for (path, bytes) in files {
-                put(&mut self.keys, &mut patch, path, bytes);
-            }
-            self.keys.insert(SEARCH_KEY.into(), key);
+        let mut stale = Vec::new();
+        if let Some((key, paths)) = made.search {
+            stale = self.search_paths.difference(&paths).cloned().collect();
+            self.search_paths = paths;
+            self.search_key = Some(key);
         }
-        Some(patch)
+        Some(stale)
     }
 
     /// Puts the items of the last assembled site back into `items`.
@@ -658,25 +800,10 @@ impl Engine {
         let mut diagnostics = Diagnostics::new();
         let loaded = load::load_content(&self.options.root, &mut diagnostics);
         let mut docs = BTreeMap::new();
-        let mut others = Vec::new();
-        // Read errors belong to their file; the others to the folder.
-        for problem in diagnostics {
-            let key = problem
-                .file
-                .strip_prefix(&format!("{CONTENT_DIR}/"))
-                .filter(|p| p.ends_with(".md"))
-                .map(order_key);
-            match key {
-                Some(key) if self.options.root.join(&problem.file).is_file() => {
-                    docs.entry(key)
-                        .or_insert_with(|| unreadable(Vec::new()))
-                        .problems
-                        .push(problem);
-                }
-                _ => others.push(problem),
-            }
+        for (content_path, problem) in loaded.unreadable {
+            docs.insert(order_key(&content_path), unreadable(vec![problem]));
         }
-        self.load_problems = others;
+        self.load_problems = diagnostics.into_iter().collect();
         let mut old = std::mem::take(&mut self.docs);
         for document in loaded.documents {
             let key = order_key(&document.content_path);
@@ -725,13 +852,6 @@ impl Engine {
                 doc.problems = problems;
             }
         });
-    }
-
-    fn asset_problems(&self, trust_html: bool) -> Vec<Diagnostic> {
-        self.assets
-            .values()
-            .filter_map(|file| file.publishable(trust_html).err())
-            .collect()
     }
 }
 
@@ -806,14 +926,6 @@ fn content_key(bytes: &[u8]) -> u64 {
     let mut hasher = StableHasher::default();
     bytes.hash(&mut hasher);
     hasher.finish()
-}
-
-/// Paths written by `Engine::finish`.
-fn is_deferred(path: &str) -> bool {
-    path == export::JSON_PATH
-        || path == export::CSV_PATH
-        || path.starts_with(search::INDEX_DIR)
-        || path.starts_with('\0')
 }
 
 fn exports_key(config_key: u64, site: &Site) -> u64 {
@@ -899,120 +1011,109 @@ fn links_to_any(body: &str, moved: &BTreeSet<String>) -> bool {
     })
 }
 
-/// Renders the pages whose key changed and lists the outputs (theme files, assets) that
-/// changed. Returns the patch and the key of every output of this site.
-/// Pages open in a browser, and where to send them when they are rendered ahead of the rest.
-struct OpenPages<'a> {
-    first: &'a HashSet<String>,
-    early: &'a dyn Fn(Patch),
-}
-
-/// What the served site holds, as the last build left it.
-struct Served<'a> {
-    /// Output path → key of its bytes.
+/// What a run writes its outputs with, and what the last run made.
+struct Outputs<'a> {
+    /// Output path → key of its bytes, as the last run made them.
     keys: &'a HashMap<String, u64>,
     /// See `Engine::claims`.
     claims: &'a mut Option<(u64, Vec<Diagnostic>)>,
-    /// The served bytes of an output path.
-    current: &'a dyn Fn(&str) -> Option<Arc<Vec<u8>>>,
+    assets: &'a BTreeMap<String, AssetFile>,
+    sink: &'a dyn Sink,
 }
 
+/// Renders the pages whose key changed, and puts them, the theme files and the assets that
+/// changed into the sink. Returns the update (paths no longer made among them) and the key
+/// of every output of this site but the deferred ones.
 fn render_changes(
     site: &Site,
     setup: &Setup,
     templates: &Templates,
-    assets: &BTreeMap<String, AssetFile>,
-    served: Served,
+    outputs: Outputs,
     open: OpenPages,
 ) -> Result<(Update, HashMap<String, u64>), Vec<Diagnostic>> {
-    let Served {
+    let Outputs {
         keys,
         claims,
-        current,
-    } = served;
+        assets,
+        sink,
+    } = outputs;
     let renderer = Renderer::new(site, &setup.theme, templates);
     let jobs = renderer.jobs();
-    let outputs = crate::outputs_key(site, &setup.theme, &jobs);
+    let digest = claims::outputs_key(site, &setup.theme, &jobs);
     let problems = match claims {
-        Some((key, problems)) if *key == outputs => problems,
+        Some((key, problems)) if *key == digest => problems,
         _ => {
             &mut claims
-                .insert((outputs, crate::claim_outputs(site, &setup.theme, &jobs)))
+                .insert((digest, claims::claim_outputs(site, &setup.theme, &jobs)))
                 .1
         }
     };
+    // Assets were read and checked when they changed.
+    let trust_html = setup.config.config.trust_html;
+    let unpublishable = assets
+        .values()
+        .filter_map(|file| file.publishable(trust_html).err());
+    let problems: Vec<Diagnostic> = problems.iter().cloned().chain(unpublishable).collect();
     if !problems.is_empty() {
-        return Err(problems.clone());
+        return Err(problems);
     }
-    let mut new_keys: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
     let dirty: Vec<&render::PageJob> = jobs
         .iter()
         .filter(|job| keys.get(&job.path) != Some(&job.key))
         .collect();
-    let put = |path: &str, bytes: Arc<Vec<u8>>, patch: &mut Patch| {
-        if current(path).as_deref() != Some(&*bytes) {
-            patch.insert(path.to_string(), Some(bytes));
-        }
+    let mut update = Update {
+        rendered: dirty.len(),
+        ..Update::default()
     };
     // A template edit re-renders thousands of pages: the ones open in a browser go first,
     // and are served as soon as they are made (the rest follow, and would show the same).
     let (shown, others): (Vec<&render::PageJob>, Vec<&render::PageJob>) =
         dirty.iter().partition(|job| open.first.contains(&job.path));
     let mut problems = Vec::new();
-    let mut rest = dirty.clone();
-    if !shown.is_empty() && !others.is_empty() {
-        let sink = MemorySink::default();
-        problems = renderer.render(shown, &sink);
+    let rest = if !shown.is_empty() && !others.is_empty() {
+        problems = renderer.render(shown, sink);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
-        let mut patch = Patch::new();
-        for (path, bytes) in sink.into_files() {
-            put(&path, Arc::new(bytes), &mut patch);
-        }
-        if !patch.is_empty() {
-            (open.early)(patch);
-        }
-        rest = others;
-    }
-    let sink = MemorySink::default();
-    problems.extend(renderer.render(rest, &sink));
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
-    let mut update = Update {
-        rendered: dirty.len(),
-        ..Update::default()
+        (open.shown)();
+        others
+    } else {
+        dirty
     };
-    update.diagnostics.extend(problems);
-    for job in &jobs {
-        new_keys.insert(job.path.clone(), job.key);
-    }
-    for (path, bytes) in sink.into_files() {
-        put(&path, Arc::new(bytes), &mut update.patch);
-    }
+    problems.extend(renderer.render(rest, sink));
+    let mut put = |path: &str, bytes: Vec<u8>| {
+        if let Err(err) = sink.put(path, bytes) {
+            problems.push(Diagnostic::cannot_write(path, &err));
+        }
+    };
+    let mut new_keys: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
     for (path, file) in &setup.theme.static_files {
         let key = content_key(&file.bytes);
         if keys.get(path) != Some(&key) {
-            put(path, Arc::new(file.bytes.clone()), &mut update.patch);
+            put(path, file.bytes.clone());
         }
         new_keys.insert(path.clone(), key);
     }
-    // Assets were read when they changed; `Engine::asset_problems` reports failures.
-    let trust_html = setup.config.config.trust_html;
     for file in assets.values() {
         if let Ok((bytes, key)) = file.publishable(trust_html) {
             let path = &file.asset.content_path;
             if keys.get(path) != Some(&key) {
-                put(path, bytes.clone(), &mut update.patch);
+                put(path, bytes.to_vec());
             }
             new_keys.insert(path.clone(), key);
         }
     }
-    for path in keys.keys() {
-        if !new_keys.contains_key(path) && !is_deferred(path) {
-            update.patch.insert(path.clone(), None);
-        }
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
     }
+    update.diagnostics.extend(problems);
+    for job in &jobs {
+        new_keys.insert(job.path.clone(), job.key);
+    }
+    update.removed = keys
+        .keys()
+        .filter(|path| !new_keys.contains_key(*path))
+        .cloned()
+        .collect();
     Ok((update, new_keys))
 }

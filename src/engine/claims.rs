@@ -1,0 +1,124 @@
+//! Every output file has one source: the output paths a site will have, each claimed by
+//! the page, theme file, export, asset or search index that makes it.
+
+use crate::diagnostic::Diagnostic;
+use crate::{export, load, model, output, render, search, theme};
+
+/// Who makes an output file; described only when there is a problem to report (the preview
+/// server checks every rebuild, so the usual case allocates nothing per file).
+#[derive(Clone, Copy)]
+enum Owner<'a> {
+    Page(&'a render::PageJob),
+    Theme(&'a theme::ThemeFile),
+    Export,
+    Asset(&'a load::Asset),
+    SearchIndex,
+}
+
+impl Owner<'_> {
+    /// The content file, when the output comes from one.
+    fn file(self, site: &model::Site) -> Option<String> {
+        match self {
+            Owner::Page(job) => job.source(site).map(str::to_string),
+            Owner::Asset(asset) => Some(format!("{}/{}", load::CONTENT_DIR, asset.content_path)),
+            _ => None,
+        }
+    }
+
+    fn describe(self, site: &model::Site) -> String {
+        if let Some(file) = self.file(site) {
+            return format!("`{file}`");
+        }
+        match self {
+            Owner::Page(job) => format!("the page Passerelle generates from `{}`", job.template),
+            Owner::Theme(file) => format!("the theme file `{}`", file.display),
+            Owner::Export => "the open data export".into(),
+            _ => format!("the search index (the `{}` folder)", search::INDEX_DIR),
+        }
+    }
+}
+
+/// Every output path with its owner (the search index's files, named by their content, are
+/// not known in advance: its folder is claimed as a whole in `claim_outputs`).
+fn outputs<'a>(
+    site: &'a model::Site,
+    theme: &'a theme::Theme,
+    jobs: &'a [render::PageJob],
+) -> impl Iterator<Item = (&'a str, Owner<'a>)> {
+    let pages = jobs.iter().map(|job| (job.path.as_str(), Owner::Page(job)));
+    let statics = theme
+        .static_files
+        .iter()
+        .map(|(path, file)| (path.as_str(), Owner::Theme(file)));
+    let exports = [export::JSON_PATH, export::CSV_PATH].map(|path| (path, Owner::Export));
+    let assets = site
+        .assets
+        .iter()
+        .map(|asset| (asset.content_path.as_str(), Owner::Asset(asset)));
+    pages.chain(statics).chain(exports).chain(assets)
+}
+
+/// A digest of every output path and its owner: `claim_outputs` finds the same problems
+/// for the same digest, so the preview server checks again only when it changes (most
+/// saves change no path).
+pub(crate) fn outputs_key(
+    site: &model::Site,
+    theme: &theme::Theme,
+    jobs: &[render::PageJob],
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    for (path, owner) in outputs(site, theme, jobs) {
+        path.hash(&mut hasher);
+        match owner {
+            Owner::Page(job) => (job.source(site), job.template).hash(&mut hasher),
+            Owner::Theme(file) => file.display.hash(&mut hasher),
+            Owner::Export | Owner::Asset(_) | Owner::SearchIndex => {}
+        }
+    }
+    hasher.finish()
+}
+
+/// Every output file has one source. Two sources for one path (a content file named like a
+/// generated page, an asset named `index.html` or `static/style.css`, a file in the search
+/// index's folder) would silently overwrite each other: each such pair is an error naming
+/// both, reported on the content file when there is one.
+pub(crate) fn claim_outputs(
+    site: &model::Site,
+    theme: &theme::Theme,
+    jobs: &[render::PageJob],
+) -> Vec<Diagnostic> {
+    let two_owners = |path: &str, first: Owner, second: Owner| {
+        let (blamed, other) = match (first.file(site), second.file(site)) {
+            (_, Some(file)) => (file, first),
+            (Some(file), None) => (file, second),
+            (None, None) => ("config.yaml".to_string(), first),
+        };
+        let message = format!(
+            "its output `{path}` is also written by {}",
+            other.describe(site)
+        );
+        Diagnostic::error(blamed, message)
+            .hint("rename or move this file: two sources cannot make the same output file")
+    };
+    let mut problems = Vec::new();
+    let mut owners: rustc_hash::FxHashMap<&str, Owner> = Default::default();
+    owners.reserve(jobs.len() + theme.static_files.len() + site.assets.len() + 2);
+    for (path, owner) in outputs(site, theme, jobs) {
+        if let Err(err) = output::check_relative_path(path) {
+            let blamed = owner.file(site).unwrap_or_else(|| "config.yaml".into());
+            problems.push(Diagnostic::error(blamed, err.to_string()).hint(
+                "rename the file or folder it comes from: every folder and file name needs a letter or digit, and every URL segment in config.yaml must be a plain slug",
+            ));
+            continue;
+        }
+        if path.starts_with(search::INDEX_DIR) {
+            problems.push(two_owners(path, Owner::SearchIndex, owner));
+            continue;
+        }
+        if let Some(first) = owners.insert(path, owner) {
+            problems.push(two_owners(path, first, owner));
+        }
+    }
+    problems
+}
