@@ -10,6 +10,7 @@ use crate::validate::{Entry, EntryKind};
 use chrono::Datelike;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A validated entry with its rendered body.
 #[derive(Debug, Clone)]
@@ -24,6 +25,12 @@ pub struct Item {
     pub translations: Vec<(String, String)>,
     /// Identifies the item's content, for incremental rebuilds.
     pub fingerprint: Fingerprint,
+    /// The title folded (case, accents) once, for sorting: folding is what made sorting
+    /// 10,000 case studies slow when the preview assembles the site after a save.
+    folded_title: String,
+    /// The taxonomy terms it carries: (index of the taxonomy in the configuration, id,
+    /// label), found once when its fields are linked (see `link_terms`).
+    terms: Vec<(usize, String, String)>,
 }
 
 /// One value of a taxonomy and the case studies that carry it.
@@ -51,10 +58,11 @@ pub struct Taxonomy {
 pub struct Site {
     pub config: SiteConfig,
     pub base_path: String,
-    /// Newest first, then by title.
-    pub case_studies: Vec<Item>,
+    /// Newest first, then by title. Shared (`Arc`): the preview's deferred work reads one
+    /// site while the next is assembled, from the same items.
+    pub case_studies: Vec<Arc<Item>>,
     /// Content pages, by weight then title.
-    pub pages: Vec<Item>,
+    pub pages: Vec<Arc<Item>>,
     pub taxonomies: Vec<Taxonomy>,
     pub assets: Vec<Asset>,
 }
@@ -91,11 +99,12 @@ pub fn link_targets<'e>(
 
 /// Renders one entry's body. Problems found in the body (broken links) are returned with it.
 pub fn render_item(
+    config: &SiteConfig,
     renderer: &MarkdownRenderer,
-    base_path: &str,
     mut entry: Entry,
     targets: &LinkTargets,
 ) -> (Item, Vec<Diagnostic>) {
+    let base_path = config.base_path();
     let mut found = Vec::new();
     replace_nul(&mut entry.title);
     replace_nul(&mut entry.summary);
@@ -111,10 +120,13 @@ pub fn render_item(
     let url = format!("{base_path}{}", entry.url_path);
     // The model owns the fields from here on, and the Markdown source is no longer
     // needed once rendered: not keeping two copies matters at 10,000 case studies.
-    let fields = std::mem::take(&mut entry.fields);
+    let mut fields = std::mem::take(&mut entry.fields);
     entry.body = String::new();
+    let terms = link_terms(config, &base_path, &entry, &mut fields);
     let fingerprint = Fingerprint::of(&entry, &fields, &body);
     let item = Item {
+        folded_title: fold(&entry.title),
+        terms,
         entry,
         body,
         url,
@@ -145,7 +157,7 @@ fn replace_nul_in(value: &mut Json) {
 /// Sorts rendered items into the site: case studies newest first, pages by weight, then
 /// translations and taxonomies. `items` are in load order (it decides ties between pages).
 /// Items from an earlier `assemble` of the same configuration may be passed again.
-pub fn assemble(config: SiteConfig, items: Vec<Item>, assets: Vec<Asset>) -> Site {
+pub fn assemble(config: SiteConfig, items: Vec<Arc<Item>>, assets: Vec<Asset>) -> Site {
     let base_path = config.base_path();
     let mut case_studies = Vec::new();
     let mut pages = Vec::new();
@@ -155,18 +167,20 @@ pub fn assemble(config: SiteConfig, items: Vec<Item>, assets: Vec<Asset>) -> Sit
             EntryKind::Page => pages.push(item),
         }
     }
-    // Stable sorts on cached keys: folding titles inside the comparison is slow at 10,000.
-    case_studies.sort_by_cached_key(|item| {
+    // Stable sorts.
+    fn newest_first(item: &Item) -> (std::cmp::Reverse<Option<chrono::NaiveDate>>, &str, &str) {
+        let entry = &item.entry;
         (
-            std::cmp::Reverse(item.entry.date),
-            fold(&item.entry.title),
-            item.entry.file.clone(),
+            std::cmp::Reverse(entry.date),
+            &item.folded_title,
+            &entry.file,
         )
-    });
-    pages.sort_by_cached_key(|item| (item.entry.weight, fold(&item.entry.title)));
+    }
+    case_studies.sort_by(|a, b| newest_first(a).cmp(&newest_first(b)));
+    pages.sort_by(|a, b| (a.entry.weight, &a.folded_title).cmp(&(b.entry.weight, &b.folded_title)));
     link_translations(&mut case_studies, &mut pages);
 
-    let taxonomies = build_taxonomies(&config, &base_path, &mut case_studies);
+    let taxonomies = build_taxonomies(&config, &base_path, &case_studies);
     Site {
         config,
         base_path,
@@ -257,112 +271,186 @@ pub fn hash_json(value: &impl serde::Serialize, hasher: &mut impl std::hash::Has
     let _ = serde_json::to_writer(Feed(hasher), value);
 }
 
-fn link_translations(case_studies: &mut [Item], pages: &mut [Item]) {
-    for item in case_studies.iter_mut().chain(pages.iter_mut()) {
-        item.translations.clear();
-    }
-    let mut groups: HashMap<String, Vec<(String, String)>> = HashMap::new();
+/// Links each item to its other-language versions (same `translation_key`). An item is
+/// copied only when its links change: most are shared with the site assembled before.
+fn link_translations(case_studies: &mut [Arc<Item>], pages: &mut [Arc<Item>]) {
+    let mut groups: HashMap<&str, Vec<(String, String)>> = HashMap::new();
     for item in case_studies.iter().chain(pages.iter()) {
         if let Some(key) = &item.entry.translation_key {
             groups
-                .entry(key.clone())
+                .entry(key)
                 .or_default()
                 .push((item.entry.lang.clone(), item.url.clone()));
         }
     }
-    for item in case_studies.iter_mut().chain(pages.iter_mut()) {
-        if let Some(group) = item
-            .entry
-            .translation_key
-            .as_ref()
-            .and_then(|k| groups.get(k))
-        {
-            item.translations = group
-                .iter()
-                .filter(|(lang, _)| *lang != item.entry.lang)
-                .cloned()
-                .collect();
+    let linked: Vec<Vec<(String, String)>> = case_studies
+        .iter()
+        .chain(pages.iter())
+        .map(|item| {
+            let group = item
+                .entry
+                .translation_key
+                .as_deref()
+                .and_then(|k| groups.get(k));
+            group.map_or_else(Vec::new, |group| {
+                group
+                    .iter()
+                    .filter(|(lang, _)| *lang != item.entry.lang)
+                    .cloned()
+                    .collect()
+            })
+        })
+        .collect();
+    for (item, translations) in case_studies.iter_mut().chain(pages.iter_mut()).zip(linked) {
+        if item.translations != translations {
+            Arc::make_mut(item).translations = translations;
         }
     }
 }
 
-/// Collects the terms of every taxonomy and adds each term's `url` to the values in the
-/// case studies' fields, so templates can link a fact to its term page.
+/// Turns the values of every taxonomy field into linked terms (`id`, `label`, `url`), so
+/// templates can link a fact to its term page; a date grouped by year gets a `year` term.
+/// Done once per item, when it is made: the links depend only on the configuration.
+/// Returns the terms found, for `build_taxonomies`.
+fn link_terms(
+    config: &SiteConfig,
+    base_path: &str,
+    entry: &Entry,
+    fields: &mut Map<String, Json>,
+) -> Vec<(usize, String, String)> {
+    let mut terms = Vec::new();
+    for (taxonomy, taxonomy_config) in config.config.taxonomies.iter().enumerate() {
+        let url = format!("{base_path}{}/", taxonomy_config.slug);
+        let mut found = Vec::new();
+        if taxonomy_config.group == Some(TaxonomyGroup::Year) {
+            if let Some(date) = entry.date {
+                let year = date.year().to_string();
+                fields.insert("year".into(), term_object(&year, &year, &url));
+                found.push((year.clone(), year));
+            }
+        } else {
+            let path: Vec<&str> = taxonomy_config.field.split('.').collect();
+            link_values(fields, &path, &url, &mut found);
+        }
+        terms.extend(found.into_iter().map(|(id, label)| (taxonomy, id, label)));
+    }
+    terms
+}
+
+/// Walks `path` inside `fields` (through lists), turning each plain value found into a
+/// linked term and adding its `url` to a term object; collects each term's (id, label).
+fn link_values(
+    fields: &mut Map<String, Json>,
+    path: &[&str],
+    taxonomy_url: &str,
+    found: &mut Vec<(String, String)>,
+) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if let Some(value) = fields.get_mut(*first) {
+        link_value(value, rest, taxonomy_url, found);
+    }
+}
+
+fn link_value(
+    value: &mut Json,
+    rest: &[&str],
+    taxonomy_url: &str,
+    found: &mut Vec<(String, String)>,
+) {
+    match value {
+        Json::Array(items) => {
+            for item in items {
+                link_value(item, rest, taxonomy_url, found);
+            }
+        }
+        Json::Object(object) if !rest.is_empty() => link_values(object, rest, taxonomy_url, found),
+        Json::Object(object) => {
+            if let Some(id) = object.get("id").and_then(Json::as_str) {
+                let id = id.to_string();
+                let label = object.get("label").and_then(Json::as_str);
+                let label = label.unwrap_or_default().to_string();
+                object.insert("url".into(), format!("{taxonomy_url}{id}/").into());
+                found.push((id, label));
+            }
+        }
+        Json::String(text) if rest.is_empty() => {
+            let id = slugify(text);
+            if !id.is_empty() {
+                found.push((id.clone(), text.clone()));
+                *value = term_object(&id, text, taxonomy_url);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Collects the terms of every taxonomy from the terms each case study carries (see
+/// `link_terms`): no field is read again, which matters when the preview assembles 10,000
+/// case studies after a save.
 fn build_taxonomies(
     config: &SiteConfig,
     base_path: &str,
-    case_studies: &mut [Item],
+    case_studies: &[Arc<Item>],
 ) -> Vec<Taxonomy> {
-    let mut taxonomies = Vec::new();
-    for taxonomy_config in &config.config.taxonomies {
-        let url = format!("{base_path}{}/", taxonomy_config.slug);
-        let path: Vec<&str> = taxonomy_config.field.split('.').collect();
-        let by_year = taxonomy_config.group == Some(TaxonomyGroup::Year);
-        let mut terms: Vec<Term> = Vec::new();
-        let mut term_index: HashMap<String, usize> = HashMap::new();
-        // (id, label) of each value of one case study; reused to spare allocations, which
-        // matters when the preview server assembles 10,000 case studies after each save.
-        let mut values: Vec<(String, String)> = Vec::new();
-        for (index, item) in case_studies.iter_mut().enumerate() {
-            values.clear();
-            if by_year {
-                if let Some(date) = item.entry.date {
-                    let year = date.year().to_string();
-                    let linked = item
-                        .fields
-                        .get("year")
-                        .and_then(|y| y.get("id"))
-                        .and_then(Json::as_str)
-                        == Some(year.as_str());
-                    if !linked {
-                        item.fields
-                            .insert("year".into(), term_object(&year, &year, &url));
-                    }
-                    values.push((year.clone(), year));
-                }
-            } else {
-                collect_terms(&mut item.fields, &path, &url, &mut values);
-            }
-            for (id, label) in values.drain(..) {
-                let at = match term_index.get(&id) {
-                    Some(&at) => at,
-                    None => {
-                        term_index.insert(id.clone(), terms.len());
-                        terms.push(Term {
-                            url: format!("{url}{id}/"),
-                            id,
-                            label,
-                            items: Vec::new(),
-                        });
-                        terms.len() - 1
-                    }
-                };
-                let term = &mut terms[at];
-                if term.items.last() != Some(&index) {
-                    term.items.push(index);
-                }
+    let configs = &config.config.taxonomies;
+    let mut terms: Vec<Vec<Term>> = vec![Vec::new(); configs.len()];
+    let mut term_index: Vec<rustc_hash::FxHashMap<&str, usize>> =
+        vec![Default::default(); configs.len()];
+    let urls: Vec<String> = configs
+        .iter()
+        .map(|taxonomy| format!("{base_path}{}/", taxonomy.slug))
+        .collect();
+    for (index, item) in case_studies.iter().enumerate() {
+        for (taxonomy, id, label) in &item.terms {
+            let (terms, term_index) = (&mut terms[*taxonomy], &mut term_index[*taxonomy]);
+            let at = *term_index.entry(id).or_insert_with(|| {
+                terms.push(Term {
+                    url: format!("{}{id}/", urls[*taxonomy]),
+                    id: id.clone(),
+                    label: label.clone(),
+                    items: Vec::new(),
+                });
+                terms.len() - 1
+            });
+            let term = &mut terms[at];
+            if term.items.last() != Some(&index) {
+                term.items.push(index);
             }
         }
-        // By id first, so that terms whose labels fold the same keep a stable order.
-        terms.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        if by_year {
-            terms.sort_by(|a, b| b.id.cmp(&a.id));
-        } else {
-            terms.sort_by_cached_key(|t| fold(&t.label));
-        }
-        taxonomies.push(Taxonomy {
-            field: taxonomy_config.field.clone(),
-            name: if by_year {
-                "year".into()
-            } else {
-                path[0].to_string()
-            },
-            slug: taxonomy_config.slug.clone(),
-            url,
-            terms,
-        });
     }
-    taxonomies
+    configs
+        .iter()
+        .zip(terms)
+        .zip(urls)
+        .map(|((taxonomy_config, mut terms), url)| {
+            let by_year = taxonomy_config.group == Some(TaxonomyGroup::Year);
+            // By id first, so that terms whose labels fold the same keep a stable order.
+            terms.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+            if by_year {
+                terms.sort_by(|a, b| b.id.cmp(&a.id));
+            } else {
+                terms.sort_by_cached_key(|t| fold(&t.label));
+            }
+            let name = match by_year {
+                true => "year".to_string(),
+                false => taxonomy_config
+                    .field
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            Taxonomy {
+                field: taxonomy_config.field.clone(),
+                name,
+                slug: taxonomy_config.slug.clone(),
+                url,
+                terms,
+            }
+        })
+        .collect()
 }
 
 fn term_object(id: &str, label: &str, taxonomy_url: &str) -> Json {
@@ -386,66 +474,5 @@ pub(crate) fn value_label(value: &Json) -> Option<String> {
             .and_then(Json::as_str)
             .map(str::to_string),
         _ => None,
-    }
-}
-
-/// Walks `path` inside `fields` (through lists), turning each value found into a linked term.
-fn collect_terms(
-    fields: &mut Map<String, Json>,
-    path: &[&str],
-    taxonomy_url: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    let Some((first, rest)) = path.split_first() else {
-        return;
-    };
-    let Some(value) = fields.get_mut(*first) else {
-        return;
-    };
-    visit_terms(value, rest, taxonomy_url, out);
-}
-
-/// Links each term found to its page (adds `url`, unless already there from an earlier
-/// assembly) and collects its (id, label).
-fn visit_terms(
-    value: &mut Json,
-    rest: &[&str],
-    taxonomy_url: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    match value {
-        Json::Array(items) => {
-            for item in items {
-                visit_terms(item, rest, taxonomy_url, out);
-            }
-        }
-        Json::Object(object) if !rest.is_empty() => collect_terms(object, rest, taxonomy_url, out),
-        Json::Object(object) => {
-            if let Some(id) = object.get("id").and_then(Json::as_str) {
-                let id = id.to_string();
-                let linked = object.get("url").and_then(Json::as_str).is_some_and(|url| {
-                    url.strip_prefix(taxonomy_url)
-                        .and_then(|rest| rest.strip_prefix(id.as_str()))
-                        == Some("/")
-                });
-                if !linked {
-                    object.insert("url".into(), format!("{taxonomy_url}{id}/").into());
-                }
-                let label = object
-                    .get("label")
-                    .and_then(Json::as_str)
-                    .unwrap_or_default();
-                out.push((id, label.to_string()));
-            }
-        }
-        Json::String(text) if rest.is_empty() => {
-            let id = slugify(text);
-            if !id.is_empty() {
-                let label = std::mem::take(text);
-                *value = term_object(&id, &label, taxonomy_url);
-                out.push((id, label));
-            }
-        }
-        _ => {}
     }
 }

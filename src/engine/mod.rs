@@ -33,7 +33,8 @@ use crate::theme::Theme;
 use crate::validate::{self, Entry};
 use crate::{BuildOptions, config, export, search};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -178,7 +179,8 @@ struct AssetFile {
     untrusted: Option<Diagnostic>,
 }
 
-/// The site itself, or a copy while deferred work still reads it.
+/// The site itself, or a copy while deferred work still reads it (cheap: the items are
+/// shared).
 fn owned(site: Arc<Site>) -> Site {
     Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone())
 }
@@ -277,7 +279,7 @@ pub(crate) struct Engine {
     load_problems: Vec<Diagnostic>,
     /// Rendered items by content path, with the problems found in their bodies, kept
     /// between builds. While a site is assembled its items live in `site` instead.
-    items: HashMap<String, Item>,
+    items: HashMap<String, Arc<Item>>,
     item_problems: HashMap<String, Vec<Diagnostic>>,
     /// Shared with the deferred work, which may still be making the exports and search
     /// index of an earlier site on another thread.
@@ -302,7 +304,8 @@ pub(crate) struct Engine {
     rescan_needed: bool,
     /// Digest of the configuration the entries were validated with.
     config_key: Option<u64>,
-    /// Content paths of the site's entries, in load order, as last assembled.
+    /// Content paths of the site's entries, in load order: those of `site` while there is
+    /// one, else those to assemble it from.
     order: Vec<String>,
     /// Digest of the entries' and assets' paths and URLs, with the link targets and the
     /// problems (duplicate URLs) they gave.
@@ -326,11 +329,11 @@ impl Engine {
             docs: BTreeMap::new(),
             assets: BTreeMap::new(),
             load_problems: Vec::new(),
-            items: HashMap::new(),
-            item_problems: HashMap::new(),
+            items: HashMap::default(),
+            item_problems: HashMap::default(),
             site: None,
             targets: LinkTargets::default(),
-            keys: HashMap::new(),
+            keys: HashMap::default(),
             exports_key: None,
             search_key: None,
             search_paths: BTreeSet::new(),
@@ -341,7 +344,7 @@ impl Engine {
             config_key: None,
             order: Vec::new(),
             layout: None,
-            site_index: HashMap::new(),
+            site_index: HashMap::default(),
         }
     }
 
@@ -445,7 +448,14 @@ impl Engine {
             .filter(|doc| doc.fresh)
             .filter_map(|doc| doc.entry.as_ref().map(|e| e.content_path.as_str()))
             .collect();
-        let order: Vec<String> = included.iter().map(|e| e.content_path.clone()).collect();
+        // Most saves keep the entries and their order: then the last order stands.
+        let same_order = included.len() == self.order.len()
+            && included
+                .iter()
+                .zip(&self.order)
+                .all(|(entry, path)| entry.content_path == *path);
+        let new_order: Option<Vec<String>> =
+            (!same_order).then(|| included.iter().map(|e| e.content_path.clone()).collect());
         let to_render: BTreeSet<&str> = included
             .iter()
             .filter(|entry| {
@@ -477,7 +487,7 @@ impl Engine {
         let targets = &self.targets;
         let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
             .into_par_iter()
-            .map(|entry| model::render_item(&renderer, &base_path, entry, targets))
+            .map(|entry| model::render_item(&setup.config, &renderer, entry, targets))
             .collect();
         for doc in self.docs.values_mut() {
             doc.fresh = false;
@@ -485,8 +495,13 @@ impl Engine {
         // The site is kept when only item bodies changed: same items in the same order,
         // what lists show of them unchanged, and the same files copied from content/
         // (which the site lists too). The new items are then put in place.
+        // Another order: the site is assembled again (`order` is that of the site).
+        if let Some(order) = new_order {
+            self.reclaim_items();
+            self.order = order;
+        }
         let in_place = self.site.as_ref().is_some_and(|site| site.assets == assets)
-            && order == self.order
+            && same_order
             && rendered.iter().all(|(item, _)| {
                 self.site_item(&item.entry.content_path)
                     .is_some_and(|old| old.fingerprint.meta == item.fingerprint.meta)
@@ -502,9 +517,10 @@ impl Engine {
             for (item, problems) in rendered {
                 self.item_problems
                     .insert(item.entry.content_path.clone(), problems);
-                self.items.insert(item.entry.content_path.clone(), item);
+                self.items
+                    .insert(item.entry.content_path.clone(), Arc::new(item));
             }
-            let wanted: BTreeSet<&str> = order.iter().map(String::as_str).collect();
+            let wanted: FxHashSet<&str> = self.order.iter().map(String::as_str).collect();
             self.items.retain(|path, _| wanted.contains(path.as_str()));
             self.item_problems
                 .retain(|path, _| wanted.contains(path.as_str()));
@@ -517,7 +533,7 @@ impl Engine {
             diagnostics.extend(doc.problems.iter().cloned());
         }
         diagnostics.extend(model_problems);
-        for path in &order {
+        for path in &self.order {
             if let Some(problems) = self.item_problems.get(path) {
                 diagnostics.extend(problems.iter().cloned());
             }
@@ -532,13 +548,11 @@ impl Engine {
         let site = match self.site.take() {
             Some(site) if in_place => owned(site),
             _ => {
-                let items: Vec<Item> = order
-                    .iter()
+                let items: Vec<Arc<Item>> = (self.order.iter())
                     .filter_map(|path| self.items.remove(path))
                     .collect();
                 let site = model::assemble(setup.config.clone(), items, assets);
                 self.site_index = index_site(&site);
-                self.order = order;
                 site
             }
         };
@@ -659,21 +673,21 @@ impl Engine {
             }
         }
         self.site_index.clear();
-        self.order.clear();
     }
 
     fn site_item(&self, content_path: &str) -> Option<&Item> {
         let site = self.site.as_deref()?;
         let &(page, index) = self.site_index.get(content_path)?;
-        if page {
+        let item = if page {
             site.pages.get(index)
         } else {
             site.case_studies.get(index)
-        }
+        };
+        item.map(|item| &**item)
     }
 
     /// Puts a re-rendered item in the place of the one it replaces, which has the same meta
-    /// fingerprint: same fields, so the same taxonomy links and translations.
+    /// fingerprint: same fields and translation key, so the same translations.
     fn replace_in_site(&mut self, mut item: Item) {
         let Some(&(page, index)) = self.site_index.get(&item.entry.content_path) else {
             return;
@@ -686,9 +700,8 @@ impl Engine {
         } else {
             &mut site.case_studies[index]
         };
-        item.fields = std::mem::take(&mut slot.fields);
-        item.translations = std::mem::take(&mut slot.translations);
-        *slot = item;
+        item.translations = slot.translations.clone();
+        *slot = Arc::new(item);
     }
 
     /// Loads `config.yaml` and the theme. Returns whether the configuration changed in a way
@@ -1086,7 +1099,8 @@ fn render_changes(
             problems.push(Diagnostic::cannot_write(path, &err));
         }
     };
-    let mut new_keys: HashMap<String, u64> = HashMap::with_capacity(jobs.len() + 64);
+    let mut new_keys: HashMap<String, u64> =
+        HashMap::with_capacity_and_hasher(jobs.len() + 64, Default::default());
     for (path, file) in &setup.theme.static_files {
         let key = content_key(&file.bytes);
         if keys.get(path) != Some(&key) {
