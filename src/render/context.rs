@@ -20,7 +20,7 @@ use tera::{Context, Tera, Value};
 /// the site-wide values of `site` (title, navigation, taxonomies). `key` digests all of it
 /// and is part of every page's key.
 pub(super) struct Global<'a> {
-    /// The configuration and what is derived from it alone (vocabularies).
+    /// The configuration and what is derived from it alone (vocabularies, JSON-LD roles).
     pub(super) config: &'a SiteConfig,
     pub(super) base_path: &'a str,
     absolute_base: Option<String>,
@@ -83,7 +83,7 @@ impl<'a> Global<'a> {
             key: _,
         } = self;
         let mut hasher = StableHasher::default();
-        // The vocabularies of `SiteConfig` are derived from `config`.
+        // The vocabularies and JSON-LD roles of `SiteConfig` are derived from `config`.
         hash_json(&config.config, &mut hasher);
         hash_json(site_json, &mut hasher);
         (base_path, absolute_base).hash(&mut hasher);
@@ -223,7 +223,12 @@ impl<'a> Global<'a> {
     fn case_study_context(&self, Full(item): Full) -> Context {
         let config = &self.config.config;
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
-        let json_ld = json_ld(item, &self.permalink(&item.url), &config.license);
+        let json_ld = json_ld(
+            item,
+            &self.config.json_ld,
+            &self.permalink(&item.url),
+            &config.license,
+        );
         let page = PageView {
             item,
             schema: Some(&config.fields),
