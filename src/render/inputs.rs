@@ -394,10 +394,10 @@ mod tests {
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
 
-    /// The preview server re-renders only the pages whose key changed: a page read something
-    /// its key did not cover (`hash_inputs` was kept in step with the contexts by hand) kept
-    /// its old bytes. After each kind of edit, a page with the same key as before must render
-    /// to the same bytes, and the edit must show somewhere.
+    /// The preview server re-renders only the pages whose key changed, so a page that read
+    /// something its key did not cover kept its old bytes (`hash_inputs` was kept in step
+    /// with the contexts by hand). After each kind of edit, a page with the same key as
+    /// before must render to the same bytes, and the edit must show somewhere.
     #[test]
     fn a_page_whose_key_is_unchanged_renders_the_same_bytes_after_any_edit() {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
