@@ -154,6 +154,10 @@ pub struct FieldSpec {
     /// For `integer` and `number` fields: the largest value accepted.
     #[serde(default)]
     pub max: Option<f64>,
+    /// What the field stands for in the JSON-LD of a case study's page: one of the names of
+    /// [`JSON_LD_ROLES`] (`city`, `funding`…; `funder` on a sub-field of a `funding` field).
+    #[serde(default)]
+    pub json_ld: Option<String>,
 }
 
 impl FieldSpec {
@@ -171,6 +175,222 @@ impl FieldSpec {
         let min = self.min.unwrap_or(-limit).max(-limit);
         let max = self.max.unwrap_or(limit).min(limit);
         (min, max)
+    }
+}
+
+impl FieldType {
+    /// The name written in config.yaml.
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Date => "date",
+            FieldType::Integer => "integer",
+            FieldType::Number => "number",
+            FieldType::Bool => "bool",
+            FieldType::Email => "email",
+            FieldType::Url => "url",
+            FieldType::Vocabulary => "vocabulary",
+            FieldType::Object => "object",
+        }
+    }
+}
+
+/// What a field stands for in the schema.org JSON-LD of a case study's page, given by
+/// `json_ld:` on the field: the schema says which field holds the city or the funding, so
+/// a site that names its fields otherwise still gets them in its JSON-LD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JsonLdRole {
+    /// Places covered, as `City`.
+    City,
+    /// Places covered, as `AdministrativeArea`.
+    Area,
+    /// Places covered, as an `AdministrativeArea` within Québec.
+    Region,
+    /// `audience`, as `Audience` types.
+    Audience,
+    /// `keywords`.
+    Keywords,
+    /// `member`, as `Organization`s.
+    Member,
+    /// `funding`, as one `Grant` per object.
+    Funding,
+    /// `startDate` and `endDate`, from the sub-fields with roles `start` and `end`.
+    Period,
+    /// In a funding object: the grant's `name`.
+    GrantName,
+    /// In a funding object: the `funder`, as an `Organization`.
+    Funder,
+    /// In a funding object: the `amount`, as a `MonetaryAmount`.
+    Amount,
+    /// In a funding object: the amount's currency (CAD when none is given).
+    Currency,
+    /// In a period object: `startDate`.
+    Start,
+    /// In a period object: `endDate`.
+    End,
+}
+
+/// Where a JSON-LD role may be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonLdScope {
+    /// On a field of the case study.
+    CaseStudy,
+    /// On a sub-field of an object field with that role.
+    Within(JsonLdRole),
+}
+
+/// Every JSON-LD role: its name in config.yaml and where it may be given.
+pub const JSON_LD_ROLES: &[(&str, JsonLdRole, JsonLdScope)] = {
+    use JsonLdRole::*;
+    use JsonLdScope::*;
+    &[
+        ("city", City, CaseStudy),
+        ("area", Area, CaseStudy),
+        ("region", Region, CaseStudy),
+        ("audience", Audience, CaseStudy),
+        ("keywords", Keywords, CaseStudy),
+        ("member", Member, CaseStudy),
+        ("funding", Funding, CaseStudy),
+        ("period", Period, CaseStudy),
+        ("name", GrantName, Within(Funding)),
+        ("funder", Funder, Within(Funding)),
+        ("amount", Amount, Within(Funding)),
+        ("currency", Currency, Within(Funding)),
+        ("start", Start, Within(Period)),
+        ("end", End, Within(Period)),
+    ]
+};
+
+impl JsonLdRole {
+    /// The role written `name` in config.yaml.
+    pub fn named(name: &str) -> Option<Self> {
+        JSON_LD_ROLES
+            .iter()
+            .find(|(written, _, _)| *written == name)
+            .map(|&(_, role, _)| role)
+    }
+
+    fn name(self) -> &'static str {
+        JSON_LD_ROLES
+            .iter()
+            .find(|(_, role, _)| *role == self)
+            .map_or("", |(name, _, _)| name)
+    }
+
+    /// Whether several fields may have the role, their values joined (places, keywords…);
+    /// the others stand for one value each.
+    fn gathers(self) -> bool {
+        use JsonLdRole::*;
+        matches!(
+            self,
+            City | Area | Region | Audience | Keywords | Member | Funding
+        )
+    }
+
+    /// `Err` with the kind of field the role needs when `spec` is not one.
+    fn accepts(self, spec: &FieldSpec) -> Result<(), &'static str> {
+        use JsonLdRole::*;
+        let object = spec.kind == FieldType::Object;
+        let fits = match self {
+            Funding => object,
+            Period => object && !spec.list,
+            Amount => matches!(spec.kind, FieldType::Integer | FieldType::Number),
+            Start | End => spec.kind == FieldType::Date,
+            City | Area | Region | Audience | Keywords | Member | GrantName | Funder | Currency => {
+                !object
+            }
+        };
+        if fits {
+            return Ok(());
+        }
+        Err(match self {
+            Funding => "an `object` field (a grant, or with `list: true` several)",
+            Period => "an `object` field without `list: true` (one start, one end)",
+            Amount => "an `integer` or `number` field",
+            Start | End => "a `date` field",
+            _ => "a field of texts, numbers or vocabulary terms, not an `object`",
+        })
+    }
+}
+
+/// The fields that play each JSON-LD role, from the schema's `json_ld:` properties; each
+/// list in the schema's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonLdFields {
+    pub cities: Vec<String>,
+    pub areas: Vec<String>,
+    pub regions: Vec<String>,
+    pub audience: Vec<String>,
+    pub keywords: Vec<String>,
+    pub members: Vec<String>,
+    pub funding: Vec<GrantFields>,
+    pub period: Option<PeriodFields>,
+}
+
+/// A field of grants and the sub-fields that play their parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantFields {
+    pub field: String,
+    pub name: Option<String>,
+    pub funder: Option<String>,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+}
+
+/// The field of the project's period and its start and end sub-fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodFields {
+    pub field: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+impl JsonLdFields {
+    /// The roles of a checked schema (`check_json_ld` refuses what would be left out here).
+    fn of(fields: &IndexMap<String, FieldSpec>) -> Self {
+        let role = |spec: &FieldSpec| spec.json_ld.as_deref().and_then(JsonLdRole::named);
+        let mut found = JsonLdFields::default();
+        for (name, spec) in fields {
+            let Some(field_role) = role(spec) else {
+                continue;
+            };
+            let sub = |wanted: JsonLdRole| {
+                (spec.fields.iter())
+                    .find(|(_, sub)| role(sub) == Some(wanted))
+                    .map(|(name, _)| name.clone())
+            };
+            let name = name.clone();
+            match field_role {
+                JsonLdRole::City => found.cities.push(name),
+                JsonLdRole::Area => found.areas.push(name),
+                JsonLdRole::Region => found.regions.push(name),
+                JsonLdRole::Audience => found.audience.push(name),
+                JsonLdRole::Keywords => found.keywords.push(name),
+                JsonLdRole::Member => found.members.push(name),
+                JsonLdRole::Funding => found.funding.push(GrantFields {
+                    field: name,
+                    name: sub(JsonLdRole::GrantName),
+                    funder: sub(JsonLdRole::Funder),
+                    amount: sub(JsonLdRole::Amount),
+                    currency: sub(JsonLdRole::Currency),
+                }),
+                JsonLdRole::Period => {
+                    found.period.get_or_insert(PeriodFields {
+                        field: name,
+                        start: sub(JsonLdRole::Start),
+                        end: sub(JsonLdRole::End),
+                    });
+                }
+                // Roles of sub-fields, read above with their object.
+                JsonLdRole::GrantName
+                | JsonLdRole::Funder
+                | JsonLdRole::Amount
+                | JsonLdRole::Currency
+                | JsonLdRole::Start
+                | JsonLdRole::End => {}
+            }
+        }
+        found
     }
 }
 
@@ -232,6 +452,8 @@ impl Vocabulary {
 pub struct SiteConfig {
     pub config: Config,
     pub vocabularies: HashMap<String, Vocabulary>,
+    /// The fields that play each JSON-LD role.
+    pub json_ld: JsonLdFields,
 }
 
 impl SiteConfig {
@@ -376,6 +598,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         .map(|(name, terms)| (name.clone(), Vocabulary::new(terms.clone())))
         .collect();
     Ok(SiteConfig {
+        json_ld: JsonLdFields::of(&config.fields),
         config,
         vocabularies,
     })
@@ -496,6 +719,12 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
         }
     }
     check_fields(config, c, &mut vec![Segment::Key("fields")], &config.fields);
+    check_json_ld(
+        c,
+        &mut vec![Segment::Key("fields")],
+        &config.fields,
+        Some(JsonLdScope::CaseStudy),
+    );
     let mut slugs: HashMap<&str, usize> = HashMap::new();
     for (index, taxonomy) in config.taxonomies.iter().enumerate() {
         let path = [Segment::Key("taxonomies"), Segment::Index(index)];
@@ -639,6 +868,134 @@ fn check_fields<'a>(
         }
         path.pop();
     }
+}
+
+/// `json_ld:` roles of `fields` (at `path`), which may hold the roles of `scope` (`None`:
+/// no role): each role known, given where it belongs, on a field of a fitting type, and one
+/// that stands for one value given to one field only.
+fn check_json_ld<'a>(
+    c: &mut Checker,
+    path: &mut Vec<Segment<'a>>,
+    fields: &'a IndexMap<String, FieldSpec>,
+    scope: Option<JsonLdScope>,
+) {
+    // Role → the field that has it, for roles that stand for one value.
+    let mut taken: HashMap<JsonLdRole, &str> = HashMap::new();
+    for (name, spec) in fields {
+        path.push(Segment::Key(name));
+        let role = spec.json_ld.as_deref().and_then(|written| {
+            let role = check_json_ld_role(c, path, spec, written, scope)?;
+            if !role.gathers()
+                && let Some(first) = taken.insert(role, name)
+            {
+                let mut first_path = path.clone();
+                first_path.pop();
+                first_path.extend([Segment::Key(first), Segment::Key("json_ld")]);
+                let (line, _) = c.locator.locate(&first_path, Some(written));
+                let mut at = path.clone();
+                at.push(Segment::Key("json_ld"));
+                c.error(
+                    &at,
+                    Some(written),
+                    format!("JSON-LD role `{written}` is also given to `{first}` (line {line})"),
+                    "it stands for one value: give it to one field only".into(),
+                );
+            }
+            Some(role)
+        });
+        // Sub-fields take the roles of their object's role; under an object without a role,
+        // none. Under a role that was refused, they are not checked: the error is above.
+        let inner = match (role, &spec.json_ld) {
+            (Some(role @ (JsonLdRole::Funding | JsonLdRole::Period)), _) => {
+                Some(Some(JsonLdScope::Within(role)))
+            }
+            (_, None) => Some(None),
+            (_, Some(_)) => None,
+        };
+        if let Some(inner) = inner
+            && spec.kind == FieldType::Object
+        {
+            path.push(Segment::Key("fields"));
+            check_json_ld(c, path, &spec.fields, inner);
+            path.pop();
+        }
+        path.pop();
+    }
+}
+
+/// The role `written` on the field at `path`, or `None` after reporting why it cannot be.
+fn check_json_ld_role(
+    c: &mut Checker,
+    path: &[Segment],
+    spec: &FieldSpec,
+    written: &str,
+    scope: Option<JsonLdScope>,
+) -> Option<JsonLdRole> {
+    let mut at = path.to_vec();
+    at.push(Segment::Key("json_ld"));
+    let here: Vec<&str> = JSON_LD_ROLES
+        .iter()
+        .filter(|(_, _, role_scope)| Some(*role_scope) == scope)
+        .map(|(name, _, _)| *name)
+        .collect();
+    let allowed = match scope {
+        Some(JsonLdScope::CaseStudy) => format!("a case study's field takes one of: {}", here.join(", ")),
+        Some(JsonLdScope::Within(parent)) => format!(
+            "a sub-field of a `{}` field takes one of: {}",
+            parent.name(),
+            here.join(", ")
+        ),
+        None => "a sub-field takes a role only in a field whose role is `funding` or `period`; remove `json_ld` here".into(),
+    };
+    let Some(&(_, role, role_scope)) = JSON_LD_ROLES.iter().find(|(name, _, _)| *name == written)
+    else {
+        let shown: String = written
+            .chars()
+            .take(80)
+            .flat_map(char::escape_debug)
+            .collect();
+        let hint = match closest(written, here.iter().copied()) {
+            Some(suggestion) => format!("did you mean `{suggestion}`? ({allowed})"),
+            None => allowed,
+        };
+        c.error(
+            &at,
+            Some(written),
+            format!("unknown JSON-LD role `{shown}`"),
+            hint,
+        );
+        return None;
+    };
+    if Some(role_scope) != scope {
+        let message = match role_scope {
+            JsonLdScope::CaseStudy => {
+                format!(
+                    "JSON-LD role `{written}` is for a case study's own fields, not for a sub-field"
+                )
+            }
+            JsonLdScope::Within(parent) => format!(
+                "JSON-LD role `{written}` is for a sub-field of a field whose role is `{}`",
+                parent.name()
+            ),
+        };
+        c.error(&at, Some(written), message, allowed);
+        return None;
+    }
+    if let Err(needed) = role.accepts(spec) {
+        let kind = if spec.list {
+            format!("a list of `{}`", spec.kind.name())
+        } else {
+            format!("`{}`", spec.kind.name())
+        };
+        c.error(
+            &at,
+            Some(written),
+            format!("JSON-LD role `{written}` needs {needed}; this field is {kind}"),
+            "change the field's `type`, or give the role to another field".into(),
+        );
+        return None;
+    }
+    Some(role)
 }
 
 /// `min` and `max` apply to numbers, are finite, in order, and for integers whole and
@@ -835,6 +1192,128 @@ mod tests {
             "{err:#?}"
         );
         assert!(err.iter().all(|d| d.line > 0));
+    }
+
+    #[test]
+    fn json_ld_roles_are_read_from_the_schema() {
+        let site = parse(&config_with(
+            "  ville: {type: string, list: true, json_ld: city}\n  quartier: {type: string, json_ld: city}\n  aide:\n    type: object\n    json_ld: funding\n    fields:\n      qui: {type: string, json_ld: funder}\n      combien: {type: integer, json_ld: amount}\n  duree:\n    type: object\n    json_ld: period\n    fields:\n      de: {type: date, json_ld: start}\n  partners: {type: string, list: true}\n",
+        ))
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+        let roles = &site.json_ld;
+        assert_eq!(roles.cities, ["ville", "quartier"]);
+        assert!(roles.members.is_empty(), "no field has the role `member`");
+        assert_eq!(
+            roles.funding,
+            [GrantFields {
+                field: "aide".into(),
+                name: None,
+                funder: Some("qui".into()),
+                amount: Some("combien".into()),
+                currency: None,
+            }]
+        );
+        assert_eq!(
+            roles.period,
+            Some(PeriodFields {
+                field: "duree".into(),
+                start: Some("de".into()),
+                end: None,
+            })
+        );
+        // The example site gives every role the JSON-LD had when it named the fields itself.
+        let example = parse(include_str!("../config.yaml")).expect("example config");
+        let roles = &example.json_ld;
+        assert_eq!(
+            (&roles.cities, &roles.areas, &roles.regions),
+            (
+                &vec!["municipality".to_string()],
+                &vec!["mrc".to_string()],
+                &vec!["region".to_string()]
+            )
+        );
+        assert_eq!(
+            (&roles.audience[..], &roles.keywords[..]),
+            (
+                &["target_groups".to_string()][..],
+                &["themes".to_string()][..]
+            )
+        );
+        assert_eq!(roles.members, ["partners"]);
+        let funding = &roles.funding[0];
+        assert_eq!(
+            (
+                funding.field.as_str(),
+                funding.name.as_deref(),
+                funding.funder.as_deref()
+            ),
+            ("funding", Some("program"), Some("funder"))
+        );
+        assert_eq!(
+            (funding.amount.as_deref(), funding.currency.as_deref()),
+            (Some("amount"), Some("currency"))
+        );
+        let period = roles.period.as_ref().expect("a period");
+        assert_eq!(
+            (
+                period.field.as_str(),
+                period.start.as_deref(),
+                period.end.as_deref()
+            ),
+            ("period", Some("start"), Some("end"))
+        );
+    }
+
+    #[test]
+    fn json_ld_roles_out_of_place_of_the_wrong_type_or_given_twice_are_located() {
+        let err = parse(&config_with(
+            "  a: {type: string, json_ld: funder}\n  b:\n    type: object\n    json_ld: funding\n    fields:\n      c: {type: string, json_ld: city}\n      d: {type: string, json_ld: amount}\n  e:\n    type: object\n    fields:\n      f: {type: date, json_ld: start}\n  g: {type: object, list: true, json_ld: period}\n  h: {type: object, json_ld: period}\n  i: {type: object, json_ld: period}\n",
+        ))
+        .unwrap_err();
+        let found: Vec<(usize, &str, &str)> = err
+            .iter()
+            .map(|d| (d.line, d.field.as_str(), d.message.as_str()))
+            .collect();
+        let expected: &[(usize, &str, &str)] = &[
+            (
+                7,
+                "fields.a.json_ld",
+                "is for a sub-field of a field whose role is `funding`",
+            ),
+            (
+                12,
+                "fields.b.fields.c.json_ld",
+                "is for a case study's own fields",
+            ),
+            (
+                13,
+                "fields.b.fields.d.json_ld",
+                "needs an `integer` or `number` field; this field is `string`",
+            ),
+            (
+                17,
+                "fields.e.fields.f.json_ld",
+                "is for a sub-field of a field whose role is `period`",
+            ),
+            (
+                18,
+                "fields.g.json_ld",
+                "needs an `object` field without `list: true`",
+            ),
+            (20, "fields.i.json_ld", "is also given to `h` (line 19)"),
+        ];
+        assert_eq!(found.len(), expected.len(), "{err:#?}");
+        for ((line, field, message), (want_line, want_field, want)) in found.iter().zip(expected) {
+            assert_eq!((line, field), (want_line, want_field), "{message}");
+            assert!(message.contains(want), "{message} lacks {want}");
+        }
+        // Under an object without a role, no sub-field takes one.
+        assert!(
+            err[3]
+                .hint
+                .contains("only in a field whose role is `funding` or `period`")
+        );
+        assert!(err.iter().all(|d| d.column > 1), "{err:#?}");
     }
 
     #[test]

@@ -190,6 +190,7 @@ fn page_schema(site: &SiteConfig) -> IndexMap<String, FieldSpec> {
                 example: None,
                 min: None,
                 max: None,
+                json_ld: None,
             });
         let required = *name == "title";
         schema.insert(name.to_string(), FieldSpec { required, ..spec });

@@ -216,6 +216,54 @@ fn json_ld_describes_the_project_and_cannot_be_broken_out_of() {
     );
 }
 
+/// JSON-LD read `municipality`, `funding`, `period`… by name: a site whose schema named them
+/// otherwise got no places, grants or dates. The schema's `json_ld:` roles say which is which.
+#[test]
+fn json_ld_follows_the_schema_roles_of_renamed_fields() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("config.yaml"),
+        "title: Pratiques\ncase_studies: {section: cas}\nfields:\n  title: {type: string, required: true}\n  date: {type: date, required: true}\n  summary: {type: string, required: true}\n  ville: {type: string, list: true, json_ld: city}\n  territoire: {type: vocabulary, vocabulary: territoires, json_ld: region}\n  sujets: {type: string, list: true, json_ld: keywords}\n  clientele: {type: string, list: true, json_ld: audience}\n  subventions:\n    type: object\n    list: true\n    json_ld: funding\n    fields:\n      programme: {type: string, json_ld: name}\n      organisme: {type: string, json_ld: funder}\n      somme: {type: number, json_ld: amount}\n      monnaie: {type: string, json_ld: currency}\n  duree:\n    type: object\n    json_ld: period\n    fields:\n      debut: {type: date, json_ld: start}\n      fin: {type: date, json_ld: end}\n  partners: {type: string, list: true}\nvocabularies:\n  territoires:\n    - {id: nord, fr: Le Nord, en: The North}\n",
+    )
+    .unwrap();
+    let dir = site.path().join("content/cas");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("x.md"),
+        "---\ntitle: Accueil\ndate: 2024-01-02\nsummary: Un accueil.\nville: [Val-Nord, Lac-Nord]\nterritoire: nord\nsujets: [logement]\nclientele: [familles]\nsubventions:\n  - {programme: Fonds local, organisme: MRC du Nord, somme: 1200, monnaie: EUR}\nduree: {debut: 2024-02-01, fin: 2025-06-30}\npartners: [Organisme X]\n---\nTexte.\n",
+    )
+    .unwrap();
+    let files = build_in_memory(site.path(), None);
+    let page = html(&files, "cas/x/index.html");
+    let scripts = select(&page, "script[type='application/ld+json']");
+    let data: serde_json::Value =
+        serde_json::from_str(&scripts[0].text().collect::<String>()).unwrap();
+    let project = &data["about"];
+    assert_eq!(
+        project["spatialCoverage"],
+        serde_json::json!([
+            {"@type": "City", "name": "Val-Nord"},
+            {"@type": "City", "name": "Lac-Nord"},
+            {"@type": "AdministrativeArea", "name": "Le Nord", "containedInPlace": {"@type": "AdministrativeArea", "name": "Québec"}},
+        ])
+    );
+    assert_eq!(project["keywords"], serde_json::json!(["logement"]));
+    assert_eq!(project["audience"][0]["audienceType"], "familles");
+    assert_eq!(
+        project["funding"],
+        serde_json::json!([{
+            "@type": "Grant",
+            "name": "Fonds local",
+            "funder": {"@type": "Organization", "name": "MRC du Nord"},
+            "amount": {"@type": "MonetaryAmount", "value": 1200, "currency": "EUR"},
+        }])
+    );
+    assert_eq!(project["startDate"], "2024-02-01");
+    assert_eq!(project["endDate"], "2025-06-30");
+    // `partners` has no role here: it is not taken for members because of its name.
+    assert!(project.get("member").is_none(), "{project}");
+}
+
 #[test]
 fn pages_are_accessible_french_and_self_contained() {
     let files = example();

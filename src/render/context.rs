@@ -1,47 +1,41 @@
-//! The Tera context of each kind of page, made from values computed once per build and
-//! shared by all pages (`Shared`), and the digest of what each context is made from.
+//! The Tera context of each kind of page, made from the page's `PageInputs` and from the
+//! site-wide values of `Global` only: `Global` holds no way back to the site, so a context
+//! cannot read what its page's key does not cover.
 
+use super::inputs::{Card, Cards, Full, PageInputs, Taxonomies, TermOf};
 use super::json_ld::json_ld;
-use super::pagination::page_window;
-use super::sitemap::SitemapUrl;
-use super::{CARD_TEMPLATE, FEED_ENTRIES, JobKind, ListOf, RECENT_ON_HOME, SEARCH_PATH};
+use super::pagination::{page_url, page_window};
+use super::{CARD_TEMPLATE, SEARCH_PATH};
+use crate::config::SiteConfig;
 use crate::format;
-use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json};
-use crate::theme::Theme;
+use crate::model::{Item, Site, StableHasher, hash_json};
+use crate::theme::{Strings, Theme};
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 use tera::{Context, Tera, Value};
 
-/// Values computed once per build and shared by all pages.
-pub(super) struct Shared<'a> {
-    pub(super) site: &'a Site,
-    /// Language → UI strings as a Tera value.
+/// What every page may show beyond its own inputs: the configuration, the UI strings and
+/// the site-wide values of `site` (title, navigation, taxonomies). `key` digests all of it
+/// and is part of every page's key.
+pub(super) struct Global<'a> {
+    /// The configuration and what is derived from it alone (vocabularies, JSON-LD roles).
+    pub(super) config: &'a SiteConfig,
+    pub(super) base_path: &'a str,
+    absolute_base: Option<String>,
+    /// Language → UI strings as plain text, for titles computed here.
+    raw_strings: &'a HashMap<String, Strings>,
+    /// The same strings as Tera values, made from `raw_strings`.
     strings: HashMap<String, Value>,
-    /// The same strings as plain text, for titles computed here.
-    raw_strings: &'a HashMap<String, crate::theme::Strings>,
-    tera: &'a Tera,
-    /// One card per case study, for lists, made when first needed: its fields and `html`,
-    /// the card partial rendered.
-    cards: Vec<OnceLock<Value>>,
-    /// Site-wide values every page shows (title, navigation, taxonomies).
+    /// Site-wide values every page shows, as a Tera value (`site`).
     site_value: Value,
-    /// Indexes of all case studies, for the list of all of them.
-    pub(super) all: Vec<usize>,
-    /// Digest of what every page depends on: configuration, UI strings, `site_value`.
-    pub(super) global_key: u64,
-    /// Every URL of the site, for the sitemap files, made when first needed.
-    pub(super) sitemap: OnceLock<Vec<SitemapUrl>>,
+    /// Digest of all of the above.
+    pub(super) key: u64,
 }
 
-impl<'a> Shared<'a> {
-    pub(super) fn new(site: &'a Site, theme: &'a Theme, tera: &'a Tera) -> Self {
-        let strings = theme
-            .strings
-            .iter()
-            .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
-            .collect();
+impl<'a> Global<'a> {
+    pub(super) fn new(site: &'a Site, theme: &'a Theme) -> Self {
         let config = &site.config.config;
         let site_json = json!({
             "title": config.title,
@@ -59,63 +53,68 @@ impl<'a> Shared<'a> {
                 .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
                 .collect::<Vec<_>>(),
         });
-        let mut hasher = StableHasher::default();
-        hash_json(config, &mut hasher);
-        hash_json(&site_json, &mut hasher);
-        (&site.base_path, site.config.absolute_base()).hash(&mut hasher);
-        let mut langs: Vec<_> = theme.strings.iter().collect();
-        langs.sort_by(|a, b| a.0.cmp(b.0));
-        hash_json(&langs, &mut hasher);
-        Shared {
-            site,
-            strings,
+        let mut global = Global {
+            config: &site.config,
+            base_path: &site.base_path,
+            absolute_base: site.config.absolute_base(),
             raw_strings: &theme.strings,
-            tera,
-            cards: site.case_studies.iter().map(|_| OnceLock::new()).collect(),
+            strings: theme
+                .strings
+                .iter()
+                .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
+                .collect(),
             site_value: Value::from_serializable(&site_json),
-            all: (0..site.case_studies.len()).collect(),
-            global_key: hasher.finish(),
-            sitemap: OnceLock::new(),
-        }
+            key: 0,
+        };
+        global.key = global.digest(&site_json);
+        global
     }
 
-    /// The card of a case study. The card partial sees the context every page has, with the
-    /// card as `item`; a failure to render it is reported once, through `report`.
-    fn card(&self, index: usize, report: &dyn Fn(&tera::Error)) -> Value {
-        self.cards[index]
-            .get_or_init(|| {
-                let site = self.site;
-                let lang = site.config.config.language.as_str();
-                let item = &site.case_studies[index];
-                let more = self.string(lang, "card_more");
-                let card = Value::from_serializable(&card(item, lang, &more));
-                let mut context = self.base_context(lang, &item.url, &item.entry.title);
-                context.insert_value("item", card.clone());
-                let html = self
-                    .tera
-                    .render(CARD_TEMPLATE, &context)
-                    .unwrap_or_else(|err| {
-                        report(&err);
-                        String::new()
-                    });
-                drop(context); // So that the card's map is not shared, and is not copied below.
-                let mut fields = card.into_map().unwrap_or_default();
-                fields.insert("html".into(), Value::safe_string(&html));
-                Value::from(fields)
-            })
-            .clone()
+    /// The digest of every site-wide value, given `site_json`, the source of `site_value`.
+    fn digest(&self, site_json: &Json) -> u64 {
+        // Destructured without `..`: a value added to `Global` must be considered here.
+        let Global {
+            config,
+            base_path,
+            absolute_base,
+            raw_strings,
+            strings: _,    // made from `raw_strings`
+            site_value: _, // made from `site_json`
+            key: _,
+        } = self;
+        let mut hasher = StableHasher::default();
+        // The vocabularies and JSON-LD roles of `SiteConfig` are derived from `config`.
+        hash_json(&config.config, &mut hasher);
+        hash_json(site_json, &mut hasher);
+        (base_path, absolute_base).hash(&mut hasher);
+        let mut langs: Vec<_> = raw_strings.iter().collect();
+        langs.sort_by(|a, b| a.0.cmp(b.0));
+        hash_json(&langs, &mut hasher);
+        hasher.finish()
+    }
+
+    fn language(&self) -> &'a str {
+        &self.config.config.language
     }
 
     fn ui_lang<'l>(&'l self, lang: &'l str) -> &'l str {
         if self.strings.contains_key(lang) {
             lang
         } else {
-            &self.site.config.config.language
+            self.language()
         }
     }
 
+    fn string(&self, lang: &str, key: &str) -> String {
+        self.raw_strings
+            .get(self.ui_lang(lang))
+            .and_then(|strings| strings.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// Context entries every page has.
-    pub(super) fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
+    fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
         let lang = self.ui_lang(lang);
         let mut context = Context::new();
         context.insert("lang", lang);
@@ -123,7 +122,7 @@ impl<'a> Shared<'a> {
             "t",
             self.strings.get(lang).cloned().unwrap_or_else(Value::none),
         );
-        context.insert("base", &self.site.base_path);
+        context.insert("base", self.base_path);
         context.insert("url", url);
         context.insert("title", title);
         context.insert("permalink", &self.permalink(url));
@@ -132,146 +131,116 @@ impl<'a> Shared<'a> {
     }
 
     pub(super) fn permalink(&self, url: &str) -> String {
-        match self.site.config.absolute_base() {
+        match &self.absolute_base {
             Some(absolute) => format!(
                 "{}{}",
                 absolute,
-                url.strip_prefix(&self.site.base_path).unwrap_or(url)
+                url.strip_prefix(self.base_path).unwrap_or(url)
             ),
             None => url.to_string(),
         }
     }
 
-    /// Feeds `hasher` with everything `context(kind)` is made from, beyond the global key,
-    /// the template and the output path. Keep the two functions in step: a value read in
-    /// `context` and missing here would leave a stale page in the preview server (the
-    /// `serve` tests compare its pages with a full build).
-    pub(super) fn hash_inputs(&self, kind: JobKind, hasher: &mut StableHasher) {
-        let site = self.site;
-        let card = |index: usize| site.case_studies[index].fingerprint.meta;
-        match kind {
-            JobKind::CaseStudy(index) => {
-                let item = &site.case_studies[index];
-                (item.fingerprint.full, &item.translations).hash(hasher);
-                let neighbour =
-                    |i: Option<usize>| i.filter(|&i| i < site.case_studies.len()).map(card);
-                (
-                    neighbour(index.checked_sub(1)),
-                    neighbour(index.checked_add(1)),
-                )
-                    .hash(hasher);
-            }
-            JobKind::Page(index) => {
-                let item = &site.pages[index];
-                (item.fingerprint.full, &item.translations).hash(hasher);
-            }
-            JobKind::Home => {
-                for (index, item) in site.case_studies.iter().enumerate() {
-                    if item.entry.featured {
-                        (index, item.fingerprint.meta).hash(hasher);
-                    }
-                }
-                usize::MAX.hash(hasher);
-                for index in 0..site.case_studies.len().min(RECENT_ON_HOME) {
-                    card(index).hash(hasher);
-                }
-                self.hash_taxonomies(hasher);
-            }
-            JobKind::List { list, page } => {
-                let items = self.list_items(list);
-                let (start, end) = self.page_range(items.len(), page);
-                (page, self.total_pages(list), items.len()).hash(hasher);
-                for &index in &items[start..end] {
-                    card(index).hash(hasher);
-                }
-                if let ListOf::Term { taxonomy, term } = list {
-                    let taxonomy = &site.taxonomies[taxonomy];
-                    (&taxonomy.name, &taxonomy.url).hash(hasher);
-                    hash_json(&term_value(&taxonomy.terms[term]), hasher);
-                }
-            }
-            JobKind::Taxonomy(index) => hash_json(&taxonomy_value(&site.taxonomies[index]), hasher),
-            JobKind::Search => self.hash_taxonomies(hasher),
-            JobKind::NotFound | JobKind::Robots => {}
-            JobKind::Feed => {
-                for index in 0..site.case_studies.len().min(FEED_ENTRIES) {
-                    card(index).hash(hasher);
-                }
-            }
-            JobKind::Sitemap(file) => self.hash_sitemap(file, hasher),
-        }
-    }
-
-    fn hash_taxonomies(&self, hasher: &mut StableHasher) {
-        for taxonomy in &self.site.taxonomies {
-            hash_json(&taxonomy_value(taxonomy), hasher);
-        }
-    }
-
-    /// The Tera context of one page; `report` takes errors of the card partial.
-    pub(super) fn context(&self, kind: JobKind, report: &dyn Fn(&tera::Error)) -> Context {
-        match kind {
-            JobKind::CaseStudy(index) => self.case_study_context(index, report),
-            JobKind::Page(index) => self.page_context(&self.site.pages[index]),
-            JobKind::Home => self.home_context(report),
-            JobKind::List { list, page } => self.list_context(list, page, report),
-            JobKind::Taxonomy(index) => self.taxonomy_context(index),
-            JobKind::Search => {
-                let site = self.site;
-                let lang = site.config.config.language.as_str();
-                let search_url = format!("{}{SEARCH_PATH}", site.base_path);
-                let mut context =
-                    self.base_context(lang, &search_url, &self.string(lang, "search_title"));
-                context.insert("taxonomies", &self.taxonomy_values());
+    /// The Tera context of a page made from `inputs`; `report` takes errors of the card
+    /// partial.
+    pub(super) fn context(
+        &self,
+        inputs: &PageInputs,
+        cards: &CardCache,
+        report: &dyn Fn(&tera::Error),
+    ) -> Context {
+        let card = |card: Card| cards.get(card, self, report);
+        let lang = self.language();
+        match inputs {
+            PageInputs::CaseStudy { item, newer, older } => {
+                let mut context = self.case_study_context(*item);
+                let neighbour = |c: &Option<Card>| c.map(card).unwrap_or_else(Value::none);
+                context.insert_value("newer", neighbour(newer));
+                context.insert_value("older", neighbour(older));
                 context
             }
-            JobKind::NotFound => {
-                let lang = self.site.config.config.language.as_str();
-                let url = format!("{}404.html", self.site.base_path);
+            PageInputs::Page(item) => self.page_context(*item),
+            PageInputs::Home {
+                featured,
+                recent,
+                taxonomies,
+            } => {
+                let config = &self.config.config;
+                let mut context = self.base_context(lang, self.base_path, &config.title);
+                let cards = |cards: &Cards| Value::from(cards.iter().map(card).collect::<Vec<_>>());
+                context.insert_value("featured", cards(featured));
+                context.insert_value("recent", cards(recent));
+                context.insert("taxonomies", taxonomies);
+                context
+            }
+            PageInputs::List {
+                url,
+                term,
+                page,
+                total_pages,
+                total_items,
+                cards,
+            } => {
+                let items: Vec<Value> = cards.iter().map(card).collect();
+                self.list_context(url, term.as_ref(), *page, *total_pages, *total_items, items)
+            }
+            PageInputs::Taxonomy(taxonomy) => {
+                let title = self.string(lang, &format!("taxonomy_{}", taxonomy.0.name));
+                let mut context = self.base_context(lang, &taxonomy.0.url, &title);
+                context.insert("taxonomy", taxonomy);
+                context
+            }
+            PageInputs::Search { taxonomies } => self.search_context(*taxonomies),
+            PageInputs::NotFound => {
+                let url = format!("{}404.html", self.base_path);
                 self.base_context(lang, &url, &self.string(lang, "not_found_title"))
             }
-            JobKind::Feed => self.feed_context(),
-            JobKind::Sitemap(file) => self.sitemap_context(file),
-            JobKind::Robots => {
-                let site = self.site;
-                let config = &site.config.config;
-                let base = &site.base_path;
-                let mut context = self.base_context(&config.language, base, &config.title);
-                context.insert("sitemap", &self.permalink(&format!("{base}sitemap.xml")));
+            PageInputs::Feed { entries } => self.feed_context(*entries),
+            PageInputs::Sitemap { urls } => {
+                let mut context = self.plain_context();
+                context.insert("urls", urls);
+                context
+            }
+            PageInputs::SitemapIndex { parts } => {
+                let mut context = self.plain_context();
+                context.insert("sitemaps", parts);
+                context
+            }
+            PageInputs::Robots => {
+                let mut context = self.plain_context();
+                let sitemap = self.permalink(&format!("{}sitemap.xml", self.base_path));
+                context.insert("sitemap", &sitemap);
                 context
             }
         }
     }
 
-    fn case_study_context(&self, index: usize, report: &dyn Fn(&tera::Error)) -> Context {
-        let item = &self.site.case_studies[index];
-        let lang = item.entry.lang.as_str();
-        let mut context = self.base_context(lang, &item.url, &item.entry.title);
-        let toc_min = self.site.config.config.case_studies.toc_min_headings;
+    /// The base context of a file that is no page of its own (feed, sitemap, robots.txt).
+    fn plain_context(&self) -> Context {
+        self.base_context(self.language(), self.base_path, &self.config.config.title)
+    }
+
+    fn case_study_context(&self, Full(item): Full) -> Context {
+        let config = &self.config.config;
+        let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
         let json_ld = json_ld(
             item,
+            &self.config.json_ld,
             &self.permalink(&item.url),
-            &self.site.config.config.license,
+            &config.license,
         );
         let page = PageView {
             item,
-            schema: Some(&self.site.config.config.fields),
-            show_toc: item.body.toc.len() >= toc_min,
+            schema: Some(&config.fields),
+            show_toc: item.body.toc.len() >= config.case_studies.toc_min_headings,
             json_ld: Some(&json_ld),
         };
         context.insert("page", &page);
         context.insert("translations", &translations(item));
-        let neighbours = |i: Option<usize>| {
-            i.filter(|&i| i < self.cards.len())
-                .map(|i| self.card(i, report))
-                .unwrap_or_else(Value::none)
-        };
-        context.insert_value("newer", neighbours(index.checked_sub(1)));
-        context.insert_value("older", neighbours(index.checked_add(1)));
         context
     }
 
-    fn page_context(&self, item: &Item) -> Context {
+    fn page_context(&self, Full(item): Full) -> Context {
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
         let page = PageView {
             item,
@@ -284,49 +253,19 @@ impl<'a> Shared<'a> {
         context
     }
 
-    fn home_context(&self, report: &dyn Fn(&tera::Error)) -> Context {
-        let site = self.site;
-        let config = &site.config.config;
-        let mut context = self.base_context(&config.language, &site.base_path, &config.title);
-        let featured: Vec<Value> = site
-            .case_studies
-            .iter()
-            .enumerate()
-            .filter(|(_, item)| item.entry.featured)
-            .map(|(i, _)| self.card(i, report))
-            .collect();
-        context.insert_value("featured", Value::from(featured));
-        let recent: Vec<Value> = (0..site.case_studies.len().min(RECENT_ON_HOME))
-            .map(|i| self.card(i, report))
-            .collect();
-        context.insert_value("recent", Value::from(recent));
-        context.insert("taxonomies", &self.taxonomy_values());
+    fn search_context(&self, taxonomies: Taxonomies) -> Context {
+        let lang = self.language();
+        let search_url = format!("{}{SEARCH_PATH}", self.base_path);
+        let mut context = self.base_context(lang, &search_url, &self.string(lang, "search_title"));
+        context.insert("taxonomies", &taxonomies);
         context
     }
 
-    /// Every taxonomy with its terms and counts, for the home and search pages.
-    fn taxonomy_values(&self) -> Vec<Json> {
-        self.site.taxonomies.iter().map(taxonomy_value).collect()
-    }
-
-    fn taxonomy_context(&self, index: usize) -> Context {
-        let lang = self.site.config.config.language.as_str();
-        let taxonomy = &self.site.taxonomies[index];
-        let title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
-        let mut context = self.base_context(lang, &taxonomy.url, &title);
-        context.insert("taxonomy", &taxonomy_value(taxonomy));
-        context
-    }
-
-    fn feed_context(&self) -> Context {
-        let site = self.site;
-        let config = &site.config.config;
-        let mut context = self.base_context(&config.language, &site.base_path, &config.title);
-        let entries: Vec<Json> = site
-            .case_studies
+    fn feed_context(&self, entries: Cards) -> Context {
+        let mut context = self.plain_context();
+        let feed: Vec<Json> = entries
             .iter()
-            .take(FEED_ENTRIES)
-            .map(|item| {
+            .map(|Card { item, .. }| {
                 json!({
                     "title": item.entry.title,
                     "summary": item.entry.summary,
@@ -335,70 +274,103 @@ impl<'a> Shared<'a> {
                 })
             })
             .collect();
-        context.insert("entries", &entries);
-        context.insert(
-            "updated",
-            &site
-                .case_studies
-                .first()
-                .and_then(|i| i.entry.date)
-                .map(|d| d.to_string()),
-        );
+        context.insert("entries", &feed);
+        let updated = entries.first().and_then(|c| c.item.entry.date);
+        context.insert("updated", &updated.map(|d| d.to_string()));
         context
     }
 
-    fn string(&self, lang: &str, key: &str) -> String {
-        self.raw_strings
-            .get(self.ui_lang(lang))
-            .and_then(|strings| strings.get(key))
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-    /// One page of `per_page` cards.
-    fn list_context(&self, list: ListOf, number: usize, report: &dyn Fn(&tera::Error)) -> Context {
-        let site = self.site;
-        let lang = site.config.config.language.as_str();
+    /// Page `number` of a list whose first page is at `url`, showing `items`.
+    fn list_context(
+        &self,
+        url: &str,
+        term: Option<&TermOf>,
+        number: usize,
+        total_pages: usize,
+        total_items: usize,
+        items: Vec<Value>,
+    ) -> Context {
+        let lang = self.language();
         let per_page = self.per_page();
-        let items = self.list_items(list);
-        let total_pages = self.total_pages(list);
         let start = (number - 1) * per_page;
-        let (from, to) = self.page_range(items.len(), number);
-        let cards: Vec<Value> = items[from..to]
-            .iter()
-            .map(|&i| self.card(i, report))
-            .collect();
-        let current = self.page_url(list, number);
+        let current = page_url(url, number);
         let mut context = self.base_context(lang, &current, "");
-        match list {
-            ListOf::All => context.insert("title", &self.string(lang, "all_case_studies")),
-            ListOf::Term { taxonomy, term } => {
-                let taxonomy = &site.taxonomies[taxonomy];
-                let term = &taxonomy.terms[term];
+        match term {
+            None => context.insert("title", &self.string(lang, "all_case_studies")),
+            Some(TermOf { taxonomy, term }) => {
                 let title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
-                context.insert("title", &term.label);
+                context.insert("title", &term.0.label);
                 context.insert(
                     "taxonomy",
                     &json!({"name": taxonomy.name, "url": taxonomy.url, "title": title}),
                 );
-                context.insert("term", &term_value(term));
+                context.insert("term", term);
             }
         }
-        let page_url = |n: usize| self.page_url(list, n);
-        context.insert_value("items", Value::from(cards));
+        let page_url = |n: usize| page_url(url, n);
+        context.insert_value("items", Value::from(items));
         context.insert(
             "paginator",
             &json!({
                 "current": number,
                 "total_pages": total_pages,
-                "total_items": items.len(),
-                "first_item": if items.is_empty() { 0 } else { start + 1 },
-                "last_item": (start + per_page).min(items.len()),
+                "total_items": total_items,
+                "first_item": if total_items == 0 { 0 } else { start + 1 },
+                "last_item": (start + per_page).min(total_items),
                 "previous": (number > 1).then(|| page_url(number - 1)),
                 "next": (number < total_pages).then(|| page_url(number + 1)),
                 "pages": page_window(number, total_pages).into_iter().map(|n| json!({"number": n, "url": n.map(page_url)})).collect::<Vec<_>>(),
             }),
         );
         context
+    }
+}
+
+/// One card per case study, for lists, made when first needed: its fields and `html`, the
+/// card partial rendered. A card is made from its item and the site-wide values alone.
+pub(super) struct CardCache<'a> {
+    tera: &'a Tera,
+    cards: Vec<OnceLock<Value>>,
+}
+
+impl<'a> CardCache<'a> {
+    pub(super) fn new(tera: &'a Tera, case_studies: usize) -> Self {
+        CardCache {
+            tera,
+            cards: (0..case_studies).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The card of a case study. The card partial sees the context every page has, with the
+    /// card as `item`; a failure to render it is reported once, through `report`.
+    fn get(
+        &self,
+        Card { index, item }: Card,
+        global: &Global,
+        report: &dyn Fn(&tera::Error),
+    ) -> Value {
+        let Some(slot) = self.cards.get(index) else {
+            return Value::none();
+        };
+        slot.get_or_init(|| {
+            let lang = global.language();
+            let more = global.string(lang, "card_more");
+            let card = Value::from_serializable(&card(item, lang, &more));
+            let mut context = global.base_context(lang, &item.url, &item.entry.title);
+            context.insert_value("item", card.clone());
+            let html = self
+                .tera
+                .render(CARD_TEMPLATE, &context)
+                .unwrap_or_else(|err| {
+                    report(&err);
+                    String::new()
+                });
+            drop(context); // So that the card's map is not shared, and is not copied below.
+            let mut fields = card.into_map().unwrap_or_default();
+            fields.insert("html".into(), Value::safe_string(&html));
+            Value::from(fields)
+        })
+        .clone()
     }
 }
 
@@ -521,18 +493,6 @@ const ENTRY_KEYS: &[&str] = &[
     "reading_minutes",
     "json_ld",
 ];
-
-fn taxonomy_value(taxonomy: &Taxonomy) -> Json {
-    json!({
-        "name": taxonomy.name,
-        "url": taxonomy.url,
-        "terms": taxonomy.terms.iter().map(term_value).collect::<Vec<_>>(),
-    })
-}
-
-fn term_value(term: &Term) -> Json {
-    json!({"id": term.id, "label": term.label, "url": term.url, "count": term.items.len()})
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,84 +1,85 @@
 //! schema.org JSON-LD for case study pages.
 //!
-//! The schema fields it reads (`municipality`, `mrc`, `region`, `target_groups`, `themes`,
-//! `partners`, `funding`, `period`) are named here rather than in config.yaml: a site whose
-//! schema names them otherwise gets a thinner JSON-LD (title, summary, date), not an error.
+//! Which field is the city, the audience or the funding is said by the schema (`json_ld:` on
+//! a field of config.yaml, resolved in `config::JsonLdFields`); here is only what each role
+//! becomes. A site whose schema gives no field a role gets no such property: the JSON-LD is
+//! thinner (title, summary, date), never wrong.
 
+use crate::config::{GrantFields, JsonLdFields};
 use crate::model::{Item, value_label};
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
 
 /// schema.org JSON-LD for a case study: an Article about a Project, funding as Grants.
 /// Serialised with `<`, `>` and `&` escaped so no value can close the `<script>` element.
-pub(super) fn json_ld(item: &Item, permalink: &str, license: &str) -> String {
+pub(super) fn json_ld(item: &Item, roles: &JsonLdFields, permalink: &str, license: &str) -> String {
     let fields = &item.fields;
-    let labels = |name: &str| -> Vec<String> {
-        match fields.get(name) {
-            Some(Json::Array(values)) => values.iter().filter_map(value_label).collect(),
-            Some(value) => value_label(value).into_iter().collect(),
-            None => Vec::new(),
+    // The labels of the values of the fields `names`, in order.
+    let labels = |names: &[String]| -> Vec<String> {
+        let mut labels = Vec::new();
+        for name in names {
+            match fields.get(name) {
+                Some(Json::Array(values)) => labels.extend(values.iter().filter_map(value_label)),
+                Some(value) => labels.extend(value_label(value)),
+                None => {}
+            }
         }
+        labels
     };
-    let mut places: Vec<Json> = labels("municipality")
+    let mut places: Vec<Json> = labels(&roles.cities)
         .into_iter()
         .map(|name| json!({"@type": "City", "name": name}))
         .collect();
     places.extend(
-        labels("mrc")
+        labels(&roles.areas)
             .into_iter()
             .map(|name| json!({"@type": "AdministrativeArea", "name": name})),
     );
     places.extend(
-        labels("region")
+        labels(&roles.regions)
             .into_iter()
             .map(|name| json!({"@type": "AdministrativeArea", "name": name, "containedInPlace": {"@type": "AdministrativeArea", "name": "Québec"}})),
     );
-    let grants: Vec<Json> = match fields.get("funding") {
-        Some(Json::Array(items)) => items
-            .iter()
-            .map(|grant| {
-                let mut object = json!({"@type": "Grant"});
-                if let Some(program) = grant.get("program").and_then(value_label) {
-                    object["name"] = program.into();
-                }
-                if let Some(funder) = grant.get("funder").and_then(value_label) {
-                    object["funder"] = json!({"@type": "Organization", "name": funder});
-                }
-                if let Some(amount) = grant.get("amount").filter(|a| a.is_number()) {
-                    let currency = grant
-                        .get("currency")
-                        .and_then(Json::as_str)
-                        .unwrap_or("CAD");
-                    object["amount"] =
-                        json!({"@type": "MonetaryAmount", "value": amount, "currency": currency});
-                }
-                object
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let grants: Vec<Json> = roles
+        .funding
+        .iter()
+        .flat_map(|grant_fields| {
+            let grants = match fields.get(&grant_fields.field) {
+                Some(Json::Array(grants)) => grants.as_slice(),
+                Some(grant @ Json::Object(_)) => std::slice::from_ref(grant),
+                _ => &[],
+            };
+            grants
+                .iter()
+                .filter_map(|grant| grant.as_object())
+                .map(|grant| self::grant(grant, grant_fields))
+        })
+        .collect();
     let mut project = json!({
         "@type": "Project",
         "name": item.entry.title,
         "description": item.entry.summary,
         "spatialCoverage": places,
-        "audience": labels("target_groups").into_iter().map(|a| json!({"@type": "Audience", "audienceType": a})).collect::<Vec<_>>(),
-        "keywords": labels("themes"),
+        "audience": labels(&roles.audience).into_iter().map(|a| json!({"@type": "Audience", "audienceType": a})).collect::<Vec<_>>(),
+        "keywords": labels(&roles.keywords),
     });
     if !grants.is_empty() {
         project["funding"] = Json::Array(grants);
     }
-    let partners = labels("partners");
+    let partners = labels(&roles.members);
     if !partners.is_empty() {
         project["member"] = partners
             .into_iter()
             .map(|p| json!({"@type": "Organization", "name": p}))
             .collect();
     }
-    if let Some(period) = fields.get("period") {
-        if let Some(start) = period.get("start").and_then(Json::as_str) {
+    if let Some(period_fields) = &roles.period
+        && let Some(period) = fields.get(&period_fields.field)
+    {
+        let date = |name: &Option<String>| name.as_ref().and_then(|n| period.get(n)?.as_str());
+        if let Some(start) = date(&period_fields.start) {
             project["startDate"] = start.into();
         }
-        if let Some(end) = period.get("end").and_then(Json::as_str) {
+        if let Some(end) = date(&period_fields.end) {
             project["endDate"] = end.into();
         }
     }
@@ -98,4 +99,24 @@ pub(super) fn json_ld(item: &Item, permalink: &str, license: &str) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// One funding object as a `Grant`, its parts read from the sub-fields of their roles.
+fn grant(grant: &Map<String, Json>, roles: &GrantFields) -> Json {
+    let part = |name: &Option<String>| name.as_ref().and_then(|n| grant.get(n));
+    let mut object = json!({"@type": "Grant"});
+    if let Some(program) = part(&roles.name).and_then(value_label) {
+        object["name"] = program.into();
+    }
+    if let Some(funder) = part(&roles.funder).and_then(value_label) {
+        object["funder"] = json!({"@type": "Organization", "name": funder});
+    }
+    if let Some(amount) = part(&roles.amount).filter(|a| a.is_number()) {
+        let currency = part(&roles.currency)
+            .and_then(value_label)
+            .unwrap_or_else(|| "CAD".into());
+        object["amount"] =
+            json!({"@type": "MonetaryAmount", "value": amount, "currency": currency});
+    }
+    object
 }

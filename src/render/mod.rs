@@ -6,11 +6,13 @@
 //!
 //! Here: the job planning and the parallel rendering. Beside it, one file per job:
 //! `templates` (loading, digests, Tera errors as diagnostics), `filters` (Tera filters),
-//! `context` (each page's context and the digest of its inputs), `pagination`, `sitemap`
-//! (split past the protocol's limits) and `json_ld`.
+//! `inputs` (what each page is made from, declared once: hashed into its key, and the only
+//! source of its context), `context` (each page's context from its inputs and the site-wide
+//! values), `pagination`, `sitemap` (split past the protocol's limits) and `json_ld`.
 
 mod context;
 mod filters;
+mod inputs;
 mod json_ld;
 mod pagination;
 mod sitemap;
@@ -23,7 +25,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Site, StableHasher};
 use crate::output::Sink;
 use crate::theme::Theme;
-use context::Shared;
+use context::{CardCache, Global};
+use inputs::Shared;
 use rayon::prelude::*;
 use sitemap::SitemapFile;
 use std::hash::{Hash, Hasher};
@@ -70,6 +73,7 @@ impl PageJob {
 /// errors at render time, write failures) are returned; rendering goes on for the other pages.
 pub(crate) struct Renderer<'a> {
     shared: Shared<'a>,
+    cards: CardCache<'a>,
     theme: &'a Theme,
     templates: &'a Templates,
 }
@@ -77,7 +81,8 @@ pub(crate) struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub(crate) fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
         Renderer {
-            shared: Shared::new(site, theme, &templates.tera),
+            shared: Shared::new(site, Global::new(site, theme)),
+            cards: CardCache::new(&templates.tera, site.case_studies.len()),
             theme,
             templates,
         }
@@ -133,16 +138,19 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// The job of `kind`, its key made of what the page is rendered from: the site-wide
+    /// values, its templates, its path and its inputs.
     fn job(&self, kind: JobKind, path: String) -> PageJob {
         let template = kind.template();
+        let inputs = self.shared.inputs(kind);
         let mut hasher = StableHasher::default();
-        self.shared.global_key.hash(&mut hasher);
+        self.shared.global.key.hash(&mut hasher);
         self.templates.key(template).hash(&mut hasher);
-        if kind.shows_cards() {
+        if inputs.shows_cards() {
             self.templates.key(CARD_TEMPLATE).hash(&mut hasher);
         }
         path.hash(&mut hasher);
-        self.shared.hash_inputs(kind, &mut hasher);
+        inputs.hash(&mut hasher);
         PageJob {
             path,
             template,
@@ -161,7 +169,11 @@ impl<'a> Renderer<'a> {
             )))
         };
         jobs.into_par_iter().for_each(|job| {
-            let context = self.shared.context(job.kind, &card_error);
+            let inputs = self.shared.inputs(job.kind);
+            let context = self
+                .shared
+                .global
+                .context(&inputs, &self.cards, &card_error);
             // Straight into bytes: the sink takes bytes, and `Tera::render` would check the
             // whole page is UTF-8 to make a `String` of it.
             let mut html = Vec::with_capacity(PAGE_CAPACITY);
@@ -185,8 +197,8 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// What one page shows, as indexes into the site; made into a Tera context only when the
-/// page is rendered.
+/// Which page a job is, as indexes into the site: `Shared::inputs` turns it into what the
+/// page is made from, both for its key and, when it is rendered, for its context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JobKind {
     CaseStudy(usize),
@@ -225,14 +237,6 @@ impl JobKind {
             JobKind::Sitemap(file) => file.template(),
             JobKind::Robots => "robots.txt",
         }
-    }
-
-    /// Whether the page's context holds case study cards (with their rendered `html`).
-    fn shows_cards(self) -> bool {
-        matches!(
-            self,
-            JobKind::CaseStudy(_) | JobKind::Home | JobKind::List { .. }
-        )
     }
 }
 

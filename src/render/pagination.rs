@@ -1,50 +1,42 @@
 //! Paginated lists: which items a page shows, its URL, the window of page links.
 
 use super::ListOf;
-use super::context::Shared;
+use super::context::Global;
+use super::inputs::Shared;
 
-impl Shared<'_> {
-    pub(super) fn list_items(&self, list: ListOf) -> &[usize] {
-        match list {
-            ListOf::All => &self.all,
-            ListOf::Term { taxonomy, term } => &self.site.taxonomies[taxonomy].terms[term].items,
-        }
-    }
-
-    pub(super) fn list_url(&self, list: ListOf) -> String {
-        match list {
-            ListOf::All => format!(
-                "{}{}/",
-                self.site.base_path, self.site.config.config.case_studies.section
-            ),
-            ListOf::Term { taxonomy, term } => {
-                self.site.taxonomies[taxonomy].terms[term].url.clone()
-            }
-        }
-    }
-
+impl Global<'_> {
     pub(super) fn per_page(&self) -> usize {
-        self.site.config.config.paginate.max(1)
+        self.config.config.paginate.max(1)
     }
 
-    pub(super) fn total_pages(&self, list: ListOf) -> usize {
-        self.list_items(list).len().div_ceil(self.per_page()).max(1)
+    /// Pages of a list of `len` items (one when it is empty).
+    pub(super) fn total_pages(&self, len: usize) -> usize {
+        len.div_ceil(self.per_page()).max(1)
     }
 
-    /// The slice of a list's items shown on page `page`.
+    /// The slice of a list's `len` items shown on page `page`.
     pub(super) fn page_range(&self, len: usize, page: usize) -> (usize, usize) {
-        let start = ((page - 1) * self.per_page()).min(len);
+        let start = (page.saturating_sub(1) * self.per_page()).min(len);
         (start, (start + self.per_page()).min(len))
     }
+}
 
-    /// Pages of a list: `url`, `url/page/2/`, …
+impl Shared<'_> {
+    pub(super) fn total_pages(&self, list: ListOf) -> usize {
+        self.global.total_pages(self.list_items(list).len())
+    }
+
     pub(super) fn page_url(&self, list: ListOf, page: usize) -> String {
-        let url = self.list_url(list);
-        if page == 1 {
-            url
-        } else {
-            format!("{url}page/{page}/")
-        }
+        page_url(self.list_url(list), page)
+    }
+}
+
+/// Pages of the list whose first page is at `url`: `url`, `url/page/2/`, …
+pub(super) fn page_url(url: &str, page: usize) -> String {
+    if page == 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{page}/")
     }
 }
 

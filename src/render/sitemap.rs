@@ -4,10 +4,8 @@
 //! sitemaps.org allows 50,000 URLs and 50 MB (uncompressed) per file, and search engines
 //! refuse larger files: at 100,000 case studies one file held 100,166 URLs.
 
-use super::context::Shared;
+use super::inputs::Shared;
 use serde::Serialize;
-use std::hash::Hash;
-use tera::Context;
 
 /// What one sitemap file may hold.
 #[derive(Debug, Clone, Copy)]
@@ -28,8 +26,8 @@ const FILE_OVERHEAD: usize = 1024;
 /// Bytes of an entry beside its `loc` and `lastmod` values: the tags, indent and newline.
 const URL_OVERHEAD: usize = 64;
 
-/// One URL of the sitemap, as the template sees it (`entry.loc`, `entry.lastmod`). The same
-/// values are hashed into the file's key and put in its context, so the two cannot drift.
+/// One URL of the sitemap, as the template sees it (`entry.loc`, `entry.lastmod`); hashed as
+/// it is into the key of the file that shows it (see `PageInputs`).
 #[derive(Debug, Serialize, Hash)]
 pub(super) struct SitemapUrl {
     pub(super) loc: String,
@@ -125,7 +123,7 @@ impl Shared<'_> {
             let site = self.site;
             let base = &site.base_path;
             let url = |url: &str, lastmod: Option<String>| SitemapUrl {
-                loc: self.permalink(url),
+                loc: self.global.permalink(url),
                 lastmod,
             };
             let mut urls = vec![url(base, None)];
@@ -145,36 +143,17 @@ impl Shared<'_> {
     }
 
     /// The absolute URLs of the parts an index lists.
-    fn sitemap_parts(&self, parts: usize) -> Vec<SitemapUrl> {
+    pub(super) fn sitemap_parts(&self, parts: usize) -> Vec<SitemapUrl> {
         (1..=parts)
             .map(|number| SitemapUrl {
-                loc: self.permalink(&format!("{}{}", self.site.base_path, part_path(number))),
+                loc: (self.global).permalink(&format!(
+                    "{}{}",
+                    self.site.base_path,
+                    part_path(number)
+                )),
                 lastmod: None,
             })
             .collect()
-    }
-
-    /// Feeds `hasher` with what `sitemap_context(file)` shows.
-    pub(super) fn hash_sitemap(&self, file: SitemapFile, hasher: &mut impl std::hash::Hasher) {
-        match file {
-            SitemapFile::Whole => self.sitemap_urls().hash(hasher),
-            SitemapFile::Index { parts } => self.sitemap_parts(parts).hash(hasher),
-            SitemapFile::Part { start, end, .. } => self.sitemap_urls()[start..end].hash(hasher),
-        }
-    }
-
-    pub(super) fn sitemap_context(&self, file: SitemapFile) -> Context {
-        let site = self.site;
-        let config = &site.config.config;
-        let mut context = self.base_context(&config.language, &site.base_path, &config.title);
-        match file {
-            SitemapFile::Whole => context.insert("urls", self.sitemap_urls()),
-            SitemapFile::Index { parts } => context.insert("sitemaps", &self.sitemap_parts(parts)),
-            SitemapFile::Part { start, end, .. } => {
-                context.insert("urls", &self.sitemap_urls()[start..end])
-            }
-        }
-        context
     }
 }
 
