@@ -14,6 +14,7 @@ use super::{FEED_ENTRIES, JobKind, ListOf, RECENT_ON_HOME};
 use crate::model::{Item, Site, Taxonomy, Term, hash_json};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// The site's values shared by the pages while they are planned and rendered.
@@ -235,7 +236,7 @@ impl Hash for Card<'_> {
 #[derive(Clone, Copy)]
 pub(super) struct Cards<'s> {
     indexes: &'s [usize],
-    items: &'s [Item],
+    items: &'s [Arc<Item>],
 }
 
 impl<'s> Cards<'s> {
