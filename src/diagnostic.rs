@@ -3,6 +3,11 @@
 //! Every stage pushes `Diagnostic`s instead of stopping at the first one, so an author fixes
 //! all their mistakes in one pass. The same text is printed in the terminal and shown in the
 //! preview server's overlay.
+//!
+//! One way to report: a stage takes `problems: &mut Vec<Diagnostic>` and pushes to it,
+//! returning what it could make anyway; only a stage that has nothing to give without its
+//! input (the configuration) returns `Result<_, Vec<Diagnostic>>`. The engine gathers
+//! them, in the order of the stages, into one `Diagnostics`.
 
 use serde::Serialize;
 use std::fmt;

@@ -1,7 +1,7 @@
 //! Stage 1: read `content/` into `Document`s (front matter text + body), and list the other
 //! files (images, PDFs) that are copied as they are.
 
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostic::{Diagnostic, display_path};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -41,20 +41,20 @@ pub struct Loaded {
 /// Largest Markdown file read; beyond it the file is reported, not loaded.
 const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Reads every file under `root/content`. Problems of the folder go to `diagnostics`;
+/// Reads every file under `root/content`. Problems of the folder go to `problems`;
 /// those of a Markdown file, to `Loaded::unreadable`.
-pub fn load_content(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
+pub fn load_content(root: &Path, problems: &mut Vec<Diagnostic>) -> Loaded {
     let content_dir = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();
     let mut markdown = Vec::new();
     if !content_dir.is_dir() {
-        diagnostics.push(
+        problems.push(
             Diagnostic::error(CONTENT_DIR, "the content folder is missing")
                 .hint("create `content/` and put the case studies in it"),
         );
         return loaded;
     }
-    for file in site_files(root, &content_dir, diagnostics) {
+    for file in site_files(root, &content_dir, problems) {
         let name = file.path.file_name().map(|n| n.to_string_lossy());
         if name.is_some_and(|name| is_editor_artifact(&name)) {
             continue;
@@ -102,11 +102,7 @@ pub struct SiteFile {
 /// the file system's order. Symbolic links are followed only while they stay inside the
 /// site's folder `root`: a link to `/etc/passwd`, to `/proc/self/environ` or to a folder
 /// elsewhere is reported, never published. Unreadable entries are reported too.
-pub fn site_files(
-    root: &Path,
-    dir: &Path,
-    problems: &mut impl Extend<Diagnostic>,
-) -> Vec<SiteFile> {
+pub fn site_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<SiteFile> {
     let mut files = Vec::new();
     let real_root = match std::fs::canonicalize(root) {
         Ok(real_root) => real_root,

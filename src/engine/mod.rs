@@ -810,13 +810,13 @@ impl Engine {
 
     /// Reads the whole content folder again; unchanged files keep their validated entry.
     fn rescan(&mut self) {
-        let mut diagnostics = Diagnostics::new();
-        let loaded = load::load_content(&self.options.root, &mut diagnostics);
+        let mut problems = Vec::new();
+        let loaded = load::load_content(&self.options.root, &mut problems);
         let mut docs = BTreeMap::new();
         for (content_path, problem) in loaded.unreadable {
             docs.insert(order_key(&content_path), unreadable(vec![problem]));
         }
-        self.load_problems = diagnostics.into_iter().collect();
+        self.load_problems = problems;
         let mut old = std::mem::take(&mut self.docs);
         for document in loaded.documents {
             let key = order_key(&document.content_path);
@@ -1084,7 +1084,7 @@ fn render_changes(
         dirty.iter().partition(|job| open.first.contains(&job.path));
     let mut problems = Vec::new();
     let rest = if !shown.is_empty() && !others.is_empty() {
-        problems = renderer.render(shown, sink);
+        renderer.render(shown, sink, &mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
@@ -1093,7 +1093,7 @@ fn render_changes(
     } else {
         dirty
     };
-    problems.extend(renderer.render(rest, sink));
+    renderer.render(rest, sink, &mut problems);
     let mut put = |path: &str, bytes: Vec<u8>| {
         if let Err(err) = sink.put(path, bytes) {
             problems.push(Diagnostic::cannot_write(path, &err));

@@ -363,7 +363,8 @@ mod tests {
         let renderer = Renderer::new(&built.site, &theme, &templates);
         let jobs = renderer.jobs();
         let sink = MemorySink::default();
-        let problems = renderer.render(jobs.iter().collect(), &sink);
+        let mut problems = Vec::new();
+        renderer.render(jobs.iter().collect(), &sink, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         let mut files = sink.into_files();
         jobs.iter()

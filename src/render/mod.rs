@@ -159,10 +159,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders `jobs` in parallel into `sink`.
-    pub(crate) fn render(&self, jobs: Vec<&PageJob>, sink: &dyn Sink) -> Vec<Diagnostic> {
-        let problems = Mutex::new(Vec::new());
-        let report = |err: Diagnostic| problems.lock().unwrap_or_else(|e| e.into_inner()).push(err);
+    /// Renders `jobs` in parallel into `sink`, adding what goes wrong to `problems`.
+    pub(crate) fn render(
+        &self,
+        jobs: Vec<&PageJob>,
+        sink: &dyn Sink,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let found = Mutex::new(Vec::new());
+        let report = |err: Diagnostic| found.lock().unwrap_or_else(|e| e.into_inner()).push(err);
         let card_error = |err: &tera::Error| {
             report(template_diagnostic(self.theme, err).hint(format!(
                 "the error happened while rendering `{CARD_TEMPLATE}`"
@@ -193,7 +198,7 @@ impl<'a> Renderer<'a> {
                 ),
             }
         });
-        problems.into_inner().unwrap_or_else(|e| e.into_inner())
+        problems.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
 }
 

@@ -242,7 +242,8 @@ mod tests {
         let renderer = Renderer::new(&built.site, &theme, &templates);
         let jobs = renderer.jobs_within(THREE);
         let sink = MemorySink::default();
-        let problems = renderer.render(jobs.iter().collect(), &sink);
+        let mut problems = Vec::new();
+        renderer.render(jobs.iter().collect(), &sink, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         let files = sink.into_files();
         let every_url: Vec<String> = renderer
