@@ -297,9 +297,10 @@ pub(crate) struct Engine {
     exports_key: Option<u64>,
     search_key: Option<u64>,
     search_paths: BTreeSet<String>,
-    /// Keys the exports and search index must have for the current site, until
-    /// `deferred_job` hands them out.
-    pending_keys: Option<(u64, u64)>,
+    /// The exports and search index still to make for the last good site, until
+    /// `deferred_job` hands them out. Kept while later runs fail: that site is the one
+    /// served, and its exports and index must match its pages.
+    pending: Option<DeferredJob>,
     /// The content folder must be read again in full.
     rescan_needed: bool,
     /// Digest of the configuration the entries were validated with.
@@ -337,7 +338,7 @@ impl Engine {
             exports_key: None,
             search_key: None,
             search_paths: BTreeSet::new(),
-            pending_keys: None,
+            pending: None,
             generation: 0,
             claims: None,
             rescan_needed: true,
@@ -559,12 +560,12 @@ impl Engine {
         let site = Arc::new(site);
         let exports = exports_key(setup.config_key, &site);
         let search = search_key(setup.config_key, &site);
-        let deferred = DeferredJob {
+        let mut deferred = Some(DeferredJob {
             site: Arc::clone(&site),
             generation: self.generation + 1,
             exports: (self.exports_key != Some(exports)).then_some(exports),
             search: (self.search_key != Some(search)).then_some(search),
-        };
+        });
         let templates = setup.templates.as_ref().expect("checked above");
         let outputs = Outputs {
             keys: &self.keys,
@@ -576,6 +577,7 @@ impl Engine {
         // index, so that the serial parts of one overlap the others.
         let (pages, made) = match self.purpose {
             Purpose::Build => {
+                let deferred = deferred.take().expect("made above");
                 let (made, pages) = rayon::join(
                     || deferred.run(sink, &|| false),
                     || render_changes(&site, setup, templates, outputs, open),
@@ -584,8 +586,6 @@ impl Engine {
             }
             Purpose::Preview => {
                 let pages = render_changes(&site, setup, templates, outputs, open);
-                self.pending_keys = Some((exports, search));
-                drop(deferred);
                 (pages, None)
             }
         };
@@ -608,13 +608,14 @@ impl Engine {
                 return Err(diagnostics);
             }
         }
-        if self.pending_keys.is_some() {
-            if self.exports_key != Some(exports) {
+        self.pending = deferred.filter(|job| job.exports.is_some() || job.search.is_some());
+        if let Some(job) = &self.pending {
+            if job.exports.is_some() {
                 update
                     .deferred
                     .extend([export::JSON_PATH.to_string(), export::CSV_PATH.to_string()]);
             }
-            if self.search_key != Some(search) {
+            if job.search.is_some() {
                 update.deferred.push(search::INDEX_DIR.to_string());
             }
         }
@@ -636,14 +637,7 @@ impl Engine {
     /// run on another thread (`DeferredJob::run`) while edits go on.
     #[cfg(feature = "serve")]
     pub(crate) fn deferred_job(&mut self) -> Option<DeferredJob> {
-        let site = Arc::clone(self.site.as_ref()?);
-        let (exports, search) = self.pending_keys.take()?;
-        Some(DeferredJob {
-            site,
-            generation: self.generation,
-            exports: (self.exports_key != Some(exports)).then_some(exports),
-            search: (self.search_key != Some(search)).then_some(search),
-        })
+        self.pending.take()
     }
 
     /// Records what a deferred job made. Returns the search index files of the last run

@@ -101,7 +101,8 @@
 
     source.addEventListener("build", function (event) {
       var data = JSON.parse(event.data);
-      hideOverlay();
+      // Files may change while the site is broken (exports made later): the errors stay.
+      if (data.overlay) showOverlay(data.overlay); else hideOverlay();
       var touched = data.changed.concat(data.removed);
       if (touched.indexOf(page) >= 0) return reload();
       var styles = [];

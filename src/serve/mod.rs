@@ -139,7 +139,8 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     };
     let mut engine = Engine::new(build_options);
     let started = Instant::now();
-    if build_and_publish(&mut engine, &Changes::everything(), &server, started, None) {
+    if build_and_publish(&mut engine, &Changes::everything(), &server, started, None) == Some(true)
+    {
         finish_and_publish(&mut engine, &server);
     }
 
@@ -237,7 +238,10 @@ fn rebuild_on_changes(
             watch::Burst::Changes(changes) => {
                 let started = Instant::now();
                 let cause = changes.describe(&root);
-                deferred = build_and_publish(engine, &changes, server, started, Some(&cause));
+                let outcome = build_and_publish(engine, &changes, server, started, Some(&cause));
+                if let Some(due) = outcome {
+                    deferred = due;
+                }
                 if let Some(work) = &running {
                     work.cancel_if_outdated(engine);
                 }
@@ -343,18 +347,31 @@ impl Sink for PatchSink<'_> {
 
 /// Runs one build and publishes its outcome: new files and a `build` event, or the error
 /// overlay and an `errors` event. Returns whether outputs were deferred (see
-/// `finish_and_publish`).
+/// `finish_and_publish`), or `None` when the build failed (what was due for the last good
+/// site still is).
 fn build_and_publish(
     engine: &mut Engine,
     changes: &Changes,
     server: &http::Server,
     started: Instant,
     cause: Option<&str>,
-) -> bool {
+) -> Option<bool> {
     let sink = PatchSink::new(&server.store);
     let base_path = engine.base_path();
+    // What the pages served ahead of the rest replaced, to put back if the build fails.
+    let replaced = std::sync::Mutex::new(store::Patch::new());
     let shown = || {
-        publish(server, sink.take(), base_path.clone(), false);
+        let patch = sink.take();
+        {
+            let snapshot = server.store.lock();
+            let mut replaced = replaced.lock().unwrap_or_else(|e| e.into_inner());
+            for path in patch.keys() {
+                replaced
+                    .entry(path.clone())
+                    .or_insert_with(|| snapshot.file(path));
+            }
+        }
+        publish(server, patch, base_path.clone(), false);
     };
     let open = server.hub.open_pages();
     let open = OpenPages {
@@ -394,9 +411,13 @@ fn build_and_publish(
                 changed.len(),
                 removed.len()
             ));
-            !deferred.is_empty()
+            Some(!deferred.is_empty())
         }
         Err(diagnostics) => {
+            let replaced = replaced.into_inner().unwrap_or_else(|e| e.into_inner());
+            if !replaced.is_empty() {
+                publish(server, replaced, engine.base_path(), false);
+            }
             let overlay: Arc<str> = overlay::html(&diagnostics).into();
             let generation = server.store.set_overlay(Arc::clone(&overlay));
             server.hub.broadcast(
@@ -409,24 +430,24 @@ fn build_and_publish(
                 "Build failed after {} ms; still serving the last good version.",
                 started.elapsed().as_millis()
             );
-            // The served exports and index match the served pages: nothing to wait for.
-            server.store.set_pending(Vec::new());
-            false
+            None
         }
     }
 }
 
 /// Applies a patch to the served site and tells open pages which files changed. Returns
-/// the changed and removed paths. A finished build is announced even when no file changed,
+/// the changed and removed paths. `ends_build`: the patch ends a successful build, which
+/// clears the errors shown. A finished build is announced even when no file changed,
 /// since the event also clears the error overlay; deferred outputs only when they changed.
 fn publish(
     server: &http::Server,
     patch: store::Patch,
     base_path: String,
-    announce_unchanged: bool,
+    ends_build: bool,
 ) -> (Vec<String>, Vec<String>) {
-    let (generation, changed, removed) = server.store.apply(patch, base_path.clone());
-    if !announce_unchanged && changed.is_empty() && removed.is_empty() {
+    let (generation, changed, removed, overlay) =
+        server.store.apply(patch, base_path.clone(), ends_build);
+    if !ends_build && changed.is_empty() && removed.is_empty() {
         return (changed, removed);
     }
     server.hub.broadcast(
@@ -436,6 +457,7 @@ fn publish(
             "base": base_path,
             "changed": changed,
             "removed": removed,
+            "overlay": overlay.as_deref(),
         }),
     );
     (changed, removed)

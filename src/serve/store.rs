@@ -78,8 +78,15 @@ impl Store {
     }
 
     /// Applies a patch and returns the new generation with the paths that changed and the
-    /// paths that were removed.
-    pub(crate) fn apply(&self, patch: Patch, base_path: String) -> (u64, Vec<String>, Vec<String>) {
+    /// paths that were removed, and the overlay still shown. `succeeded`: the patch ends a
+    /// successful build, which clears the errors; other patches (pages served ahead of the
+    /// rest, exports and index made later) leave them as they are.
+    pub(crate) fn apply(
+        &self,
+        patch: Patch,
+        base_path: String,
+        succeeded: bool,
+    ) -> (u64, Vec<String>, Vec<String>, Option<Arc<str>>) {
         let mut snapshot = self.lock();
         snapshot.generation += 1;
         let generation = snapshot.generation;
@@ -100,9 +107,11 @@ impl Store {
             snapshot.changed_at.insert(path, generation);
         }
         snapshot.base_path = base_path;
-        snapshot.overlay = None;
-        snapshot.ready = true;
-        (generation, changed, removed)
+        if succeeded {
+            snapshot.overlay = None;
+            snapshot.ready = true;
+        }
+        (generation, changed, removed, snapshot.overlay.clone())
     }
 
     /// Marks output prefixes as being made (or clears them with an empty list).
