@@ -11,6 +11,21 @@
 //! Replay a seed: `PASSERELLE_EDIT_SEED=1234 cargo test --test serve_random` (several:
 //! `1,2,3`); longer walks: `PASSERELLE_EDIT_STEPS=100`.
 
+// Preview bugs this walk found, reported, to be fixed in src/ (the walk is left as it is, so
+// that it fails on them until then; the default seed does not meet them, fresh seeds may):
+// 1. A rebuild that fails after the pages open in a browser were rendered has already served
+//    them: the open page shows the text of a build the terminal reports as failed, beside the
+//    last good site. Met when an asset is refused (an SVG holding a script) and a later save
+//    re-renders the open page. PASSERELLE_EDIT_SEED=7 PASSERELLE_EDIT_STEPS=28 (step 28);
+//    PASSERELLE_EDIT_SEED=12 PASSERELLE_EDIT_STEPS=11 (step 11).
+// 2. A save that breaks the site within half a second of a good one (before the exports and
+//    the search index are made): they are not made while the site stays broken, so the last
+//    good pages are served with the exports and index of the site before them.
+// 3. A save that breaks the site while those are being made: they are published when done,
+//    and publishing removes the error overlay from every page though the site is still
+//    broken. 2 and 3: PASSERELLE_EDIT_SEED=11 PASSERELLE_EDIT_STEPS=6 (step 6; which of the
+//    two shows depends on timing).
+
 mod common;
 
 use common::preview::{Events, Preview, fragment_text, strip_injection, url_of};
@@ -105,6 +120,7 @@ impl Rng {
         self.next() % 100 < percent
     }
 
+    /// One of `items`, which must not be empty.
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
@@ -254,11 +270,15 @@ fn title(rng: &mut Rng) -> String {
     let word = rng.pick(&WORDS);
     let town = rng.pick(&MUNICIPALITIES);
     let number = rng.below(100);
-    match rng.below(3) {
+    let title = match rng.below(3) {
         0 => format!("{word} à {town} : bilan {number}"),
         1 => format!("Cas illustratif {number} — {word} et {}", rng.pick(&WORDS)),
-        _ => format!("L’{word} en région, édition {number}"),
-    }
+        _ => format!("En région, édition {number} : {word}"),
+    };
+    let mut chars = title.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn date(rng: &mut Rng) -> String {
@@ -302,11 +322,7 @@ fn case_study(rng: &mut Rng, link: Option<&str>) -> String {
     text.push_str("---\n\n");
     // Three headings or more make a table of contents.
     for _ in 0..rng.below(5) {
-        text.push_str(&format!(
-            "## {}\n\n{}\n\n",
-            title(rng),
-            sentence(rng, 12)
-        ));
+        text.push_str(&format!("## {}\n\n{}\n\n", title(rng), sentence(rng, 12)));
     }
     text.push_str(&sentence(rng, 20));
     text.push('\n');
@@ -405,7 +421,10 @@ impl Site {
         common::copy_dir(&repo.join("content"), &root.join("content"));
         std::fs::copy(repo.join("config.yaml"), root.join("config.yaml")).expect("config");
         for theme in ["default", "atelier"] {
-            common::copy_dir(&repo.join("themes/default"), &root.join("themes").join(theme));
+            common::copy_dir(
+                &repo.join("themes/default"),
+                &root.join("themes").join(theme),
+            );
         }
         let mut site = Site {
             _dir: dir,
@@ -650,6 +669,9 @@ struct Made {
     what: String,
     undo: Undo,
     renamed: Option<(String, String)>,
+    /// Edits saved one after the other without waiting: the preview may build any state
+    /// in between.
+    saves: usize,
 }
 
 /// Makes one edit of `kind`, or `None` when there is nothing to make it on. Edits that
@@ -659,6 +681,9 @@ fn edit(kind: Kind, site: &mut Site, rng: &mut Rng, may_break: bool) -> Option<M
     let mut undo = Undo::new();
     let mut renamed = None;
     let cases = site.case_files();
+    if cases.is_empty() {
+        return None;
+    }
     let case = format!("{CASES}/{}", rng.pick(&cases));
     let n = site.next_number();
     let what = match kind {
@@ -732,7 +757,11 @@ fn edit(kind: Kind, site: &mut Site, rng: &mut Rng, may_break: bool) -> Option<M
             };
             let text = set_field(&text, keys, value);
             site.write(&case, text.as_bytes(), rng, &mut undo);
-            format!("{} of {case} → {}", keys[0], value.unwrap_or("(line removed)"))
+            format!(
+                "{} of {case} → {}",
+                keys[0],
+                value.unwrap_or("(line removed)")
+            )
         }
         Kind::Add => {
             let name = if rng.chance(25) {
@@ -807,6 +836,8 @@ fn edit(kind: Kind, site: &mut Site, rng: &mut Rng, may_break: bool) -> Option<M
             let missing = format!("inexistante-{n}.md");
             let target = if may_break && rng.chance(10) {
                 &missing
+            } else if targets.is_empty() {
+                return None;
             } else {
                 rng.pick(&targets)
             };
@@ -840,7 +871,9 @@ fn edit(kind: Kind, site: &mut Site, rng: &mut Rng, may_break: bool) -> Option<M
                 let text = site.bytes(&file).map_or_else(
                     || {
                         std::fs::read_to_string(
-                            common::repo_root().join("themes/default/templates").join(name),
+                            common::repo_root()
+                                .join("themes/default/templates")
+                                .join(name),
                         )
                         .expect("built-in template")
                     },
@@ -953,6 +986,7 @@ fn edit(kind: Kind, site: &mut Site, rng: &mut Rng, may_break: bool) -> Option<M
         what,
         undo,
         renamed,
+        saves: 1,
     })
 }
 
@@ -1021,9 +1055,9 @@ fn walk(seed: u64, steps: usize) {
     };
     let mut rng = Rng(seed);
     let mut site = Site::create(&mut rng);
-    let first = site
-        .full_build()
-        .unwrap_or_else(|report| walk.fail(0, &format!("the starting site fails to build:\n{report}")));
+    let first = site.full_build().unwrap_or_else(|report| {
+        walk.fail(0, &format!("the starting site fails to build:\n{report}"))
+    });
     let mut good = Built {
         files: first,
         base: site.base_path(),
@@ -1036,11 +1070,18 @@ fn walk(seed: u64, steps: usize) {
         "etudes-de-cas/umq-mifi-partenariat/index.html",
         "regions/estrie/index.html",
     ];
-    let mut events = preview.events(*rng.pick(&open));
+    let page = *rng.pick(&open);
+    let mut events = preview.events(page);
     if let Err(message) = served_equals(&preview, &good, &good) {
-        walk.fail(0, &format!("the first build is not served as built: {message}"));
+        walk.fail(
+            0,
+            &format!("the first build is not served as built: {message}"),
+        );
     }
     let mut broken: Option<Broken> = None;
+    // Whether the preview's last good site is `good`. Not after a burst of saves that ends
+    // broken: the preview may have built a good state in between, and keep that one.
+    let mut good_known = true;
     for step in 1..=steps {
         let before = events.drain();
         let made = make_step(&mut site, &mut rng, &mut broken);
@@ -1048,14 +1089,30 @@ fn walk(seed: u64, steps: usize) {
         match site.full_build() {
             Ok(files) => {
                 broken = None;
+                good_known = true;
                 let built = Built {
                     files,
                     base: site.base_path(),
                 };
-                if let Err(message) = wait_for(&mut events, "build", before)
-                    .and_then(|()| served_equals(&preview, &built, &good))
-                {
+                // Sometimes the next save comes as soon as the pages are served, while the
+                // exports and the search index are still to be made (an author saving
+                // again within a second): they are then checked after the next edit.
+                let hurried = step < steps && rng.chance(15);
+                let checked = wait_for(&mut events, "build", before).and_then(|()| {
+                    if hurried {
+                        Ok(())
+                    } else {
+                        served_equals(&preview, &built, &good)
+                    }
+                });
+                if let Err(message) = checked {
                     walk.fail(step, &message);
+                }
+                if hurried {
+                    walk.note(
+                        "     (next edit saved at once, without waiting for the preview to settle)"
+                            .into(),
+                    );
                 }
                 good = built;
             }
@@ -1072,8 +1129,10 @@ fn walk(seed: u64, steps: usize) {
                 broken.undo.extend(made.undo);
                 broken.renamed = broken.renamed.take().or(made.renamed);
                 broken.steps += 1;
+                good_known &= made.saves == 1;
+                let last_good = good_known.then_some(&good);
                 if let Err(message) = wait_for(&mut events, "errors", before)
-                    .and_then(|()| serves_errors(&preview, &good, &report))
+                    .and_then(|()| serves_errors(&preview, last_good, &good.base, &report))
                 {
                     walk.fail(step, &message);
                 }
@@ -1086,29 +1145,30 @@ fn walk(seed: u64, steps: usize) {
 /// between, as an author who saves twice before fixing), one edit, or a burst of edits
 /// saved together.
 fn make_step(site: &mut Site, rng: &mut Rng, broken: &mut Option<Broken>) -> Made {
-    if let Some(state) = broken {
-        if state.steps >= 3 || rng.chance(50) {
-            let mut undo = Undo::new();
-            let what = match state.renamed.take() {
-                Some((old, new)) => {
-                    for file in site.linking_to(&old) {
-                        let text = site.read(&file).replace(&old, &new);
-                        site.write(&file, text.as_bytes(), rng, &mut undo);
-                    }
-                    format!("repair: links to {old} changed to {new}")
+    if let Some(state) = broken
+        && (state.steps >= 3 || rng.chance(50))
+    {
+        let mut undo = Undo::new();
+        let what = match state.renamed.take() {
+            Some((old, new)) => {
+                for file in site.linking_to(&old) {
+                    let text = site.read(&file).replace(&old, &new);
+                    site.write(&file, text.as_bytes(), rng, &mut undo);
                 }
-                None => {
-                    let recorded = std::mem::take(&mut state.undo);
-                    site.restore(&recorded, rng, &mut undo);
-                    "repair: every file changed since the last good build put back".to_string()
-                }
-            };
-            return Made {
-                what,
-                undo,
-                renamed: None,
-            };
-        }
+                format!("repair: links to {old} changed to {new}")
+            }
+            None => {
+                let recorded = std::mem::take(&mut state.undo);
+                site.restore(&recorded, rng, &mut undo);
+                "repair: every file changed since the last good build put back".to_string()
+            }
+        };
+        return Made {
+            what,
+            undo,
+            renamed: None,
+            saves: 1,
+        };
     }
     let may_break = broken.is_none();
     let count = if rng.chance(15) { 2 + rng.below(2) } else { 1 };
@@ -1124,9 +1184,13 @@ fn make_step(site: &mut Site, rng: &mut Rng, broken: &mut Option<Broken>) -> Mad
     Made {
         what: format!(
             "saved together: {}",
-            made.iter().map(|m| m.what.as_str()).collect::<Vec<_>>().join("; ")
+            made.iter()
+                .map(|m| m.what.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         renamed: made.iter().find_map(|m| m.renamed.clone()),
+        saves: made.len(),
         undo: made.into_iter().flat_map(|m| m.undo).collect(),
     }
 }
@@ -1272,17 +1336,24 @@ fn first_difference(served: &[u8], built: &[u8]) -> String {
     )
 }
 
-/// After a failed build: the preview keeps serving the last good site, with an overlay that
-/// shows the build's diagnostics as the terminal prints them.
-fn serves_errors(preview: &Preview, good: &Built, report: &str) -> Result<(), String> {
+/// After a failed build: the preview keeps serving the last good site (when it is known),
+/// with an overlay that shows the build's diagnostics as the terminal prints them.
+fn serves_errors(
+    preview: &Preview,
+    good: Option<&Built>,
+    base: &str,
+    report: &str,
+) -> Result<(), String> {
     let diagnostics: Vec<&str> = report
         .lines()
         .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
         .collect();
     let deadline = Instant::now() + PATIENCE;
     loop {
-        let checked = differences(preview, good, true).and_then(|()| {
-            let home = preview.get(&url_of(&good.base, "index.html", false))?;
+        let same = good.map_or(Ok(()), |good| differences(preview, good, true));
+        let checked = same.and_then(|()| {
+            // Any page shows the overlay, the site's 404 page too (if `base` moved).
+            let home = preview.get(&url_of(base, "index.html", false))?;
             let (_, overlay) = strip_injection(&home.body);
             let text = fragment_text(&overlay.unwrap_or_default());
             match diagnostics.iter().find(|d| !text.contains(**d)) {

@@ -73,7 +73,11 @@ impl Preview {
                 .recv_timeout(left)
                 .expect("passerelle serve prints its address");
             if let Some(rest) = line.strip_prefix("Serving on ") {
-                break rest.split_whitespace().next().unwrap_or_default().to_string();
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
             }
         };
         let port = address
@@ -92,8 +96,11 @@ impl Preview {
     /// GET `target` (sent exactly as given) on the kept-alive connection, opened again when
     /// the server closed it.
     pub fn get(&self, target: &str) -> Result<Reply, String> {
-        let request =
-            format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port).into_bytes();
+        let request = format!(
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            self.port
+        )
+        .into_bytes();
         let mut slot = self.connection.borrow_mut();
         let mut last_error = String::new();
         // A kept-alive connection the server has just closed fails at once: a GET may be
