@@ -17,7 +17,9 @@
 //    them: the open page shows the text of a build the terminal reports as failed, beside the
 //    last good site. Met when an asset is refused (an SVG holding a script) and a later save
 //    re-renders the open page. PASSERELLE_EDIT_SEED=7 PASSERELLE_EDIT_STEPS=28 (step 28);
-//    PASSERELLE_EDIT_SEED=12 PASSERELLE_EDIT_STEPS=11 (step 11).
+//    PASSERELLE_EDIT_SEED=12 PASSERELLE_EDIT_STEPS=11 (step 11). The page stays so once the
+//    site is fixed (back to the last good inputs, it is not rendered again):
+//    PASSERELLE_EDIT_SEED=923155065 PASSERELLE_EDIT_STEPS=7 (step 7).
 // 2. A save that breaks the site within half a second of a good one (before the exports and
 //    the search index are made): they are not made while the site stays broken, so the last
 //    good pages are served with the exports and index of the site before them.
@@ -1072,6 +1074,7 @@ fn walk(seed: u64, steps: usize) {
     ];
     let page = *rng.pick(&open);
     let mut events = preview.events(page);
+    walk.note(format!("  0. a browser shows {page}"));
     if let Err(message) = served_equals(&preview, &good, &good) {
         walk.fail(
             0,
