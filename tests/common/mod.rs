@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod preview;
 
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
