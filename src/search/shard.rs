@@ -2,8 +2,9 @@
 //! files whatever the size of the site. All paths are relative to `search/`.
 //!
 //! - `manifest.json` (fixed name, the entry point): document count, function words, facet
-//!   definitions, and the list of vocabulary shards: `[first prefix, last prefix, file]`,
-//!   where a prefix is the first two characters of a folded word.
+//!   definitions, the list of vocabulary shards: `[first prefix, last prefix, file]`,
+//!   where a prefix is the first two characters of a folded word, and the document shard
+//!   folders.
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
 //!   `{"files": [postings file…], "keys": [[file, offset, length, df]…],
@@ -11,14 +12,20 @@
 //! - `p/<hash>.bin`, postings: the keys of consecutive vocabulary entries packed together.
 //!   One key: `df, level count, (level, doc set)…` from the highest level down (doc sets as
 //!   in `encode.rs`), then its facet counts (see [`encode_postings`]).
-//! - `d.<hash>/<n>.json`, document shards: `docShards.size` consecutive documents, each
+//! - `d/<hash>/<n>.json`, document shards: [`DOCS_PER_SHARD`] consecutive documents, each
 //!   `[title, url, municipality, summary, [excerpt sentences], [facet values]]` (facet values
 //!   numbered across facets in manifest order: region, year, themes… come from there);
-//!   fetched only for the results shown.
-//! - `f.<hash>.bin`, facets: for each facet and value of the manifest, in order, a doc set.
+//!   fetched only for the results shown. Shard `n` is in folder `docShards.dirs[n / group]`,
+//!   named by the hash of the `group` shards it holds.
+//! - `f/<facet>.<hash>.bin`, one per facet: for each value of the manifest, in order, a doc
+//!   set. Fetched to filter by that facet, or to count facets over a set of documents that
+//!   no single key describes (several words); see `static/search-page.js` for when.
 //!
 //! Everything but the manifest is named by a hash of its content, so files can be cached
-//! forever and two builds of the same site are identical byte for byte.
+//! forever and two builds of the same site are identical byte for byte. Where one file ends
+//! and the next begins depends only on the entries near the cut (see [`ends_after`]), and
+//! document shards are grouped in folders of their own, so that editing one case study
+//! renames the few files that hold it, not every file after it.
 
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
@@ -28,20 +35,22 @@ use crate::model::{Item, Site, value_label};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
-/// Raw size a vocabulary shard grows to before the next prefix starts a new one.
+/// Raw size a vocabulary shard grows to on average before a prefix ends it, and the most it
+/// may hold (one prefix larger than that is a shard alone).
 const VOCAB_SHARD_BYTES: usize = 12 * 1024;
-/// Raw size a postings file grows to before the next key starts a new one.
+const VOCAB_SHARD_MAX: usize = 2 * VOCAB_SHARD_BYTES;
+/// Raw size of a postings file on average, and at most unless one key is larger. A query
+/// word fetches the whole file its key is in: the rest is the price of fewer files.
 const POSTINGS_FILE_BYTES: usize = 12 * 1024;
-/// Documents per document shard. Results fetch one shard per result shown, so small shards
-/// save bytes, but every file costs the build (and the upload) a file-system entry: four
-/// documents (~1.5 KB gzip'd) is where the bytes per query stay far below Pagefind's while
-/// a site of 10,000 case studies gets 2,500 files, not 5,000. Large sites get larger shards
-/// to keep the file count well below static hosts' limits (at most about `MAX_DOC_SHARDS`
-/// files: 17 documents a shard at 100,000).
-const MIN_DOCS_PER_SHARD: usize = 4;
-const MAX_DOC_SHARDS: usize = 6000;
+const POSTINGS_FILE_MAX: usize = 2 * POSTINGS_FILE_BYTES;
+/// Documents per document shard. A query fetches one shard per result shown, so this, not
+/// the size of the site, sets what result details cost: the number stays the same at any
+/// size so that bytes per query do not grow with the collection.
+pub const DOCS_PER_SHARD: usize = 4;
+/// Most folders of document shards: the manifest lists them all (13 bytes each).
+const MAX_SHARD_GROUPS: usize = 256;
 /// Format version, checked by the browser.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The index as files: path under `search/` → bytes.
 pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, Vec<u8>> {
@@ -49,9 +58,8 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
     let doc_values = doc_values(index.doc_count, facets);
     let postings = postings_files(index, facets, &doc_values, &mut files);
     let vocab = vocab_files(index, &postings, &mut files);
-    let docs_per_shard = docs_per_shard(index.doc_count);
-    let docs_dir = doc_files(site, index, &doc_values, docs_per_shard, &mut files);
-    let facets_file = facet_file(facets, &mut files);
+    let doc_shards = doc_files(site, index, &doc_values, &mut files);
+    let facet_files = facet_files(facets, &mut files);
     let manifest = json!({
         "version": VERSION,
         "docs": index.doc_count,
@@ -59,13 +67,13 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
         "language": site.config.config.language,
         "stopWords": STOP_WORDS,
         "vocab": vocab,
-        "docShards": {"dir": docs_dir, "size": docs_per_shard},
+        "docShards": doc_shards,
         "facets": {
-            "file": facets_file,
-            "list": facets.iter().map(|f| json!({
+            "list": facets.iter().zip(&facet_files).map(|(f, file)| json!({
                 "name": f.name,
                 "param": f.param,
                 "aliases": f.aliases,
+                "file": file,
                 "values": f.values.iter().map(|v| json!({
                     "id": v.id, "label": v.label, "url": v.url, "count": v.docs.len(),
                 })).collect::<Vec<_>>(),
@@ -76,12 +84,31 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
     files
 }
 
-pub fn docs_per_shard(doc_count: usize) -> usize {
-    doc_count.div_ceil(MAX_DOC_SHARDS).max(MIN_DOCS_PER_SHARD)
+/// Document shards per folder: about the square root of their number, so that the list in
+/// the manifest and the files one edit renames stay small together (50 of each at 10,000
+/// case studies, 159 at 100,000), and at most [`MAX_SHARD_GROUPS`] folders.
+pub fn shards_per_group(shard_count: usize) -> usize {
+    let root = (shard_count as f64).sqrt().ceil() as usize;
+    root.max(shard_count.div_ceil(MAX_SHARD_GROUPS)).max(1)
 }
 
 fn to_json(value: &Json) -> Vec<u8> {
     serde_json::to_vec(value).expect("JSON values serialise")
+}
+
+/// Whether a file should end after an entry named `name` of `size` bytes, so that files
+/// hold `target` bytes on average. The chance is `size / target`, decided by a hash of the
+/// name: a cut depends on that entry alone, so adding, removing or resizing an entry moves
+/// no cut elsewhere and renames only the file it is in (packing to a fixed size would move
+/// every later cut, and rename every later file, for one word added).
+fn ends_after(name: &str, size: usize, target: usize) -> bool {
+    // FNV's low bits mix poorly on short names: finish with SplitMix64's mixer.
+    let mut h = content_hash(name.as_bytes());
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    // h / 2^64 < size / target, in integers: (h >> 32) * target < size << 32.
+    u128::from(h >> 32) * (target as u128) < (size as u128) << 32
 }
 
 /// Where each key's postings are: (file name, offset, length).
@@ -91,8 +118,6 @@ struct Located {
     length: u32,
 }
 
-/// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`.
-/// Returns the file names and where each key is.
 /// Each document's facet values, numbered across facets in manifest order, sorted.
 fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
     let mut doc_values: Vec<Vec<u32>> = vec![Vec::new(); doc_count];
@@ -104,6 +129,8 @@ fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
     doc_values
 }
 
+/// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`.
+/// Returns the file names and where each key is.
 fn postings_files(
     index: &Index,
     facets: &[Facet],
@@ -135,8 +162,8 @@ fn postings_files(
             names.push(name);
         }
     };
-    for blob in blobs {
-        if !current.is_empty() && current.len() + blob.len() > POSTINGS_FILE_BYTES {
+    for (key, blob) in index.keys.iter().zip(blobs) {
+        if !current.is_empty() && current.len() + blob.len() > POSTINGS_FILE_MAX {
             flush(&mut current, &mut names);
         }
         located.push(Located {
@@ -145,6 +172,9 @@ fn postings_files(
             length: blob.len() as u32,
         });
         current.extend_from_slice(&blob);
+        if ends_after(&key.text, blob.len(), POSTINGS_FILE_BYTES) {
+            flush(&mut current, &mut names);
+        }
     }
     flush(&mut current, &mut names);
     (names, located)
@@ -215,25 +245,41 @@ fn vocab_files(
             .map(|w| w.folded.len() + 12 * w.keys.len() + 4)
             .sum()
     };
+    // Whole prefixes per shard, cut where `ends_after` says (see there why).
     let mut shards: Vec<Json> = Vec::new();
     let mut start = 0;
-    while start < groups.len() {
-        let mut end = start + 1;
-        let mut size = estimate(&groups[start].1);
-        while end < groups.len() && size + estimate(&groups[end].1) <= VOCAB_SHARD_BYTES {
-            size += estimate(&groups[end].1);
-            end += 1;
+    let mut size = 0;
+    for (i, (prefix, range)) in groups.iter().enumerate() {
+        let group_size = estimate(range);
+        if i > start && size + group_size > VOCAB_SHARD_MAX {
+            shards.push(vocab_shard_file(index, &groups[start..i], postings_names, located, files));
+            start = i;
+            size = 0;
         }
-        let first = groups[start].0;
-        let last = groups[end - 1].0;
-        let words = groups[start].1.start..groups[end - 1].1.end;
-        let bytes = vocab_shard(index, words, postings_names, located);
-        let name = format!("v/{}", hashed_name(&file_safe(first), &bytes, "json"));
-        files.insert(name.clone(), bytes);
-        shards.push(json!([first, last, name]));
-        start = end;
+        size += group_size;
+        if ends_after(prefix, group_size, VOCAB_SHARD_BYTES) || i + 1 == groups.len() {
+            shards.push(vocab_shard_file(index, &groups[start..=i], postings_names, located, files));
+            start = i + 1;
+            size = 0;
+        }
     }
     shards
+}
+
+/// Writes the vocabulary shard of consecutive prefix groups; returns its manifest entry.
+fn vocab_shard_file(
+    index: &Index,
+    groups: &[(&str, std::ops::Range<usize>)],
+    postings_names: &[String],
+    located: &[Located],
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Json {
+    let (first, last) = (groups[0].0, groups[groups.len() - 1].0);
+    let words = groups[0].1.start..groups[groups.len() - 1].1.end;
+    let bytes = vocab_shard(index, words, postings_names, located);
+    let name = format!("v/{}", hashed_name(&file_safe(first), &bytes, "json"));
+    files.insert(name.clone(), bytes);
+    json!([first, last, name])
 }
 
 /// A prefix as a file name: ASCII letters and digits kept, anything else hex-escaped.
@@ -312,26 +358,28 @@ fn labels(item: &Item, field: &str) -> String {
     }
 }
 
-/// Writes the document shards into a folder named by the hash of them all; returns the
-/// folder's name.
+/// Writes the document shards, [`DOCS_PER_SHARD`] documents each, into folders of
+/// [`shards_per_group`] shards named by a hash of what they hold; returns the manifest's
+/// `docShards`: `{"size": documents a shard, "group": shards a folder, "dirs": [folder…]}`.
+/// An edit to one case study renames one folder: the other shards keep their names and
+/// bytes, so a deploy uploads one folder, not the whole index.
 fn doc_files(
     site: &Site,
     index: &Index,
     doc_values: &[Vec<u32>],
-    per_shard: usize,
     files: &mut BTreeMap<String, Vec<u8>>,
-) -> String {
+) -> Json {
     let base = site.base_path.as_str();
     let shards: Vec<Vec<u8>> = site
         .case_studies
-        .chunks(per_shard)
+        .chunks(DOCS_PER_SHARD)
         .enumerate()
         .map(|(shard, items)| {
             let docs: Vec<Json> = items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    let number = shard * per_shard + i;
+                    let number = shard * DOCS_PER_SHARD + i;
                     json!([
                         item.entry.title,
                         item.url.strip_prefix(base).unwrap_or(&item.url),
@@ -345,27 +393,42 @@ fn doc_files(
             to_json(&Json::Array(docs))
         })
         .collect();
-    let mut all = Vec::new();
-    for shard in &shards {
-        all.extend_from_slice(&content_hash(shard).to_le_bytes());
+    let per_group = shards_per_group(shards.len());
+    let mut dirs = Vec::new();
+    let mut number = 0;
+    let mut shards = shards.into_iter().peekable();
+    while shards.peek().is_some() {
+        let group: Vec<Vec<u8>> = shards.by_ref().take(per_group).collect();
+        // The folder's name covers the shards' numbers too: the same documents at other
+        // positions are other files.
+        let mut all = (number as u64).to_le_bytes().to_vec();
+        for shard in &group {
+            all.extend_from_slice(&content_hash(shard).to_le_bytes());
+        }
+        let dir = format!("d/{}/", short_hash(&all));
+        for bytes in group {
+            files.insert(format!("{dir}{number}.json"), bytes);
+            number += 1;
+        }
+        dirs.push(dir);
     }
-    let dir = format!("d.{}/", short_hash(&all));
-    for (number, bytes) in shards.into_iter().enumerate() {
-        files.insert(format!("{dir}{number}.json"), bytes);
-    }
-    dir
+    json!({"size": DOCS_PER_SHARD, "group": per_group, "dirs": dirs})
 }
 
-fn facet_file(facets: &[Facet], files: &mut BTreeMap<String, Vec<u8>>) -> String {
-    let mut bytes = Vec::new();
-    for facet in facets {
-        for value in &facet.values {
-            put_doc_set(&mut bytes, &value.docs);
-        }
-    }
-    let name = hashed_name("f", &bytes, "bin");
-    files.insert(name.clone(), bytes);
-    name
+/// One file per facet: its values' document sets, in manifest order. Returns the names.
+fn facet_files(facets: &[Facet], files: &mut BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    facets
+        .iter()
+        .map(|facet| {
+            let mut bytes = Vec::new();
+            for value in &facet.values {
+                put_doc_set(&mut bytes, &value.docs);
+            }
+            let name = format!("f/{}", hashed_name(&file_safe(&facet.param), &bytes, "bin"));
+            files.insert(name.clone(), bytes);
+            name
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -403,8 +466,23 @@ mod tests {
     }
 
     #[test]
-    fn shard_size_keeps_file_count_bounded() {
-        assert_eq!(docs_per_shard(14), MIN_DOCS_PER_SHARD);
-        assert!(100_000usize.div_ceil(docs_per_shard(100_000)) <= MAX_DOC_SHARDS);
+    fn shard_folders_grow_as_the_square_root_and_stay_few() {
+        assert_eq!(shards_per_group(0), 1);
+        assert_eq!(shards_per_group(1), 1);
+        assert_eq!(shards_per_group(2_500), 50);
+        assert_eq!(shards_per_group(25_000), 159);
+        for shards in [1usize, 7, 2_500, 25_000, 250_000, 10_000_000] {
+            assert!(shards.div_ceil(shards_per_group(shards)) <= MAX_SHARD_GROUPS);
+        }
+    }
+
+    #[test]
+    fn cuts_are_chosen_by_each_entry_alone_at_the_target_rate() {
+        // About size / target of the entries end a file, whatever their neighbours.
+        let names: Vec<String> = (0..20_000).map(|i| format!("mot{i}")).collect();
+        let cuts = names.iter().filter(|n| ends_after(n, 1024, 8 * 1024)).count();
+        assert!((2_200..2_800).contains(&cuts), "{cuts} cuts, expected about 2,500");
+        assert!(names.iter().all(|n| ends_after(n, 9 * 1024, 8 * 1024)));
+        assert!(names.iter().all(|n| !ends_after(n, 0, 8 * 1024)));
     }
 }

@@ -13,8 +13,11 @@
  *            aliases) → vocabulary ids. Values of one facet are alternatives (OR); facets
  *            combine (AND). With an empty query, filters alone browse the collection.
  *   options  { offset: 0, limit: 10, facets: true }: which results to return with their
- *            details; facets: false skips the facet file (counts it would give are null),
- *            to show results first and counts a moment later.
+ *            details; facets: false loads only the facet files that the filters need (the
+ *            counts that others would give are null), to show results first and counts a
+ *            moment later, or only when the reader turns to the filters: counting facets
+ *            over several words' documents reads one file per facet, whose size grows with
+ *            the collection, where the rest of a query does not.
  *
  *   total     number of matching case studies (all of them, not only those returned).
  *   allWords  how many of them contain every word of the query (they are ranked first).
@@ -197,7 +200,7 @@
   function manifest() {
     if (!manifestPromise) {
       manifestPromise = load("manifest.json", "json").then(function (m) {
-        if (m.version !== 1) throw new Error("passerelle search: unsupported index version " + m.version);
+        if (m.version !== 2) throw new Error("passerelle search: unsupported index version " + m.version);
         m.stopSet = new Set(m.stopWords);
         m.facetByName = new Map();
         var offset = 0;
@@ -343,24 +346,23 @@
     });
   }
 
-  var facetSetsPromise = null;
-  /** Per facet, per value: a bitset (Uint32Array) of its documents. */
-  function facetSets(m) {
-    if (!facetSetsPromise) {
-      facetSetsPromise = load(m.facets.file, "bin").then(function (bytes) {
+  /** One facet's values: a bitset (Uint32Array) of each value's documents, decoded once
+   * per manifest. */
+  function facetSets(m, f) {
+    var facet = m.facets.list[f];
+    if (!facet.setsPromise) {
+      facet.setsPromise = load(facet.file, "bin").then(function (bytes) {
         var words = (m.docs + 31) >>> 5;
         var at = { i: 0 };
-        return m.facets.list.map(function (facet) {
-          return facet.values.map(function () {
-            var set = new Uint32Array(words);
-            readDocSet(bytes, at, function (d) { set[d >>> 5] |= 1 << (d & 31); });
-            return set;
-          });
+        return facet.values.map(function () {
+          var set = new Uint32Array(words);
+          readDocSet(bytes, at, function (d) { set[d >>> 5] |= 1 << (d & 31); });
+          return set;
         });
       });
-      facetSetsPromise.catch(function () { facetSetsPromise = null; });
+      facet.setsPromise.catch(function () { facet.setsPromise = null; });
     }
-    return facetSetsPromise;
+    return facet.setsPromise;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -543,12 +545,17 @@
         var unknown = useful
           .filter(function (r) { return r.candidates.length === 0; })
           .map(function (r) { return written[r.word]; });
-        // The facet file is needed to filter, and to count facets for several keys; one key
-        // carries its own counts, and browsing everything uses the manifest's.
+        // A facet's file is needed to filter by it, and every facet's to count facets over
+        // several keys' documents or within filters; one key carries its own counts, and
+        // browsing everything uses the manifest's.
         var single = unknown.length === 0 && useful.length === 1 && useful[0].candidates.length === 1;
         var browseAll = useful.length === 0 && selected.size === 0;
-        var needFacets = selected.size > 0 || (options.facets !== false && unknown.length === 0 && !single && !browseAll);
-        var jobs = [needFacets ? facetSets(m) : Promise.resolve(null)];
+        var countAll = options.facets !== false && unknown.length === 0 && (selected.size > 0 || (!single && !browseAll));
+        var sets = [];
+        var jobs = [Promise.all(m.facets.list.map(function (facet, f) {
+          if (!countAll && !selected.has(f)) return null;
+          return facetSets(m, f).then(function (s) { sets[f] = s; });
+        }))];
         if (unknown.length === 0) {
           useful.forEach(function (r) {
             r.candidates.forEach(function (c) {
@@ -556,13 +563,13 @@
             });
           });
         }
-        return Promise.all(jobs).then(function (loaded) {
+        return Promise.all(jobs).then(function () {
           var counted = null;
           if (selected.size === 0) {
             if (single) counted = useful[0].candidates[0].postings.counts;
             else if (browseAll) counted = "manifest";
           }
-          return answer(m, query, useful, unknown, selected, loaded[0], counted, offset, limit, started);
+          return answer(m, query, useful, unknown, selected, sets, counted, offset, limit, started);
         });
       });
     });
@@ -588,7 +595,7 @@
     return total;
   }
 
-  /** Ranks, filters and counts. `sets`: the facet file's bitsets, when loaded; `counted`:
+  /** Ranks, filters and counts. `sets`: per facet, its values' bitsets when loaded; `counted`:
    * facet counts known without them (a key's counts, or "manifest" for the whole site). */
   function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started) {
     var n = m.docs;
@@ -669,7 +676,7 @@
     }
     var pass = selected.size > 0 ? passing(-1) : match;
     var counts = m.facets.list.map(function (facet, g) {
-      if (!sets) return null;
+      if (!sets[g]) return null;
       var base = allowed[g] ? passing(g) : pass;
       return sets[g].map(function (value) { return countBoth(base, value); });
     });
@@ -761,7 +768,9 @@
     var size = m.docShards.size;
     var root = siteRoot();
     return Promise.all(docs.map(function (doc) {
-      return load(m.docShards.dir + Math.floor(doc / size) + ".json", "json").then(function (shardDocs) {
+      var shardNumber = Math.floor(doc / size);
+      var dir = m.docShards.dirs[Math.floor(shardNumber / m.docShards.group)];
+      return load(dir + shardNumber + ".json", "json").then(function (shardDocs) {
         // [title, url, municipality, summary, [excerpt sentences], [facet values]]
         var d = shardDocs[doc % size];
         var byFacet = {};
@@ -880,7 +889,6 @@
   function reset() {
     cache.clear();
     manifestPromise = null;
-    facetSetsPromise = null;
   }
 
   function configure(options) {
