@@ -313,24 +313,51 @@
         end = first + readVarint(bytes, at) + 1;
         for (doc = first; doc < end; doc++) visit(doc);
       }
+    } else if (kind === 4) {
+      // Complement: every number from `from` to `from + span` but the set that follows.
+      var from = readVarint(bytes, at);
+      var span = readVarint(bytes, at);
+      if (bytes[at.i] === 4) throw new Error("passerelle search: bad document set");
+      var absent = [];
+      readDocSet(bytes, at, function (d) { absent.push(d); });
+      var next = 0;
+      for (k = 0; k <= span; k++) {
+        if (next < absent.length && absent[next] === k) next++;
+        else visit(from + k);
+      }
     } else {
       throw new Error("passerelle search: bad document set");
     }
   }
 
-  /** A key's postings: { df, levels: [{ level, docs: Int32Array-like }] }. */
+  /** A key's postings: { df, levels: [{ level, docs }], counts }. The key's documents come
+   * first; each level then says which of the documents left have it, by position among
+   * them, and the last level takes the rest (see shard.rs encode_postings). */
   function postings(s, keySlot) {
     var key = s.keys[keySlot];
     return load(s.files[key[0]], "bin").then(function (bytes) {
       var at = { i: key[1] };
       var df = readVarint(bytes, at);
       var levelCount = readVarint(bytes, at);
+      var left = [];
+      readDocSet(bytes, at, function (d) { left.push(d); });
       var levels = [];
       for (var l = 0; l < levelCount; l++) {
         var level = bytes[at.i++];
+        if (l === levelCount - 1) {
+          levels.push({ level: level, docs: left });
+          break;
+        }
         var docs = [];
-        readDocSet(bytes, at, function (d) { docs.push(d); });
+        var taken = new Uint8Array(left.length);
+        readDocSet(bytes, at, function (p) {
+          docs.push(left[p]);
+          taken[p] = 1;
+        });
+        var rest = [];
+        for (var r = 0; r < left.length; r++) if (!taken[r]) rest.push(left[r]);
         levels.push({ level: level, docs: docs });
+        left = rest;
       }
       // How many of the key's documents have each facet value (values numbered across
       // facets in manifest order).
