@@ -731,7 +731,11 @@ fn a_filter_fetches_the_file_of_its_facet_only() {
     assert_eq!(answers[0]["results"], answers[1]["results"]);
     // The region's own counts come with its file; the other facets' need theirs.
     assert_eq!(facet(&answers[0], "region"), facet(&answers[1], "region"));
-    assert!(facet(&answers[0], "theme").iter().all(|v| v["count"].is_null()));
+    assert!(
+        facet(&answers[0], "theme")
+            .iter()
+            .all(|v| v["count"].is_null())
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -766,7 +770,9 @@ fn editing_one_case_study_renames_few_index_files() {
         .collect();
     let bodies: Vec<String> = (0..count)
         .map(|_| {
-            let picked: Vec<&str> = (0..150).map(|_| words[next() % words.len()].as_str()).collect();
+            let picked: Vec<&str> = (0..150)
+                .map(|_| words[next() % words.len()].as_str())
+                .collect();
             format!("{}.", picked.join(" "))
         })
         .collect();
@@ -780,16 +786,17 @@ fn editing_one_case_study_renames_few_index_files() {
             .filter(|(p, _)| p.starts_with("search/"))
             .collect()
     };
-    let renamed = |before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>, prefix: &str| {
-        for (path, bytes) in before {
-            if path != "search/manifest.json" && after.get(path).is_some_and(|b| b != bytes) {
-                panic!("{path} kept its name but not its bytes");
+    let renamed =
+        |before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>, prefix: &str| {
+            for (path, bytes) in before {
+                if path != "search/manifest.json" && after.get(path).is_some_and(|b| b != bytes) {
+                    panic!("{path} kept its name but not its bytes");
+                }
             }
-        }
-        let old: Vec<&String> = before.keys().filter(|p| p.starts_with(prefix)).collect();
-        let gone = old.iter().filter(|p| !after.contains_key(**p)).count();
-        (gone, old.len())
-    };
+            let old: Vec<&String> = before.keys().filter(|p| p.starts_with(prefix)).collect();
+            let gone = old.iter().filter(|p| !after.contains_key(**p)).count();
+            (gone, old.len())
+        };
     let edited = dir.path().join("content/etudes-de-cas/etude-150.md");
     let edit = |from: &str, to: &str| {
         let text = std::fs::read_to_string(&edited).unwrap();
@@ -807,21 +814,32 @@ fn editing_one_case_study_renames_few_index_files() {
     let second = index();
     let (gone, total) = renamed(&first, &second, "search/d/");
     assert!(total > 4 * group, "{total} shards, {group} a folder");
-    assert!((1..=group).contains(&gone), "{gone} of {total} document shards renamed");
+    assert!(
+        (1..=group).contains(&gone),
+        "{gone} of {total} document shards renamed"
+    );
 
     // A word that sorts before every other, added to a title, renames the few files that
     // hold that title's words, not every file after the new word.
-    edit("title: \"Étude etude-150\"", "title: \"Étude abacule etude-150\"");
+    edit(
+        "title: \"Étude etude-150\"",
+        "title: \"Étude abacule etude-150\"",
+    );
     let third = index();
     let (gone, total) = renamed(&second, &third, "search/d/");
-    assert!((1..=group).contains(&gone), "{gone} of {total} document shards renamed");
+    assert!(
+        (1..=group).contains(&gone),
+        "{gone} of {total} document shards renamed"
+    );
     for prefix in ["search/p/", "search/v/"] {
         let (gone, total) = renamed(&second, &third, prefix);
         assert!(total >= 5, "{prefix}: {total} files");
-        assert!((1..=3).contains(&gone), "{prefix}: {gone} of {total} files renamed");
+        assert!(
+            (1..=3).contains(&gone),
+            "{prefix}: {gone} of {total} files renamed"
+        );
     }
 }
-
 
 #[test]
 fn two_builds_write_identical_index_files() {
@@ -889,7 +907,11 @@ fn a_query_fetches_only_what_it_needs() {
     assert!(count("search/v/") <= 2, "{fetched:?}");
     assert!(count("search/p/") <= 2, "{fetched:?}");
     assert!(count("search/d/") <= 10, "{fetched:?}");
-    assert_eq!(count("search/f/"), 6, "several words count every facet: {fetched:?}");
+    assert_eq!(
+        count("search/f/"),
+        6,
+        "several words count every facet: {fetched:?}"
+    );
     assert_eq!(
         fetched.len(),
         fetched

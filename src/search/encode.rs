@@ -372,7 +372,14 @@ mod tests {
     #[test]
     fn random_sets_cost_close_to_their_entropy() {
         // Dense sets too (a word in most documents): they are written as their complement.
-        for (p, seed) in [(0.01, 1), (0.05, 2), (0.15, 3), (0.3, 4), (0.9, 5), (0.97, 6)] {
+        for (p, seed) in [
+            (0.01, 1),
+            (0.05, 2),
+            (0.15, 3),
+            (0.3, 4),
+            (0.9, 5),
+            (0.97, 6),
+        ] {
             let docs = random_set(100_000, p, seed);
             let mut out = Vec::new();
             put_doc_set(&mut out, &docs);

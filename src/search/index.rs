@@ -780,7 +780,10 @@ mod tests {
         assert_eq!(levels_kept(idf(10_000, 1)), LEVELS);
         for kept in MIN_LEVELS..=LEVELS {
             let levels: Vec<u8> = (1..=LEVELS).map(|l| coarsen(l, kept)).collect();
-            assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{kept}: {levels:?}");
+            assert!(
+                levels.windows(2).all(|w| w[0] <= w[1]),
+                "{kept}: {levels:?}"
+            );
             assert!(levels.iter().all(|l| (1..=LEVELS).contains(l)));
             let mut distinct = levels.clone();
             distinct.dedup();

@@ -281,13 +281,25 @@ fn vocab_files(
     for (i, (prefix, range)) in groups.iter().enumerate() {
         let group_size = estimate(range);
         if i > start && size + group_size > VOCAB_SHARD_MAX {
-            shards.push(vocab_shard_file(index, &groups[start..i], postings_names, located, files));
+            shards.push(vocab_shard_file(
+                index,
+                &groups[start..i],
+                postings_names,
+                located,
+                files,
+            ));
             start = i;
             size = 0;
         }
         size += group_size;
         if ends_after(prefix, group_size, VOCAB_SHARD_BYTES) || i + 1 == groups.len() {
-            shards.push(vocab_shard_file(index, &groups[start..=i], postings_names, located, files));
+            shards.push(vocab_shard_file(
+                index,
+                &groups[start..=i],
+                postings_names,
+                located,
+                files,
+            ));
             start = i + 1;
             size = 0;
         }
@@ -511,7 +523,12 @@ mod tests {
         // documents cost about 1.5 times this.
         let postings: Vec<(u32, u8)> = (0..10_000u32)
             .filter(|d| d % 10 != 0)
-            .map(|d| (d, [8, 11, 15][(d.wrapping_mul(2_654_435_761) >> 7) as usize % 3]))
+            .map(|d| {
+                (
+                    d,
+                    [8, 11, 15][(d.wrapping_mul(2_654_435_761) >> 7) as usize % 3],
+                )
+            })
             .collect();
         let bytes = encode_postings(&postings, &[]);
         let entropy = (10_000.0 * 0.469 + 9_000.0 * 3f64.log2()) / 8.0;
@@ -537,8 +554,14 @@ mod tests {
     fn cuts_are_chosen_by_each_entry_alone_at_the_target_rate() {
         // About size / target of the entries end a file, whatever their neighbours.
         let names: Vec<String> = (0..20_000).map(|i| format!("mot{i}")).collect();
-        let cuts = names.iter().filter(|n| ends_after(n, 1024, 8 * 1024)).count();
-        assert!((2_200..2_800).contains(&cuts), "{cuts} cuts, expected about 2,500");
+        let cuts = names
+            .iter()
+            .filter(|n| ends_after(n, 1024, 8 * 1024))
+            .count();
+        assert!(
+            (2_200..2_800).contains(&cuts),
+            "{cuts} cuts, expected about 2,500"
+        );
         assert!(names.iter().all(|n| ends_after(n, 9 * 1024, 8 * 1024)));
         assert!(names.iter().all(|n| !ends_after(n, 0, 8 * 1024)));
     }
