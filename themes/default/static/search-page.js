@@ -26,8 +26,8 @@
   var manifest = null;
   var current = null; // { q, filters } shown
   // Facet counts for several words (or a word read as a prefix of several) read one file per
-  // facet, and those grow with the collection: about 200 KB gzip'd at 100,000 case studies,
-  // twice what the rest of such a query costs. So the page counts them only once the reader
+  // facet, and those grow with the collection: 355 KB at 100,000 case studies, more than
+  // three times what the rest of such a query costs. So the page counts them only once the reader
   // turns to the filters (opens them, points at them, tabs into them or ticks one), and from
   // then on for every query; until then those counts are left blank. One word counts from
   // its own postings, and browsing from the manifest, at no cost: those always show.
@@ -281,7 +281,9 @@
   }
 
   function more() {
-    var mine = ++sequence;
+    // The same query: a newer one makes this page of results moot, but this page does not
+    // make the counts being loaded moot.
+    var mine = sequence;
     var q = current.q.trim().length >= MIN_LENGTH ? current.q : "";
     moreButton.disabled = true;
     engine.search(q, current.filters, { offset: shown, limit: PAGE, facets: false }).then(function (answer) {
