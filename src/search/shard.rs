@@ -540,6 +540,39 @@ mod tests {
     }
 
     #[test]
+    fn a_large_key_has_its_postings_file_to_itself() {
+        // Before, `accueil` (5.5 KB of postings at 10,000 case studies) shared a 24 KB file
+        // with its neighbours, and a query for it fetched them all.
+        use crate::search::index::Key;
+        let key = |text: &str, docs: u32, step: u32| Key {
+            text: text.to_string(),
+            postings: (0..docs).map(|d| (d * step, 1 + (d % 15) as u8)).collect(),
+        };
+        let mut keys: Vec<Key> = (0..400).map(|i| key(&format!("a{i:03}"), 3, 97)).collect();
+        keys.insert(200, key("a199z", 4_000, 2));
+        let index = Index {
+            doc_count: 10_000,
+            keys,
+            words: Vec::new(),
+            passages: Vec::new(),
+        };
+        let mut files = BTreeMap::new();
+        let doc_values = vec![Vec::new(); index.doc_count];
+        let (names, located) = postings_files(&index, &[], &doc_values, &mut files);
+        let big = &located[200];
+        assert!(big.length as usize >= POSTINGS_ALONE, "{}", big.length);
+        assert_eq!(big.offset, 0);
+        assert_eq!(files[&names[big.file as usize]].len(), big.length as usize);
+        // The small keys share files, none larger than the most a file may hold.
+        assert!(names.len() < 100, "{} files", names.len());
+        assert!(
+            files
+                .values()
+                .all(|f| f.len() <= POSTINGS_FILE_MAX.max(big.length as usize))
+        );
+    }
+
+    #[test]
     fn shard_folders_grow_as_the_square_root_and_stay_few() {
         assert_eq!(shards_per_group(0), 1);
         assert_eq!(shards_per_group(1), 1);
