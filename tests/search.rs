@@ -613,7 +613,7 @@ fn one_word_counts_facets_without_the_facet_file() {
     assert_eq!(words.len(), 3, "{words:?}");
     for q in &words {
         let q = q.as_str();
-        // Selecting every year filters nothing but makes the engine count from the facet file.
+        // Selecting every year filters nothing but makes the engine count from the facet files.
         let answers = search(
             &node,
             &site,
@@ -675,7 +675,7 @@ fn facets_alone_browse_the_collection_newest_first() {
 
 #[test]
 fn several_words_show_results_without_any_facet_file() {
-    // The facet files grow with the collection (200 KB gzip'd at 100,000 case studies):
+    // The facet files grow with the collection (355 KB at 100,000 case studies):
     // results must not wait for them, and a query that only ranks must not fetch them.
     let Some(node) = node() else { return };
     let site = example();
@@ -934,7 +934,7 @@ fn a_page_open_across_a_rebuild_reloads_the_manifest() {
     )
     .unwrap();
     let after = build(dir.path(), None);
-    // The first query loads the manifest but not the facet file; the second needs it, and
+    // The first query loads the manifest but no facet file; the second needs the region's, and
     // the one the old manifest names is gone from the new build.
     let word = single_key_words(&before, 1).remove(0);
     let gaspesie = json!({ "region": ["gaspesie-iles-de-la-madeleine"] });

@@ -216,7 +216,8 @@
     var started = performance.now();
     section.dataset.state = "loading";
     var q = state.q.trim().length >= MIN_LENGTH ? state.q : "";
-    // Results first; facet counts that need the facet file follow in a second pass.
+    // Results first; facet counts that need the facet files follow in a second pass, or wait
+    // for the reader (see countsWanted).
     return engine.search(q, state.filters, { offset: 0, limit: PAGE, facets: false }).then(function (answer) {
       if (mine !== sequence) return;
       var countsLater = answer.facets.some(function (f) {
