@@ -635,6 +635,50 @@ fn one_word_counts_facets_without_the_facet_file() {
 }
 
 #[test]
+fn one_word_reads_its_head_not_its_postings() {
+    // Before, a one-word query read the word's whole postings, whose size grows with the
+    // number of case studies holding it (21 KB for `francisation` at 100,000). Its head holds
+    // its first two pages of results and its counts, and ranks them as the postings would.
+    let Some(node) = node() else { return };
+    let site = example();
+    let manifest = read_json(&site.public.join("search/manifest.json"));
+    let years: Vec<Value> = each(&manifest["facets"]["list"][5]["values"], "id")
+        .cloned()
+        .collect();
+    let paths = |a: &Value, prefix: &str| -> usize {
+        each(&a["fetched"], "path")
+            .filter(|p| p.as_str().unwrap().starts_with(prefix))
+            .count()
+    };
+    for q in single_key_words(&site, 3) {
+        let page = |offset: u64, filters: &Value| json!({ "q": q, "filters": filters, "options": { "offset": offset, "limit": 5 } });
+        let all_years = json!({ "year": years });
+        let answers = search(
+            &node,
+            &site,
+            json!([
+                page(0, &json!({})),
+                page(0, &all_years),
+                page(5, &json!({})),
+                page(5, &all_years),
+                { "q": q, "options": { "offset": 20 } },
+            ]),
+        );
+        for (head, postings) in [(&answers[0], &answers[1]), (&answers[2], &answers[3])] {
+            assert_eq!(paths(head, "search/h/"), 1, "{q}: {:?}", head["fetched"]);
+            assert_eq!(paths(head, "search/p/"), 0, "{q}: {:?}", head["fetched"]);
+            assert_eq!(paths(postings, "search/p/"), 1, "{q}");
+            for field in ["total", "allWords", "results"] {
+                assert_eq!(head[field], postings[field], "{q}: {field}");
+            }
+        }
+        // Past the head, the postings are read.
+        assert_eq!(paths(&answers[4], "search/p/"), 1, "{q}");
+        assert_eq!(answers[4]["total"], answers[0]["total"], "{q}");
+    }
+}
+
+#[test]
 fn facets_alone_browse_the_collection_newest_first() {
     let Some(node) = node() else { return };
     let site = example();

@@ -7,11 +7,15 @@
 //!   folders.
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
-//!   `{"files": [postings file…], "keys": [[file, offset, length, df]…],
-//!     "words": [folded word…], "refs": [key or [keys]…]}` (`refs[i]` is the key of `words[i]`).
+//!   `{"files": [postings or head file…], "keys": [[file, offset, length, df, head file,
+//!     head offset, head length]…], "words": [folded word…], "refs": [key or [keys]…]}`
+//!   (`refs[i]` is the key of `words[i]`).
 //! - `p/<hash>.bin`, postings: the keys of consecutive vocabulary entries packed together.
-//!   One key: its documents, then which of them have each impact level, then its facet
-//!   counts (see [`encode_postings`]; doc sets as in `encode.rs`).
+//!   One key: its documents, then which of them have each impact level (see
+//!   [`encode_postings`]; doc sets as in `encode.rs`). Read when a query has several keys.
+//! - `h/<hash>.bin`, heads, packed the same way: one key's best [`HEAD_DOCS`] documents in
+//!   rank order and its facet counts (see [`encode_head`]). A query of one key reads its
+//!   head only, whose size does not depend on how many documents hold the key.
 //! - `d/<hash>/<n>.json`, document shards: [`DOCS_PER_SHARD`] consecutive documents, each
 //!   `[title, url, municipality, summary, [excerpt sentences], [facet values]]` (facet values
 //!   numbered across facets in manifest order: region, year, themes… come from there);
@@ -47,6 +51,12 @@ const VOCAB_SHARD_MAX: usize = 2 * VOCAB_SHARD_BYTES;
 const POSTINGS_FILE_BYTES: usize = 8 * 1024;
 const POSTINGS_FILE_MAX: usize = 2 * POSTINGS_FILE_BYTES;
 const POSTINGS_ALONE: usize = POSTINGS_FILE_BYTES / 4;
+/// Heads are a few hundred bytes each: smaller files, since a one-word query reads one.
+const HEAD_FILE_BYTES: usize = 4 * 1024;
+const HEAD_FILE_MAX: usize = 2 * HEAD_FILE_BYTES;
+/// Documents in a key's head: two pages of results, so that a one-word query and its "more"
+/// read the head only.
+pub const HEAD_DOCS: usize = 20;
 /// Documents per document shard. A query fetches one shard per result shown, so this, not
 /// the size of the site, sets what result details cost: the number stays the same at any
 /// size so that bytes per query do not grow with the collection.
@@ -68,6 +78,7 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
         "version": VERSION,
         "docs": index.doc_count,
         "levels": LEVELS,
+        "headDocs": HEAD_DOCS,
         "language": site.config.config.language,
         "stopWords": STOP_WORDS,
         "vocab": vocab,
@@ -115,11 +126,18 @@ fn ends_after(name: &str, size: usize, target: usize) -> bool {
     u128::from(h >> 32) * (target as u128) < (size as u128) << 32
 }
 
-/// Where each key's postings are: (file name, offset, length).
+/// Where a blob is: (file number, offset, length).
 struct Located {
     file: u32,
     offset: u32,
     length: u32,
+}
+
+/// Where each key's postings and head are, and the names of the files they are in.
+struct Packed {
+    names: Vec<String>,
+    postings: Vec<Located>,
+    heads: Vec<Located>,
 }
 
 /// Each document's facet values, numbered across facets in manifest order, sorted.
@@ -133,17 +151,17 @@ fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
     doc_values
 }
 
-/// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`.
-/// Returns the file names and where each key is.
+/// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`, and
+/// their heads into files of about `HEAD_FILE_BYTES`.
 fn postings_files(
     index: &Index,
     facets: &[Facet],
     doc_values: &[Vec<u32>],
     files: &mut BTreeMap<String, Vec<u8>>,
-) -> (Vec<String>, Vec<Located>) {
+) -> Packed {
     use rayon::prelude::*;
     let value_count: usize = facets.iter().map(|f| f.values.len()).sum();
-    let blobs: Vec<Vec<u8>> = index
+    let (bodies, heads): (Vec<Vec<u8>>, Vec<Vec<u8>>) = index
         .keys
         .par_iter()
         .map(|key| {
@@ -153,23 +171,61 @@ fn postings_files(
                     counts[value as usize] += 1;
                 }
             }
-            encode_postings(&key.postings, &counts)
+            (
+                encode_postings(&key.postings),
+                encode_head(&key.postings, &counts),
+            )
         })
-        .collect();
+        .unzip();
+    let texts: Vec<&str> = index.keys.iter().map(|k| k.text.as_str()).collect();
     let mut names = Vec::new();
-    let mut located = Vec::with_capacity(index.keys.len());
+    let postings = pack(
+        "p/",
+        &texts,
+        bodies,
+        (POSTINGS_FILE_BYTES, POSTINGS_FILE_MAX, POSTINGS_ALONE),
+        &mut names,
+        files,
+    );
+    let heads = pack(
+        "h/",
+        &texts,
+        heads,
+        (HEAD_FILE_BYTES, HEAD_FILE_MAX, usize::MAX),
+        &mut names,
+        files,
+    );
+    Packed {
+        names,
+        postings,
+        heads,
+    }
+}
+
+/// Packs blobs, in order, into files named `<folder><hash>.bin` of about `target` bytes, at
+/// most `max`, a blob of `alone` bytes or more in a file of its own; cuts where
+/// [`ends_after`] says. Appends the names to `names`; returns where each blob is.
+fn pack(
+    folder: &str,
+    texts: &[&str],
+    blobs: Vec<Vec<u8>>,
+    (target, max, alone): (usize, usize, usize),
+    names: &mut Vec<String>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Vec<Located> {
+    let mut located = Vec::with_capacity(blobs.len());
     let mut current: Vec<u8> = Vec::new();
     let mut flush = |current: &mut Vec<u8>, names: &mut Vec<String>| {
         if !current.is_empty() {
-            let name = format!("p/{}.bin", short_hash(current));
+            let name = format!("{folder}{}.bin", short_hash(current));
             files.insert(name.clone(), std::mem::take(current));
             names.push(name);
         }
     };
-    for (key, blob) in index.keys.iter().zip(blobs) {
-        let alone = blob.len() >= POSTINGS_ALONE;
-        if !current.is_empty() && (alone || current.len() + blob.len() > POSTINGS_FILE_MAX) {
-            flush(&mut current, &mut names);
+    for (text, blob) in texts.iter().zip(blobs) {
+        let by_itself = blob.len() >= alone;
+        if !current.is_empty() && (by_itself || current.len() + blob.len() > max) {
+            flush(&mut current, names);
         }
         located.push(Located {
             file: names.len() as u32,
@@ -177,12 +233,44 @@ fn postings_files(
             length: blob.len() as u32,
         });
         current.extend_from_slice(&blob);
-        if alone || ends_after(&key.text, blob.len(), POSTINGS_FILE_BYTES) {
-            flush(&mut current, &mut names);
+        if by_itself || ends_after(text, blob.len(), target) {
+            flush(&mut current, names);
         }
     }
-    flush(&mut current, &mut names);
-    (names, located)
+    flush(&mut current, names);
+    located
+}
+
+/// One key's head: its best [`HEAD_DOCS`] documents, `count, (level, document)…` in rank
+/// order (highest level first, then the site's order), then how many of its documents have
+/// each facet value (`count, (value gap, n)…` for the values present; values numbered
+/// across facets in manifest order). With it a query of that one key shows its first two
+/// pages of results and its facet counts whatever the number of documents that hold it:
+/// the total is its df, which the vocabulary gives.
+pub fn encode_head(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
+    let mut best: Vec<(u32, u8)> = postings.to_vec();
+    best.sort_by_key(|&(doc, level)| (std::cmp::Reverse(level), doc));
+    best.truncate(HEAD_DOCS);
+    let mut out = Vec::new();
+    put_varint(&mut out, best.len() as u64);
+    for (doc, level) in best {
+        out.push(level);
+        put_varint(&mut out, u64::from(doc));
+    }
+    let present: Vec<(usize, u32)> = facet_counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(value, n)| (value, *n))
+        .collect();
+    put_varint(&mut out, present.len() as u64);
+    let mut next = 0;
+    for (value, n) in present {
+        put_varint(&mut out, (value - next) as u64);
+        put_varint(&mut out, u64::from(n));
+        next = value + 1;
+    }
+    out
 }
 
 /// One key's postings: df, the number of impact levels, the key's documents as one doc
@@ -191,11 +279,8 @@ fn postings_files(
 /// left and costs nothing. Levels come from the rarest to the most common, so each set is
 /// sparse where it can be. Coding each level's documents among those left, rather than
 /// among all documents, costs about the entropy of the levels: a third less than a set per
-/// level over the whole collection for a key in most documents. Then how many of the key's
-/// documents have each facet value (`count, (value gap, n)…` for the values present; values
-/// numbered across facets in manifest order). With those counts a one-word query shows its
-/// facets without loading the facet files.
-pub fn encode_postings(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
+/// level over the whole collection for a key in most documents.
+pub fn encode_postings(postings: &[(u32, u8)]) -> Vec<u8> {
     let mut by_level: BTreeMap<u8, Vec<u32>> = BTreeMap::new();
     for &(doc, level) in postings {
         by_level.entry(level).or_default().push(doc);
@@ -228,19 +313,6 @@ pub fn encode_postings(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> 
         put_doc_set(&mut out, &positions);
         left = rest;
     }
-    let present: Vec<(usize, u32)> = facet_counts
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(value, n)| (value, *n))
-        .collect();
-    put_varint(&mut out, present.len() as u64);
-    let mut next = 0;
-    for (value, n) in present {
-        put_varint(&mut out, (value - next) as u64);
-        put_varint(&mut out, u64::from(n));
-        next = value + 1;
-    }
     out
 }
 
@@ -254,11 +326,7 @@ pub fn prefix(folded: &str) -> &str {
 
 /// Groups the vocabulary by prefix into shards of about `VOCAB_SHARD_BYTES`; returns the
 /// manifest's shard list.
-fn vocab_files(
-    index: &Index,
-    (postings_names, located): &(Vec<String>, Vec<Located>),
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> Vec<Json> {
+fn vocab_files(index: &Index, packed: &Packed, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<Json> {
     // Words by prefix, in order (words are sorted, so prefixes come in order).
     let mut groups: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
     for (i, word) in index.words.iter().enumerate() {
@@ -281,25 +349,13 @@ fn vocab_files(
     for (i, (prefix, range)) in groups.iter().enumerate() {
         let group_size = estimate(range);
         if i > start && size + group_size > VOCAB_SHARD_MAX {
-            shards.push(vocab_shard_file(
-                index,
-                &groups[start..i],
-                postings_names,
-                located,
-                files,
-            ));
+            shards.push(vocab_shard_file(index, &groups[start..i], packed, files));
             start = i;
             size = 0;
         }
         size += group_size;
         if ends_after(prefix, group_size, VOCAB_SHARD_BYTES) || i + 1 == groups.len() {
-            shards.push(vocab_shard_file(
-                index,
-                &groups[start..=i],
-                postings_names,
-                located,
-                files,
-            ));
+            shards.push(vocab_shard_file(index, &groups[start..=i], packed, files));
             start = i + 1;
             size = 0;
         }
@@ -311,13 +367,12 @@ fn vocab_files(
 fn vocab_shard_file(
     index: &Index,
     groups: &[(&str, std::ops::Range<usize>)],
-    postings_names: &[String],
-    located: &[Located],
+    packed: &Packed,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Json {
     let (first, last) = (groups[0].0, groups[groups.len() - 1].0);
     let words = groups[0].1.start..groups[groups.len() - 1].1.end;
-    let bytes = vocab_shard(index, words, postings_names, located);
+    let bytes = vocab_shard(index, words, packed);
     let name = format!("v/{}", hashed_name(&file_safe(first), &bytes, "json"));
     files.insert(name.clone(), bytes);
     json!([first, last, name])
@@ -336,12 +391,7 @@ fn file_safe(prefix: &str) -> String {
     out
 }
 
-fn vocab_shard(
-    index: &Index,
-    words: std::ops::Range<usize>,
-    postings_names: &[String],
-    located: &[Located],
-) -> Vec<u8> {
+fn vocab_shard(index: &Index, words: std::ops::Range<usize>, packed: &Packed) -> Vec<u8> {
     let words = &index.words[words];
     let mut key_slots: BTreeMap<u32, usize> = BTreeMap::new();
     for word in words {
@@ -351,11 +401,12 @@ fn vocab_shard(
     }
     let mut file_slots: BTreeMap<u32, usize> = BTreeMap::new();
     for key in key_slots.keys() {
-        file_slots.insert(located[*key as usize].file, 0);
+        file_slots.insert(packed.postings[*key as usize].file, 0);
+        file_slots.insert(packed.heads[*key as usize].file, 0);
     }
     let files: Vec<&str> = file_slots
         .keys()
-        .map(|&f| postings_names[f as usize].as_str())
+        .map(|&f| packed.names[f as usize].as_str())
         .collect();
     for (slot, value) in file_slots.values_mut().enumerate() {
         *value = slot;
@@ -363,12 +414,18 @@ fn vocab_shard(
     let mut keys = Vec::new();
     for (slot, (key, value)) in key_slots.iter_mut().enumerate() {
         *value = slot;
-        let at = &located[*key as usize];
+        let (at, head) = (
+            &packed.postings[*key as usize],
+            &packed.heads[*key as usize],
+        );
         keys.push(json!([
             file_slots[&at.file],
             at.offset,
             at.length,
-            index.keys[*key as usize].postings.len()
+            index.keys[*key as usize].postings.len(),
+            file_slots[&head.file],
+            head.offset,
+            head.length,
         ]));
     }
     let refs: Vec<Json> = words
@@ -487,7 +544,7 @@ mod tests {
     #[test]
     fn postings_code_each_level_among_the_documents_left() {
         let postings = [(1, 3), (4, 15), (9, 3), (12, 7), (20, 3)];
-        let bytes = encode_postings(&postings, &[0, 2, 0, 0, 4]);
+        let bytes = encode_postings(&postings);
         let mut at = 0;
         assert_eq!(get_varint(&bytes, &mut at), Some(5));
         assert_eq!(get_varint(&bytes, &mut at), Some(3));
@@ -508,6 +565,27 @@ mod tests {
         }
         // The rarest first (ties: the higher level first); the most common level is implied.
         assert_eq!(levels, [(15, vec![4]), (7, vec![12]), (3, vec![1, 9, 20])]);
+        assert_eq!(at, bytes.len());
+    }
+
+    #[test]
+    fn a_head_holds_the_best_documents_in_rank_order_and_the_facet_counts() {
+        let mut postings: Vec<(u32, u8)> = vec![(1, 3), (4, 15), (9, 3), (12, 7), (20, 15)];
+        postings.extend((100..200).map(|d| (d, 1)));
+        let bytes = encode_head(&postings, &[0, 2, 0, 0, 4]);
+        let mut at = 0;
+        assert_eq!(get_varint(&bytes, &mut at), Some(HEAD_DOCS as u64));
+        let mut best = Vec::new();
+        for _ in 0..HEAD_DOCS {
+            let level = bytes[at];
+            at += 1;
+            best.push((get_varint(&bytes, &mut at).unwrap() as u32, level));
+        }
+        assert_eq!(
+            best[..6],
+            [(4, 15), (20, 15), (12, 7), (1, 3), (9, 3), (100, 1)]
+        );
+        assert_eq!(best[HEAD_DOCS - 1], (114, 1));
         let counts: Vec<u64> = (0..5).map_while(|_| get_varint(&bytes, &mut at)).collect();
         assert_eq!(
             counts,
@@ -515,6 +593,11 @@ mod tests {
             "two values: #1 (2 docs), #4 (gap 2, 4 docs)"
         );
         assert_eq!(at, bytes.len());
+        // A head costs the same whatever the number of documents of the key.
+        let many: Vec<(u32, u8)> = (0..50_000)
+            .map(|d| (d * 2, 1 + (d % 4) as u8 * 4))
+            .collect();
+        assert!(encode_head(&many, &[]).len() <= 1 + HEAD_DOCS * 4 + 1);
     }
 
     #[test]
@@ -530,7 +613,7 @@ mod tests {
                 )
             })
             .collect();
-        let bytes = encode_postings(&postings, &[]);
+        let bytes = encode_postings(&postings);
         let entropy = (10_000.0 * 0.469 + 9_000.0 * 3f64.log2()) / 8.0;
         assert!(
             (bytes.len() as f64) < 1.1 * entropy,
@@ -558,7 +641,8 @@ mod tests {
         };
         let mut files = BTreeMap::new();
         let doc_values = vec![Vec::new(); index.doc_count];
-        let (names, located) = postings_files(&index, &[], &doc_values, &mut files);
+        let packed = postings_files(&index, &[], &doc_values, &mut files);
+        let (names, located) = (&packed.names, &packed.postings);
         let big = &located[200];
         assert!(big.length as usize >= POSTINGS_ALONE, "{}", big.length);
         assert_eq!(big.offset, 0);

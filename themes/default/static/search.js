@@ -330,9 +330,9 @@
     }
   }
 
-  /** A key's postings: { df, levels: [{ level, docs }], counts }. The key's documents come
-   * first; each level then says which of the documents left have it, by position among
-   * them, and the last level takes the rest (see shard.rs encode_postings). */
+  /** A key's postings: { df, levels: [{ level, docs }] }. The key's documents come first;
+   * each level then says which of the documents left have it, by position among them, and
+   * the last level takes the rest (see shard.rs encode_postings). */
   function postings(s, keySlot) {
     var key = s.keys[keySlot];
     return load(s.files[key[0]], "bin").then(function (bytes) {
@@ -359,8 +359,26 @@
         levels.push({ level: level, docs: docs });
         left = rest;
       }
-      // How many of the key's documents have each facet value (values numbered across
-      // facets in manifest order).
+      return { df: df, levels: levels };
+    });
+  }
+
+  /** A key's head (shard.rs encode_head): { df, levels, counts }, `levels` holding its best
+   * documents only, `counts` how many of all its documents have each facet value (values
+   * numbered across facets in manifest order). */
+  function head(s, keySlot) {
+    var key = s.keys[keySlot];
+    return load(s.files[key[4]], "bin").then(function (bytes) {
+      var at = { i: key[5] };
+      var count = readVarint(bytes, at);
+      var levels = [];
+      for (var d = 0; d < count; d++) {
+        var level = bytes[at.i++];
+        var doc = readVarint(bytes, at);
+        var last = levels[levels.length - 1];
+        if (last && last.level === level) last.docs.push(doc);
+        else levels.push({ level: level, docs: [doc] });
+      }
       var counts = new Map();
       var present = readVarint(bytes, at);
       var value = 0;
@@ -369,7 +387,7 @@
         counts.set(value, readVarint(bytes, at));
         value++;
       }
-      return { df: df, levels: levels, counts: counts };
+      return { df: key[3], levels: levels, counts: counts };
     });
   }
 
@@ -536,15 +554,25 @@
         if (words.indexOf(t.folded) < 0) words.push(t.folded);
       });
       return Promise.all(words.map(function (w, i) {
-        return resolveWord(m, w, i === words.length - 1).then(function (found) {
-          if (found.stop) return null;
-          return Promise.all(found.candidates.map(function (c) {
+        return resolveWord(m, w, i === words.length - 1);
+      })).then(function (resolved) {
+        var useful = resolved.filter(function (r) { return !r.stop; });
+        if (useful.length === 0) useful = resolved;
+        var one = oneKey(useful);
+        return Promise.all(useful.map(function (r) {
+          return Promise.all(r.candidates.map(function (c) {
             var key = c.shard.keys[c.slot];
-            return load(c.shard.files[key[0]], "bin");
+            return load(c.shard.files[one ? key[4] : key[0]], "bin");
           }));
-        });
-      }));
+        }));
+      });
     }).then(function () { return undefined; }, function () { return undefined; });
+  }
+
+  /** Whether the query stands for one key: its head then gives the counts, and the first
+   * results unless filters or a page past the head need all its documents. */
+  function oneKey(useful) {
+    return useful.length === 1 && useful[0].candidates.length === 1;
   }
 
   function runSearch(query, filters, options) {
@@ -575,7 +603,7 @@
         // A facet's file is needed to filter by it, and every facet's to count facets over
         // several keys' documents or within filters; one key carries its own counts, and
         // browsing everything uses the manifest's.
-        var single = unknown.length === 0 && useful.length === 1 && useful[0].candidates.length === 1;
+        var single = unknown.length === 0 && oneKey(useful);
         var browseAll = useful.length === 0 && selected.size === 0;
         var countAll = options.facets !== false && unknown.length === 0 && (selected.size > 0 || (!single && !browseAll));
         var sets = [];
@@ -583,20 +611,34 @@
           if (!countAll && !selected.has(f)) return null;
           return facetSets(m, f).then(function (s) { sets[f] = s; });
         }))];
+        // One key: its head holds its counts, and its first results unless filters or a
+        // page past the head need every document; then the postings too.
+        var headOf = null;
+        if (single) {
+          var only = useful[0].candidates[0];
+          jobs.push(head(only.shard, only.slot).then(function (h) { headOf = h; }));
+        }
+        var fromHead = single && selected.size === 0 && offset + limit <= m.headDocs;
         if (unknown.length === 0) {
           useful.forEach(function (r) {
             r.candidates.forEach(function (c) {
-              jobs.push(postings(c.shard, c.slot).then(function (p) { c.postings = p; }));
+              if (!fromHead) jobs.push(postings(c.shard, c.slot).then(function (p) { c.postings = p; }));
             });
           });
         }
         return Promise.all(jobs).then(function () {
           var counted = null;
+          var total = null;
+          if (fromHead) {
+            // The head ranks as the postings would; the total is the key's df.
+            useful[0].candidates[0].postings = headOf;
+            total = headOf.df;
+          }
           if (selected.size === 0) {
-            if (single) counted = useful[0].candidates[0].postings.counts;
+            if (single) counted = headOf.counts;
             else if (browseAll) counted = "manifest";
           }
-          return answer(m, query, useful, unknown, selected, sets, counted, offset, limit, started);
+          return answer(m, query, useful, unknown, selected, sets, counted, offset, limit, started, total);
         });
       });
     });
@@ -624,7 +666,7 @@
 
   /** Ranks, filters and counts. `sets`: per facet, its values' bitsets when loaded; `counted`:
    * facet counts known without them (a key's counts, or "manifest" for the whole site). */
-  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started) {
+  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started, known) {
     var n = m.docs;
     var size = (n + 31) >>> 5;
     var levels = m.levels;
@@ -708,6 +750,8 @@
       return sets[g].map(function (value) { return countBoth(base, value); });
     });
     var total = countBoth(pass, pass);
+    // Ranked from a head: only its documents were seen, but every document has the word.
+    if (known !== null && known !== undefined) total = known;
 
     // The page asked for: the best `offset + limit` documents, in order (browsing: the site's
     // order, newest first).
@@ -743,6 +787,7 @@
       }
       if (top.length < wanted) top.sort(function (a, z) { return before(z, a); });
     }
+    if (known !== null && known !== undefined) allWords = known;
 
     var countOf = function (facet, f, value, v) {
       if (counted === "manifest") return value.count;
