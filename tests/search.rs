@@ -586,7 +586,7 @@ fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
             let Some(key) = refs[i].as_u64() else {
                 continue;
             };
-            let df = shard["keys"][key as usize][3].as_u64().unwrap();
+            let df = shard["keys"][key as usize][2].as_u64().unwrap();
             let alone = words
                 .iter()
                 .enumerate()

@@ -7,9 +7,9 @@
 //!   folders.
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
-//!   `{"files": [postings or head file…], "keys": [[file, offset, length, df, head file,
-//!     head offset, head length]…], "words": [folded word…], "refs": [key or [keys]…]}`
-//!   (`refs[i]` is the key of `words[i]`).
+//!   `{"files": [postings or head file…], "keys": [[file, offset, df, head file, head
+//!     offset]…], "words": [folded word…], "refs": [key or [keys]…]}` (`refs[i]` is the key
+//!   of `words[i]`; postings and heads end where their content says).
 //! - `p/<hash>.bin`, postings: the keys of consecutive vocabulary entries packed together.
 //!   One key: its documents, then which of them have each impact level (see
 //!   [`encode_postings`]; doc sets as in `encode.rs`). Read when a query has several keys.
@@ -51,8 +51,10 @@ const VOCAB_SHARD_MAX: usize = 2 * VOCAB_SHARD_BYTES;
 const POSTINGS_FILE_BYTES: usize = 8 * 1024;
 const POSTINGS_FILE_MAX: usize = 2 * POSTINGS_FILE_BYTES;
 const POSTINGS_ALONE: usize = POSTINGS_FILE_BYTES / 4;
-/// Heads are a few hundred bytes each: smaller files, since a one-word query reads one.
-const HEAD_FILE_BYTES: usize = 4 * 1024;
+/// Heads are about 300 bytes each (most of it facet counts), and a one-word query reads one
+/// head file: files of four heads or so keep that near what the head costs (at 4 KB, the
+/// neighbours' heads cost a one-word query more than the postings they spare, at 10,000).
+const HEAD_FILE_BYTES: usize = 1024;
 const HEAD_FILE_MAX: usize = 2 * HEAD_FILE_BYTES;
 /// Documents in a key's head: two pages of results, so that a one-word query and its "more"
 /// read the head only.
@@ -126,11 +128,10 @@ fn ends_after(name: &str, size: usize, target: usize) -> bool {
     u128::from(h >> 32) * (target as u128) < (size as u128) << 32
 }
 
-/// Where a blob is: (file number, offset, length).
+/// Where a blob is: (file number, offset).
 struct Located {
     file: u32,
     offset: u32,
-    length: u32,
 }
 
 /// Where each key's postings and head are, and the names of the files they are in.
@@ -230,7 +231,6 @@ fn pack(
         located.push(Located {
             file: names.len() as u32,
             offset: current.len() as u32,
-            length: blob.len() as u32,
         });
         current.extend_from_slice(&blob);
         if by_itself || ends_after(text, blob.len(), target) {
@@ -421,11 +421,9 @@ fn vocab_shard(index: &Index, words: std::ops::Range<usize>, packed: &Packed) ->
         keys.push(json!([
             file_slots[&at.file],
             at.offset,
-            at.length,
             index.keys[*key as usize].postings.len(),
             file_slots[&head.file],
             head.offset,
-            head.length,
         ]));
     }
     let refs: Vec<Json> = words
@@ -644,15 +642,16 @@ mod tests {
         let packed = postings_files(&index, &[], &doc_values, &mut files);
         let (names, located) = (&packed.names, &packed.postings);
         let big = &located[200];
-        assert!(big.length as usize >= POSTINGS_ALONE, "{}", big.length);
+        let file = &files[&names[big.file as usize]];
+        assert!(file.len() >= POSTINGS_ALONE, "{}", file.len());
         assert_eq!(big.offset, 0);
-        assert_eq!(files[&names[big.file as usize]].len(), big.length as usize);
+        assert!(located[199].file != big.file && located[201].file != big.file);
         // The small keys share files, none larger than the most a file may hold.
         assert!(names.len() < 100, "{} files", names.len());
         assert!(
             files
-                .values()
-                .all(|f| f.len() <= POSTINGS_FILE_MAX.max(big.length as usize))
+                .iter()
+                .all(|(name, f)| f.len() <= POSTINGS_FILE_MAX || *name == names[big.file as usize])
         );
     }
 

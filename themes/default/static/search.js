@@ -368,8 +368,8 @@
    * numbered across facets in manifest order). */
   function head(s, keySlot) {
     var key = s.keys[keySlot];
-    return load(s.files[key[4]], "bin").then(function (bytes) {
-      var at = { i: key[5] };
+    return load(s.files[key[3]], "bin").then(function (bytes) {
+      var at = { i: key[4] };
       var count = readVarint(bytes, at);
       var levels = [];
       for (var d = 0; d < count; d++) {
@@ -387,7 +387,7 @@
         counts.set(value, readVarint(bytes, at));
         value++;
       }
-      return { df: key[3], levels: levels, counts: counts };
+      return { df: key[2], levels: levels, counts: counts };
     });
   }
 
@@ -436,7 +436,7 @@
           before.typo = before.typo && typo;
           return;
         }
-        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][3] };
+        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][2] };
         seen.set(id, c);
         found.candidates.push(c);
       }
@@ -457,7 +457,7 @@
           }
         });
         completions
-          .sort(function (a, b) { return b.s.keys[b.slot][3] - a.s.keys[a.slot][3]; })
+          .sort(function (a, b) { return b.s.keys[b.slot][2] - a.s.keys[a.slot][2]; })
           .slice(0, MAX_EXPANSIONS * 4)
           .forEach(function (c) {
             if (found.candidates.length < MAX_EXPANSIONS + 1) add(c.s, c.slot, PREFIX_WEIGHT, false);
@@ -490,7 +490,7 @@
         }
       });
       close
-        .sort(function (a, b) { return b.s.keys[b.slot][3] - a.s.keys[a.slot][3]; })
+        .sort(function (a, b) { return b.s.keys[b.slot][2] - a.s.keys[a.slot][2]; })
         .slice(0, MAX_EXPANSIONS)
         .forEach(function (c) { add(c.s, c.slot, TYPO_WEIGHT, true); });
       found.typoShards = shards;
@@ -562,7 +562,7 @@
         return Promise.all(useful.map(function (r) {
           return Promise.all(r.candidates.map(function (c) {
             var key = c.shard.keys[c.slot];
-            return load(c.shard.files[one ? key[4] : key[0]], "bin");
+            return load(c.shard.files[one ? key[3] : key[0]], "bin");
           }));
         }));
       });
