@@ -586,7 +586,7 @@ fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
             let Some(key) = refs[i].as_u64() else {
                 continue;
             };
-            let df = shard["keys"][key as usize][3].as_u64().unwrap();
+            let df = shard["keys"][key as usize][2].as_u64().unwrap();
             let alone = words
                 .iter()
                 .enumerate()
@@ -613,7 +613,7 @@ fn one_word_counts_facets_without_the_facet_file() {
     assert_eq!(words.len(), 3, "{words:?}");
     for q in &words {
         let q = q.as_str();
-        // Selecting every year filters nothing but makes the engine count from the facet file.
+        // Selecting every year filters nothing but makes the engine count from the facet files.
         let answers = search(
             &node,
             &site,
@@ -628,9 +628,53 @@ fn one_word_counts_facets_without_the_facet_file() {
         };
         assert_eq!(counts(own), counts(computed), "{q}");
         let fetched = |a: &Value| {
-            each(&a["fetched"], "path").any(|p| p.as_str().unwrap().starts_with("search/f."))
+            each(&a["fetched"], "path").any(|p| p.as_str().unwrap().starts_with("search/f/"))
         };
         assert!(!fetched(own) && fetched(computed), "{q}");
+    }
+}
+
+#[test]
+fn one_word_reads_its_head_not_its_postings() {
+    // Before, a one-word query read the word's whole postings, whose size grows with the
+    // number of case studies holding it (21 KB for `francisation` at 100,000). Its head holds
+    // its first two pages of results and its counts, and ranks them as the postings would.
+    let Some(node) = node() else { return };
+    let site = example();
+    let manifest = read_json(&site.public.join("search/manifest.json"));
+    let years: Vec<Value> = each(&manifest["facets"]["list"][5]["values"], "id")
+        .cloned()
+        .collect();
+    let paths = |a: &Value, prefix: &str| -> usize {
+        each(&a["fetched"], "path")
+            .filter(|p| p.as_str().unwrap().starts_with(prefix))
+            .count()
+    };
+    for q in single_key_words(&site, 3) {
+        let page = |offset: u64, filters: &Value| json!({ "q": q, "filters": filters, "options": { "offset": offset, "limit": 5 } });
+        let all_years = json!({ "year": years });
+        let answers = search(
+            &node,
+            &site,
+            json!([
+                page(0, &json!({})),
+                page(0, &all_years),
+                page(5, &json!({})),
+                page(5, &all_years),
+                { "q": q, "options": { "offset": 20 } },
+            ]),
+        );
+        for (head, postings) in [(&answers[0], &answers[1]), (&answers[2], &answers[3])] {
+            assert_eq!(paths(head, "search/h/"), 1, "{q}: {:?}", head["fetched"]);
+            assert_eq!(paths(head, "search/p/"), 0, "{q}: {:?}", head["fetched"]);
+            assert_eq!(paths(postings, "search/p/"), 1, "{q}");
+            for field in ["total", "allWords", "results"] {
+                assert_eq!(head[field], postings[field], "{q}: {field}");
+            }
+        }
+        // Past the head, the postings are read.
+        assert_eq!(paths(&answers[4], "search/p/"), 1, "{q}");
+        assert_eq!(answers[4]["total"], answers[0]["total"], "{q}");
     }
 }
 
@@ -673,8 +717,173 @@ fn facets_alone_browse_the_collection_newest_first() {
     );
 }
 
+#[test]
+fn several_words_show_results_without_any_facet_file() {
+    // The facet files grow with the collection (355 KB at 100,000 case studies):
+    // results must not wait for them, and a query that only ranks must not fetch them.
+    let Some(node) = node() else { return };
+    let site = example();
+    let answers = search(
+        &node,
+        &site,
+        json!([
+            { "q": "accueil réfugiés", "options": { "facets": false } },
+            { "q": "accueil réfugiés" },
+        ]),
+    );
+    let (quick, counted) = (&answers[0], &answers[1]);
+    let facet_files = |a: &Value| -> Vec<String> {
+        each(&a["fetched"], "path")
+            .map(|p| p.as_str().unwrap().to_string())
+            .filter(|p| p.starts_with("search/f/"))
+            .collect()
+    };
+    assert_eq!(facet_files(quick), Vec::<String>::new());
+    assert_eq!(quick["total"], counted["total"]);
+    assert_eq!(quick["results"], counted["results"]);
+    assert!(
+        each(&quick["facets"], "values")
+            .flat_map(|values| each(values, "count"))
+            .all(Value::is_null),
+        "{:#}",
+        quick["facets"]
+    );
+    // Counting reads one file per facet, each once.
+    assert_eq!(facet_files(counted).len(), 6, "{:?}", facet_files(counted));
+    assert!(count(counted, "region", "estrie") > 0);
+}
+
+#[test]
+fn a_filter_fetches_the_file_of_its_facet_only() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let answers = search(
+        &node,
+        &site,
+        json!([
+            { "q": "accueil réfugiés", "filters": { "region": ["estrie"] }, "options": { "facets": false } },
+            { "q": "accueil réfugiés", "filters": { "region": ["estrie"] } },
+        ]),
+    );
+    let fetched: Vec<&str> = each(&answers[0]["fetched"], "path")
+        .map(|p| p.as_str().unwrap())
+        .filter(|p| p.starts_with("search/f/"))
+        .collect();
+    assert_eq!(fetched.len(), 1, "{fetched:?}");
+    assert!(fetched[0].starts_with("search/f/region."), "{fetched:?}");
+    assert_eq!(answers[0]["total"], answers[1]["total"]);
+    assert_eq!(answers[0]["results"], answers[1]["results"]);
+    // The region's own counts come with its file; the other facets' need theirs.
+    assert_eq!(facet(&answers[0], "region"), facet(&answers[1], "region"));
+    assert!(
+        facet(&answers[0], "theme")
+            .iter()
+            .all(|v| v["count"].is_null())
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // The files
+#[test]
+fn editing_one_case_study_renames_few_index_files() {
+    // Before: the document shards were in one folder named by a hash of them all, and the
+    // postings and vocabulary files were filled to a fixed size in order, so one word added
+    // to one case study renamed every document shard and every file after the new word.
+    let syllables = [
+        "ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi", "zo",
+    ];
+    let mut words = Vec::new();
+    for a in syllables {
+        for b in syllables {
+            for c in syllables {
+                words.push(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let count = 300;
+    let stems: Vec<String> = (0..count).map(|i| format!("etude-{i:03}")).collect();
+    let fronts: Vec<String> = (0..count)
+        .map(|i| format!("date: 2024-{:02}-{:02}", i / 28 + 1, i % 28 + 1))
+        .collect();
+    let bodies: Vec<String> = (0..count)
+        .map(|_| {
+            let picked: Vec<&str> = (0..150)
+                .map(|_| words[next() % words.len()].as_str())
+                .collect();
+            format!("{}.", picked.join(" "))
+        })
+        .collect();
+    let docs: Vec<(&str, &str, &str)> = (0..count)
+        .map(|i| (stems[i].as_str(), fronts[i].as_str(), bodies[i].as_str()))
+        .collect();
+    let dir = site_with(&docs);
+    let index = || -> BTreeMap<String, Vec<u8>> {
+        common::build_in_memory(dir.path(), None)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("search/"))
+            .collect()
+    };
+    let renamed =
+        |before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>, prefix: &str| {
+            for (path, bytes) in before {
+                if path != "search/manifest.json" && after.get(path).is_some_and(|b| b != bytes) {
+                    panic!("{path} kept its name but not its bytes");
+                }
+            }
+            let old: Vec<&String> = before.keys().filter(|p| p.starts_with(prefix)).collect();
+            let gone = old.iter().filter(|p| !after.contains_key(**p)).count();
+            (gone, old.len())
+        };
+    let edited = dir.path().join("content/etudes-de-cas/etude-150.md");
+    let edit = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&edited).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&edited, text.replacen(from, to, 1)).unwrap();
+    };
+    let first = index();
+    let manifest: Value = serde_json::from_slice(&first["search/manifest.json"]).unwrap();
+    let group = manifest["docShards"]["group"].as_u64().unwrap() as usize;
+
+    // A word added to one case study's body renames the folder of its document shard only.
+    // (Its postings change too, and they are spread over every postings file: the body's
+    // length weighs each of its words.)
+    edit(&bodies[150], &format!("{} abacule", bodies[150]));
+    let second = index();
+    let (gone, total) = renamed(&first, &second, "search/d/");
+    assert!(total > 4 * group, "{total} shards, {group} a folder");
+    assert!(
+        (1..=group).contains(&gone),
+        "{gone} of {total} document shards renamed"
+    );
+
+    // A word that sorts before every other, added to a title, renames the few files that
+    // hold that title's words, not every file after the new word.
+    edit(
+        "title: \"Étude etude-150\"",
+        "title: \"Étude abacule etude-150\"",
+    );
+    let third = index();
+    let (gone, total) = renamed(&second, &third, "search/d/");
+    assert!(
+        (1..=group).contains(&gone),
+        "{gone} of {total} document shards renamed"
+    );
+    for prefix in ["search/p/", "search/v/"] {
+        let (gone, total) = renamed(&second, &third, prefix);
+        assert!(total >= 5, "{prefix}: {total} files");
+        assert!(
+            (1..=3).contains(&gone),
+            "{prefix}: {gone} of {total} files renamed"
+        );
+    }
+}
 
 #[test]
 fn two_builds_write_identical_index_files() {
@@ -697,17 +906,35 @@ fn two_builds_write_identical_index_files() {
 
 #[test]
 fn index_files_are_named_by_their_content() {
+    use passerelle::search::encode::{content_hash, short_hash};
     let site = common::example_site_copy();
     let files = common::build_in_memory(site.path(), None);
+    // Document shards: a folder is named by its first shard's number and its shards' hashes.
+    let mut folders: BTreeMap<&str, Vec<(u64, &Vec<u8>)>> = BTreeMap::new();
     for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("search/")) {
-        if path == "search/manifest.json" || path.starts_with("search/d.") {
+        if path == "search/manifest.json" {
             continue;
         }
-        let hash = passerelle::search::encode::short_hash(bytes);
+        if let Some(rest) = path.strip_prefix("search/d/") {
+            let (folder, file) = rest.split_once('/').unwrap();
+            let number = file.strip_suffix(".json").unwrap().parse().unwrap();
+            folders.entry(folder).or_default().push((number, bytes));
+            continue;
+        }
+        let hash = short_hash(bytes);
         assert!(
             path.contains(&hash),
             "{path} is not named by its content hash {hash}"
         );
+    }
+    assert!(!folders.is_empty());
+    for (folder, mut shards) in folders {
+        shards.sort();
+        let mut all = shards[0].0.to_le_bytes().to_vec();
+        for (_, bytes) in &shards {
+            all.extend_from_slice(&content_hash(bytes).to_le_bytes());
+        }
+        assert_eq!(folder, short_hash(&all), "folder of shard {}", shards[0].0);
     }
 }
 
@@ -723,7 +950,12 @@ fn a_query_fetches_only_what_it_needs() {
     assert_eq!(count("search/manifest.json"), 1);
     assert!(count("search/v/") <= 2, "{fetched:?}");
     assert!(count("search/p/") <= 2, "{fetched:?}");
-    assert!(count("search/d.") <= 10, "{fetched:?}");
+    assert!(count("search/d/") <= 10, "{fetched:?}");
+    assert_eq!(
+        count("search/f/"),
+        6,
+        "several words count every facet: {fetched:?}"
+    );
     assert_eq!(
         fetched.len(),
         fetched
@@ -746,7 +978,7 @@ fn a_page_open_across_a_rebuild_reloads_the_manifest() {
     )
     .unwrap();
     let after = build(dir.path(), None);
-    // The first query loads the manifest but not the facet file; the second needs it, and
+    // The first query loads the manifest but no facet file; the second needs the region's, and
     // the one the old manifest names is gone from the new build.
     let word = single_key_words(&before, 1).remove(0);
     let gaspesie = json!({ "region": ["gaspesie-iles-de-la-madeleine"] });

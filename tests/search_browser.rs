@@ -39,16 +39,17 @@ fn eval(tab: &Tab, js: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// Waits until the results and the facet counts show `query` (as the engine received it)
-/// and returns the results section's data: query, total, ms (to the results shown).
+/// Waits until the results and the facet counts show `query` (as the engine received it),
+/// or the counts wait for the reader to turn to the filters (`deferred`), and returns the
+/// results section's data: query, total, ms (to the results shown), counts.
 fn wait_ready(tab: &Tab, query: &str) -> Value {
     let js = format!(
         r#"new Promise(resolve => {{
             const start = Date.now();
             (function check() {{
                 const s = document.getElementById("search-results-section");
-                if (s && s.dataset.state === "ready" && s.dataset.counts === "ready" && s.dataset.query === {query}) {{
-                    resolve(JSON.stringify({{ query: s.dataset.query, total: Number(s.dataset.total), ms: Number(s.dataset.ms) }}));
+                if (s && s.dataset.state === "ready" && (s.dataset.counts === "ready" || s.dataset.counts === "deferred") && s.dataset.query === {query}) {{
+                    resolve(JSON.stringify({{ query: s.dataset.query, total: Number(s.dataset.total), ms: Number(s.dataset.ms), counts: s.dataset.counts }}));
                 }} else if (Date.now() - start > 15000) {{
                     resolve(JSON.stringify({{ timeout: true, state: s && s.dataset.state, query: s && s.dataset.query, status: document.getElementById("search-status").textContent, fetched: performance.getEntriesByType("resource").map(e => new URL(e.name).pathname) }}));
                 }} else setTimeout(check, 10);
@@ -62,6 +63,30 @@ fn wait_ready(tab: &Tab, query: &str) -> Value {
         "results for {query:?} never came: {result}"
     );
     result
+}
+
+/// Moves the keyboard focus into the filters, as a reader about to narrow the results does,
+/// and waits until the facet counts are shown.
+fn turn_to_filters(tab: &Tab) {
+    let js = r##"new Promise(resolve => {
+        document.querySelector("#search-facets input[type=checkbox]").focus();
+        const start = Date.now();
+        (function check() {
+            const s = document.getElementById("search-results-section");
+            if (s.dataset.counts === "ready") resolve("ready");
+            else if (Date.now() - start > 15000) resolve("timeout: " + s.dataset.counts);
+            else setTimeout(check, 10);
+        })();
+    })"##;
+    assert_eq!(eval(tab, js), "ready");
+}
+
+/// The index files the page fetched, as paths under search/.
+fn index_files_fetched(tab: &Tab) -> Vec<String> {
+    let js = r#"JSON.stringify(performance.getEntriesByType("resource")
+        .map(e => new URL(e.name).pathname)
+        .filter(p => p.includes("/search/")))"#;
+    serde_json::from_str(eval(tab, js).as_str().unwrap()).unwrap()
 }
 
 /// Result cards as shown: title, meta line, excerpt, tags, link.
@@ -158,6 +183,7 @@ fn a_facet_narrows_the_results_and_back_undoes_it() {
     let (_out, base) = serve_example(None, "");
     let tab = open(&browser, &format!("{base}/recherche/?q=accueil"));
     let before = wait_ready(&tab, "accueil");
+    turn_to_filters(&tab);
     let label = text(&tab, "label[for=facet-region-estrie] .facet-count");
     let expected: u64 = label
         .trim_matches(['(', ')'])
@@ -189,6 +215,46 @@ fn a_facet_narrows_the_results_and_back_undoes_it() {
         false
     );
     assert_eq!(location(&tab), "/recherche/?q=accueil");
+}
+
+#[test]
+fn several_words_count_facets_once_the_reader_turns_to_the_filters() {
+    // Before, every query of several words fetched the facet file (200 KB and more at
+    // 100,000 case studies) to count facets the reader may never look at.
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(
+        &browser,
+        &format!("{base}/recherche/?q=accueil+r%C3%A9fugi%C3%A9s"),
+    );
+    let shown = wait_ready(&tab, "accueil réfugiés");
+    assert_eq!(shown["counts"], "deferred");
+    assert!(!results(&tab).is_empty());
+    let fetched = index_files_fetched(&tab);
+    assert!(
+        !fetched.iter().any(|p| p.contains("/search/f/")),
+        "{fetched:?}"
+    );
+    assert_eq!(
+        text(&tab, "label[for=facet-region-estrie] .facet-count"),
+        ""
+    );
+    turn_to_filters(&tab);
+    let label = text(&tab, "label[for=facet-region-estrie] .facet-count");
+    assert!(label.starts_with('(') && label.ends_with(')'), "{label:?}");
+    assert!(
+        index_files_fetched(&tab)
+            .iter()
+            .any(|p| p.contains("/search/f/"))
+    );
+    // From then on every query shows its counts with its results.
+    eval(
+        &tab,
+        r#"const q = document.getElementById("search-q"); q.value = "accueil intégration"; q.dispatchEvent(new Event("input")); 0"#,
+    );
+    assert_eq!(wait_ready(&tab, "accueil intégration")["counts"], "ready");
 }
 
 #[test]

@@ -34,6 +34,15 @@ const LENGTH_NORMALISATION: [f32; FIELDS] = [0.5, 0.5, 0.0, 0.5, 0.75];
 const K1: f32 = 2.0;
 /// Impacts are stored as levels 1..=LEVELS (4 bits of precision is plenty for ranking).
 pub const LEVELS: u8 = 15;
+/// A common key keeps fewer distinct levels: a level step is worth `idf / levels` of score,
+/// and a key keeps just enough levels for that step to be at most `MAX_LEVEL_STEP` (the
+/// step of a key in 5 % of the documents at full precision), and at least `MIN_LEVELS`,
+/// which still tell a title from a summary from a label from the body. The level of each
+/// posting is most of a common key's bytes (`accueil`, in 92 % of the case studies: 3.2 of
+/// its 4.9 bits a posting), and such a key weighs little in a score: fewer levels cut the
+/// bytes that grow with the collection where ranking loses least.
+const MAX_LEVEL_STEP: f32 = 0.2;
+const MIN_LEVELS: u8 = 4;
 /// Longer words (URLs, hashes) are not worth a vocabulary entry.
 const MAX_WORD_BYTES: usize = 40;
 /// Case studies analysed together, each group with its own caches; also the unit of
@@ -531,9 +540,16 @@ pub fn build(site: &Site) -> Index {
     let keys = key_texts
         .into_iter()
         .zip(postings)
-        .map(|(text, postings)| Key {
-            text: text.to_string(),
-            postings,
+        .zip(&df)
+        .map(|((text, mut postings), &n)| {
+            let kept = levels_kept(self::idf(doc_count, n as usize));
+            for (_, level) in &mut postings {
+                *level = coarsen(*level, kept);
+            }
+            Key {
+                text: text.to_string(),
+                postings,
+            }
         })
         .collect();
     Index {
@@ -542,6 +558,22 @@ pub fn build(site: &Site) -> Index {
         words,
         passages,
     }
+}
+
+/// How many distinct impact levels a key of that idf keeps (see [`MAX_LEVEL_STEP`]).
+pub fn levels_kept(idf: f32) -> u8 {
+    ((idf / MAX_LEVEL_STEP).ceil().min(f32::from(LEVELS)) as u8).clamp(MIN_LEVELS, LEVELS)
+}
+
+/// A level in 1..=LEVELS moved to the nearest of `kept` evenly spaced levels at or above
+/// its bucket, so that the browser reads every key on the same scale.
+fn coarsen(level: u8, kept: u8) -> u8 {
+    if kept >= LEVELS {
+        return level;
+    }
+    let (levels, kept) = (u32::from(LEVELS), u32::from(kept));
+    let bucket = (u32::from(level) * kept).div_ceil(levels);
+    ((bucket * levels + kept / 2) / kept) as u8
 }
 
 /// Inverse document frequency, as in BM25 (always positive).
@@ -737,6 +769,28 @@ mod tests {
             }
         }
         assert!(index.passages.iter().any(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn common_keys_keep_fewer_levels_in_the_same_order() {
+        // In 92 % of 10,000 documents (`accueil`), in 50 % (`francisation`), in 5 %, in 1.
+        assert_eq!(levels_kept(idf(10_000, 9_160)), MIN_LEVELS);
+        assert_eq!(levels_kept(idf(10_000, 5_041)), MIN_LEVELS);
+        assert_eq!(levels_kept(idf(10_000, 500)), LEVELS);
+        assert_eq!(levels_kept(idf(10_000, 1)), LEVELS);
+        for kept in MIN_LEVELS..=LEVELS {
+            let levels: Vec<u8> = (1..=LEVELS).map(|l| coarsen(l, kept)).collect();
+            assert!(
+                levels.windows(2).all(|w| w[0] <= w[1]),
+                "{kept}: {levels:?}"
+            );
+            assert!(levels.iter().all(|l| (1..=LEVELS).contains(l)));
+            let mut distinct = levels.clone();
+            distinct.dedup();
+            assert_eq!(distinct.len(), usize::from(kept), "{levels:?}");
+            assert_eq!(levels[usize::from(LEVELS) - 1], LEVELS);
+        }
+        assert_eq!(coarsen(7, LEVELS), 7);
     }
 
     #[test]

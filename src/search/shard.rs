@@ -2,23 +2,34 @@
 //! files whatever the size of the site. All paths are relative to `search/`.
 //!
 //! - `manifest.json` (fixed name, the entry point): document count, function words, facet
-//!   definitions, and the list of vocabulary shards: `[first prefix, last prefix, file]`,
-//!   where a prefix is the first two characters of a folded word.
+//!   definitions, the list of vocabulary shards: `[first prefix, last prefix, file]`,
+//!   where a prefix is the first two characters of a folded word, and the document shard
+//!   folders.
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
-//!   `{"files": [postings file…], "keys": [[file, offset, length, df]…],
-//!     "words": [folded word…], "refs": [key or [keys]…]}` (`refs[i]` is the key of `words[i]`).
+//!   `{"files": [postings or head file…], "keys": [[file, offset, df, head file, head
+//!     offset]…], "words": [folded word…], "refs": [key or [keys]…]}` (`refs[i]` is the key
+//!   of `words[i]`; postings and heads end where their content says).
 //! - `p/<hash>.bin`, postings: the keys of consecutive vocabulary entries packed together.
-//!   One key: `df, level count, (level, doc set)…` from the highest level down (doc sets as
-//!   in `encode.rs`), then its facet counts (see [`encode_postings`]).
-//! - `d.<hash>/<n>.json`, document shards: `docShards.size` consecutive documents, each
+//!   One key: its documents, then which of them have each impact level (see
+//!   [`encode_postings`]; doc sets as in `encode.rs`). Read when a query has several keys.
+//! - `h/<hash>.bin`, heads, packed the same way: one key's best [`HEAD_DOCS`] documents in
+//!   rank order and its facet counts (see [`encode_head`]). A query of one key reads its
+//!   head only, whose size does not depend on how many documents hold the key.
+//! - `d/<hash>/<n>.json`, document shards: [`DOCS_PER_SHARD`] consecutive documents, each
 //!   `[title, url, municipality, summary, [excerpt sentences], [facet values]]` (facet values
 //!   numbered across facets in manifest order: region, year, themes… come from there);
-//!   fetched only for the results shown.
-//! - `f.<hash>.bin`, facets: for each facet and value of the manifest, in order, a doc set.
+//!   fetched only for the results shown. Shard `n` is in folder `docShards.dirs[n / group]`,
+//!   named by the hash of the `group` shards it holds.
+//! - `f/<facet>.<hash>.bin`, one per facet: for each value of the manifest, in order, a doc
+//!   set. Fetched to filter by that facet, or to count facets over a set of documents that
+//!   no single key describes (several words); see `static/search-page.js` for when.
 //!
 //! Everything but the manifest is named by a hash of its content, so files can be cached
-//! forever and two builds of the same site are identical byte for byte.
+//! forever and two builds of the same site are identical byte for byte. Where one file ends
+//! and the next begins depends only on the entries near the cut (see [`ends_after`]), and
+//! document shards are grouped in folders of their own, so that editing one case study
+//! renames the few files that hold it, not every file after it.
 
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
@@ -28,20 +39,34 @@ use crate::model::{Item, Site, value_label};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
-/// Raw size a vocabulary shard grows to before the next prefix starts a new one.
+/// Raw size a vocabulary shard grows to on average before a prefix ends it, and the most it
+/// may hold (one prefix larger than that is a shard alone).
 const VOCAB_SHARD_BYTES: usize = 12 * 1024;
-/// Raw size a postings file grows to before the next key starts a new one.
-const POSTINGS_FILE_BYTES: usize = 12 * 1024;
-/// Documents per document shard. Results fetch one shard per result shown, so small shards
-/// save bytes, but every file costs the build (and the upload) a file-system entry: four
-/// documents (~1.5 KB gzip'd) is where the bytes per query stay far below Pagefind's while
-/// a site of 10,000 case studies gets 2,500 files, not 5,000. Large sites get larger shards
-/// to keep the file count well below static hosts' limits (at most about `MAX_DOC_SHARDS`
-/// files: 17 documents a shard at 100,000).
-const MIN_DOCS_PER_SHARD: usize = 4;
-const MAX_DOC_SHARDS: usize = 6000;
+const VOCAB_SHARD_MAX: usize = 2 * VOCAB_SHARD_BYTES;
+/// Raw size of a postings file on average, and at most. A query word fetches the whole file
+/// its key is in: the other keys there are the price of fewer files. A key of
+/// `POSTINGS_ALONE` bytes or more has a file to itself, so a common word, whose postings
+/// are large already, brings nothing else (at 10,000 case studies `accueil` came with 18 KB
+/// of its neighbours' postings, three times its own).
+const POSTINGS_FILE_BYTES: usize = 8 * 1024;
+const POSTINGS_FILE_MAX: usize = 2 * POSTINGS_FILE_BYTES;
+const POSTINGS_ALONE: usize = POSTINGS_FILE_BYTES / 4;
+/// Heads are about 300 bytes each (most of it facet counts), and a one-word query reads one
+/// head file: files of four heads or so keep that near what the head costs (at 4 KB, the
+/// neighbours' heads cost a one-word query more than the postings they spare, at 10,000).
+const HEAD_FILE_BYTES: usize = 1024;
+const HEAD_FILE_MAX: usize = 2 * HEAD_FILE_BYTES;
+/// Documents in a key's head: two pages of results, so that a one-word query and its "more"
+/// read the head only.
+pub const HEAD_DOCS: usize = 20;
+/// Documents per document shard. A query fetches one shard per result shown, so this, not
+/// the size of the site, sets what result details cost: the number stays the same at any
+/// size so that bytes per query do not grow with the collection.
+pub const DOCS_PER_SHARD: usize = 4;
+/// Most folders of document shards: the manifest lists them all (13 bytes each).
+const MAX_SHARD_GROUPS: usize = 256;
 /// Format version, checked by the browser.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The index as files: path under `search/` → bytes.
 pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, Vec<u8>> {
@@ -49,23 +74,23 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
     let doc_values = doc_values(index.doc_count, facets);
     let postings = postings_files(index, facets, &doc_values, &mut files);
     let vocab = vocab_files(index, &postings, &mut files);
-    let docs_per_shard = docs_per_shard(index.doc_count);
-    let docs_dir = doc_files(site, index, &doc_values, docs_per_shard, &mut files);
-    let facets_file = facet_file(facets, &mut files);
+    let doc_shards = doc_files(site, index, &doc_values, &mut files);
+    let facet_files = facet_files(facets, &mut files);
     let manifest = json!({
         "version": VERSION,
         "docs": index.doc_count,
         "levels": LEVELS,
+        "headDocs": HEAD_DOCS,
         "language": site.config.config.language,
         "stopWords": STOP_WORDS,
         "vocab": vocab,
-        "docShards": {"dir": docs_dir, "size": docs_per_shard},
+        "docShards": doc_shards,
         "facets": {
-            "file": facets_file,
-            "list": facets.iter().map(|f| json!({
+            "list": facets.iter().zip(&facet_files).map(|(f, file)| json!({
                 "name": f.name,
                 "param": f.param,
                 "aliases": f.aliases,
+                "file": file,
                 "values": f.values.iter().map(|v| json!({
                     "id": v.id, "label": v.label, "url": v.url, "count": v.docs.len(),
                 })).collect::<Vec<_>>(),
@@ -76,23 +101,46 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
     files
 }
 
-pub fn docs_per_shard(doc_count: usize) -> usize {
-    doc_count.div_ceil(MAX_DOC_SHARDS).max(MIN_DOCS_PER_SHARD)
+/// Document shards per folder: about the square root of their number, so that the list in
+/// the manifest and the files one edit renames stay small together (50 of each at 10,000
+/// case studies, 159 at 100,000), and at most [`MAX_SHARD_GROUPS`] folders.
+pub fn shards_per_group(shard_count: usize) -> usize {
+    let root = (shard_count as f64).sqrt().ceil() as usize;
+    root.max(shard_count.div_ceil(MAX_SHARD_GROUPS)).max(1)
 }
 
 fn to_json(value: &Json) -> Vec<u8> {
     serde_json::to_vec(value).expect("JSON values serialise")
 }
 
-/// Where each key's postings are: (file name, offset, length).
+/// Whether a file should end after an entry named `name` of `size` bytes, so that files
+/// hold `target` bytes on average. The chance is `size / target`, decided by a hash of the
+/// name: a cut depends on that entry alone, so adding, removing or resizing an entry moves
+/// no cut elsewhere and renames only the file it is in (packing to a fixed size would move
+/// every later cut, and rename every later file, for one word added).
+fn ends_after(name: &str, size: usize, target: usize) -> bool {
+    // FNV's low bits mix poorly on short names: finish with SplitMix64's mixer.
+    let mut h = content_hash(name.as_bytes());
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    // h / 2^64 < size / target, in integers: (h >> 32) * target < size << 32.
+    u128::from(h >> 32) * (target as u128) < (size as u128) << 32
+}
+
+/// Where a blob is: (file number, offset).
 struct Located {
     file: u32,
     offset: u32,
-    length: u32,
 }
 
-/// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`.
-/// Returns the file names and where each key is.
+/// Where each key's postings and head are, and the names of the files they are in.
+struct Packed {
+    names: Vec<String>,
+    postings: Vec<Located>,
+    heads: Vec<Located>,
+}
+
 /// Each document's facet values, numbered across facets in manifest order, sorted.
 fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
     let mut doc_values: Vec<Vec<u32>> = vec![Vec::new(); doc_count];
@@ -104,15 +152,17 @@ fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
     doc_values
 }
 
+/// Packs the keys' postings, in key order, into files of about `POSTINGS_FILE_BYTES`, and
+/// their heads into files of about `HEAD_FILE_BYTES`.
 fn postings_files(
     index: &Index,
     facets: &[Facet],
     doc_values: &[Vec<u32>],
     files: &mut BTreeMap<String, Vec<u8>>,
-) -> (Vec<String>, Vec<Located>) {
+) -> Packed {
     use rayon::prelude::*;
     let value_count: usize = facets.iter().map(|f| f.values.len()).sum();
-    let blobs: Vec<Vec<u8>> = index
+    let (bodies, heads): (Vec<Vec<u8>>, Vec<Vec<u8>>) = index
         .keys
         .par_iter()
         .map(|key| {
@@ -122,52 +172,90 @@ fn postings_files(
                     counts[value as usize] += 1;
                 }
             }
-            encode_postings(&key.postings, &counts)
+            (
+                encode_postings(&key.postings),
+                encode_head(&key.postings, &counts),
+            )
         })
-        .collect();
+        .unzip();
+    let texts: Vec<&str> = index.keys.iter().map(|k| k.text.as_str()).collect();
     let mut names = Vec::new();
-    let mut located = Vec::with_capacity(index.keys.len());
+    let postings = pack(
+        "p/",
+        &texts,
+        bodies,
+        (POSTINGS_FILE_BYTES, POSTINGS_FILE_MAX, POSTINGS_ALONE),
+        &mut names,
+        files,
+    );
+    let heads = pack(
+        "h/",
+        &texts,
+        heads,
+        (HEAD_FILE_BYTES, HEAD_FILE_MAX, usize::MAX),
+        &mut names,
+        files,
+    );
+    Packed {
+        names,
+        postings,
+        heads,
+    }
+}
+
+/// Packs blobs, in order, into files named `<folder><hash>.bin` of about `target` bytes, at
+/// most `max`, a blob of `alone` bytes or more in a file of its own; cuts where
+/// [`ends_after`] says. Appends the names to `names`; returns where each blob is.
+fn pack(
+    folder: &str,
+    texts: &[&str],
+    blobs: Vec<Vec<u8>>,
+    (target, max, alone): (usize, usize, usize),
+    names: &mut Vec<String>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Vec<Located> {
+    let mut located = Vec::with_capacity(blobs.len());
     let mut current: Vec<u8> = Vec::new();
     let mut flush = |current: &mut Vec<u8>, names: &mut Vec<String>| {
         if !current.is_empty() {
-            let name = format!("p/{}.bin", short_hash(current));
+            let name = format!("{folder}{}.bin", short_hash(current));
             files.insert(name.clone(), std::mem::take(current));
             names.push(name);
         }
     };
-    for blob in blobs {
-        if !current.is_empty() && current.len() + blob.len() > POSTINGS_FILE_BYTES {
-            flush(&mut current, &mut names);
+    for (text, blob) in texts.iter().zip(blobs) {
+        let by_itself = blob.len() >= alone;
+        if !current.is_empty() && (by_itself || current.len() + blob.len() > max) {
+            flush(&mut current, names);
         }
         located.push(Located {
             file: names.len() as u32,
             offset: current.len() as u32,
-            length: blob.len() as u32,
         });
         current.extend_from_slice(&blob);
+        if by_itself || ends_after(text, blob.len(), target) {
+            flush(&mut current, names);
+        }
     }
-    flush(&mut current, &mut names);
-    (names, located)
+    flush(&mut current, names);
+    located
 }
 
-/// One key's postings: df, then the documents of each impact level, highest first, then how
-/// many of its documents have each facet value (`count, (value gap, n)…` for the values
-/// present; values numbered across facets in manifest order). With those counts a one-word
-/// query shows its facets without loading the facet file.
-pub fn encode_postings(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
-    let mut by_level: BTreeMap<std::cmp::Reverse<u8>, Vec<u32>> = BTreeMap::new();
-    for &(doc, level) in postings {
-        by_level
-            .entry(std::cmp::Reverse(level))
-            .or_default()
-            .push(doc);
-    }
+/// One key's head: its best [`HEAD_DOCS`] documents, `count, (level, document)…` in rank
+/// order (highest level first, then the site's order), then how many of its documents have
+/// each facet value (`count, (value gap, n)…` for the values present; values numbered
+/// across facets in manifest order). With it a query of that one key shows its first two
+/// pages of results and its facet counts whatever the number of documents that hold it:
+/// the total is its df, which the vocabulary gives.
+pub fn encode_head(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
+    let mut best: Vec<(u32, u8)> = postings.to_vec();
+    best.sort_by_key(|&(doc, level)| (std::cmp::Reverse(level), doc));
+    best.truncate(HEAD_DOCS);
     let mut out = Vec::new();
-    put_varint(&mut out, postings.len() as u64);
-    put_varint(&mut out, by_level.len() as u64);
-    for (level, docs) in by_level {
-        out.push(level.0);
-        put_doc_set(&mut out, &docs);
+    put_varint(&mut out, best.len() as u64);
+    for (doc, level) in best {
+        out.push(level);
+        put_varint(&mut out, u64::from(doc));
     }
     let present: Vec<(usize, u32)> = facet_counts
         .iter()
@@ -185,6 +273,49 @@ pub fn encode_postings(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> 
     out
 }
 
+/// One key's postings: df, the number of impact levels, the key's documents as one doc
+/// set, then each level: its byte and which of the documents not yet given a level have it,
+/// as a set of positions among them; the last level, the most common, takes the documents
+/// left and costs nothing. Levels come from the rarest to the most common, so each set is
+/// sparse where it can be. Coding each level's documents among those left, rather than
+/// among all documents, costs about the entropy of the levels: a third less than a set per
+/// level over the whole collection for a key in most documents.
+pub fn encode_postings(postings: &[(u32, u8)]) -> Vec<u8> {
+    let mut by_level: BTreeMap<u8, Vec<u32>> = BTreeMap::new();
+    for &(doc, level) in postings {
+        by_level.entry(level).or_default().push(doc);
+    }
+    let mut levels: Vec<(u8, Vec<u32>)> = by_level.into_iter().collect();
+    levels.sort_by_key(|(level, docs)| (docs.len(), std::cmp::Reverse(*level)));
+    let mut out = Vec::new();
+    put_varint(&mut out, postings.len() as u64);
+    put_varint(&mut out, levels.len() as u64);
+    let mut left: Vec<u32> = postings.iter().map(|&(doc, _)| doc).collect();
+    put_doc_set(&mut out, &left);
+    let last = levels.len().saturating_sub(1);
+    for (i, (level, docs)) in levels.iter().enumerate() {
+        out.push(*level);
+        if i == last {
+            break;
+        }
+        // Both lists are sorted: one walk finds the positions and what is left after.
+        let mut positions = Vec::with_capacity(docs.len());
+        let mut rest = Vec::with_capacity(left.len() - docs.len());
+        let mut wanted = docs.iter().peekable();
+        for (position, &doc) in left.iter().enumerate() {
+            if wanted.peek() == Some(&&doc) {
+                wanted.next();
+                positions.push(position as u32);
+            } else {
+                rest.push(doc);
+            }
+        }
+        put_doc_set(&mut out, &positions);
+        left = rest;
+    }
+    out
+}
+
 /// The shard prefix of a folded word: its first two characters.
 pub fn prefix(folded: &str) -> &str {
     match folded.char_indices().nth(2) {
@@ -195,11 +326,7 @@ pub fn prefix(folded: &str) -> &str {
 
 /// Groups the vocabulary by prefix into shards of about `VOCAB_SHARD_BYTES`; returns the
 /// manifest's shard list.
-fn vocab_files(
-    index: &Index,
-    (postings_names, located): &(Vec<String>, Vec<Located>),
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> Vec<Json> {
+fn vocab_files(index: &Index, packed: &Packed, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<Json> {
     // Words by prefix, in order (words are sorted, so prefixes come in order).
     let mut groups: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
     for (i, word) in index.words.iter().enumerate() {
@@ -215,25 +342,40 @@ fn vocab_files(
             .map(|w| w.folded.len() + 12 * w.keys.len() + 4)
             .sum()
     };
+    // Whole prefixes per shard, cut where `ends_after` says (see there why).
     let mut shards: Vec<Json> = Vec::new();
     let mut start = 0;
-    while start < groups.len() {
-        let mut end = start + 1;
-        let mut size = estimate(&groups[start].1);
-        while end < groups.len() && size + estimate(&groups[end].1) <= VOCAB_SHARD_BYTES {
-            size += estimate(&groups[end].1);
-            end += 1;
+    let mut size = 0;
+    for (i, (prefix, range)) in groups.iter().enumerate() {
+        let group_size = estimate(range);
+        if i > start && size + group_size > VOCAB_SHARD_MAX {
+            shards.push(vocab_shard_file(index, &groups[start..i], packed, files));
+            start = i;
+            size = 0;
         }
-        let first = groups[start].0;
-        let last = groups[end - 1].0;
-        let words = groups[start].1.start..groups[end - 1].1.end;
-        let bytes = vocab_shard(index, words, postings_names, located);
-        let name = format!("v/{}", hashed_name(&file_safe(first), &bytes, "json"));
-        files.insert(name.clone(), bytes);
-        shards.push(json!([first, last, name]));
-        start = end;
+        size += group_size;
+        if ends_after(prefix, group_size, VOCAB_SHARD_BYTES) || i + 1 == groups.len() {
+            shards.push(vocab_shard_file(index, &groups[start..=i], packed, files));
+            start = i + 1;
+            size = 0;
+        }
     }
     shards
+}
+
+/// Writes the vocabulary shard of consecutive prefix groups; returns its manifest entry.
+fn vocab_shard_file(
+    index: &Index,
+    groups: &[(&str, std::ops::Range<usize>)],
+    packed: &Packed,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Json {
+    let (first, last) = (groups[0].0, groups[groups.len() - 1].0);
+    let words = groups[0].1.start..groups[groups.len() - 1].1.end;
+    let bytes = vocab_shard(index, words, packed);
+    let name = format!("v/{}", hashed_name(&file_safe(first), &bytes, "json"));
+    files.insert(name.clone(), bytes);
+    json!([first, last, name])
 }
 
 /// A prefix as a file name: ASCII letters and digits kept, anything else hex-escaped.
@@ -249,12 +391,7 @@ fn file_safe(prefix: &str) -> String {
     out
 }
 
-fn vocab_shard(
-    index: &Index,
-    words: std::ops::Range<usize>,
-    postings_names: &[String],
-    located: &[Located],
-) -> Vec<u8> {
+fn vocab_shard(index: &Index, words: std::ops::Range<usize>, packed: &Packed) -> Vec<u8> {
     let words = &index.words[words];
     let mut key_slots: BTreeMap<u32, usize> = BTreeMap::new();
     for word in words {
@@ -264,11 +401,12 @@ fn vocab_shard(
     }
     let mut file_slots: BTreeMap<u32, usize> = BTreeMap::new();
     for key in key_slots.keys() {
-        file_slots.insert(located[*key as usize].file, 0);
+        file_slots.insert(packed.postings[*key as usize].file, 0);
+        file_slots.insert(packed.heads[*key as usize].file, 0);
     }
     let files: Vec<&str> = file_slots
         .keys()
-        .map(|&f| postings_names[f as usize].as_str())
+        .map(|&f| packed.names[f as usize].as_str())
         .collect();
     for (slot, value) in file_slots.values_mut().enumerate() {
         *value = slot;
@@ -276,12 +414,16 @@ fn vocab_shard(
     let mut keys = Vec::new();
     for (slot, (key, value)) in key_slots.iter_mut().enumerate() {
         *value = slot;
-        let at = &located[*key as usize];
+        let (at, head) = (
+            &packed.postings[*key as usize],
+            &packed.heads[*key as usize],
+        );
         keys.push(json!([
             file_slots[&at.file],
             at.offset,
-            at.length,
-            index.keys[*key as usize].postings.len()
+            index.keys[*key as usize].postings.len(),
+            file_slots[&head.file],
+            head.offset,
         ]));
     }
     let refs: Vec<Json> = words
@@ -312,26 +454,28 @@ fn labels(item: &Item, field: &str) -> String {
     }
 }
 
-/// Writes the document shards into a folder named by the hash of them all; returns the
-/// folder's name.
+/// Writes the document shards, [`DOCS_PER_SHARD`] documents each, into folders of
+/// [`shards_per_group`] shards named by a hash of what they hold; returns the manifest's
+/// `docShards`: `{"size": documents a shard, "group": shards a folder, "dirs": [folder…]}`.
+/// An edit to one case study renames one folder: the other shards keep their names and
+/// bytes, so a deploy uploads one folder, not the whole index.
 fn doc_files(
     site: &Site,
     index: &Index,
     doc_values: &[Vec<u32>],
-    per_shard: usize,
     files: &mut BTreeMap<String, Vec<u8>>,
-) -> String {
+) -> Json {
     let base = site.base_path.as_str();
     let shards: Vec<Vec<u8>> = site
         .case_studies
-        .chunks(per_shard)
+        .chunks(DOCS_PER_SHARD)
         .enumerate()
         .map(|(shard, items)| {
             let docs: Vec<Json> = items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    let number = shard * per_shard + i;
+                    let number = shard * DOCS_PER_SHARD + i;
                     json!([
                         item.entry.title,
                         item.url.strip_prefix(base).unwrap_or(&item.url),
@@ -345,27 +489,42 @@ fn doc_files(
             to_json(&Json::Array(docs))
         })
         .collect();
-    let mut all = Vec::new();
-    for shard in &shards {
-        all.extend_from_slice(&content_hash(shard).to_le_bytes());
+    let per_group = shards_per_group(shards.len());
+    let mut dirs = Vec::new();
+    let mut number = 0;
+    let mut shards = shards.into_iter().peekable();
+    while shards.peek().is_some() {
+        let group: Vec<Vec<u8>> = shards.by_ref().take(per_group).collect();
+        // The folder's name covers the shards' numbers too: the same documents at other
+        // positions are other files.
+        let mut all = (number as u64).to_le_bytes().to_vec();
+        for shard in &group {
+            all.extend_from_slice(&content_hash(shard).to_le_bytes());
+        }
+        let dir = format!("d/{}/", short_hash(&all));
+        for bytes in group {
+            files.insert(format!("{dir}{number}.json"), bytes);
+            number += 1;
+        }
+        dirs.push(dir);
     }
-    let dir = format!("d.{}/", short_hash(&all));
-    for (number, bytes) in shards.into_iter().enumerate() {
-        files.insert(format!("{dir}{number}.json"), bytes);
-    }
-    dir
+    json!({"size": DOCS_PER_SHARD, "group": per_group, "dirs": dirs})
 }
 
-fn facet_file(facets: &[Facet], files: &mut BTreeMap<String, Vec<u8>>) -> String {
-    let mut bytes = Vec::new();
-    for facet in facets {
-        for value in &facet.values {
-            put_doc_set(&mut bytes, &value.docs);
-        }
-    }
-    let name = hashed_name("f", &bytes, "bin");
-    files.insert(name.clone(), bytes);
-    name
+/// One file per facet: its values' document sets, in manifest order. Returns the names.
+fn facet_files(facets: &[Facet], files: &mut BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    facets
+        .iter()
+        .map(|facet| {
+            let mut bytes = Vec::new();
+            for value in &facet.values {
+                put_doc_set(&mut bytes, &value.docs);
+            }
+            let name = format!("f/{}", hashed_name(&file_safe(&facet.param), &bytes, "bin"));
+            files.insert(name.clone(), bytes);
+            name
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -381,18 +540,50 @@ mod tests {
     }
 
     #[test]
-    fn postings_list_levels_from_highest() {
-        let bytes = encode_postings(&[(1, 3), (4, 15), (9, 3), (12, 7)], &[0, 2, 0, 0, 4]);
+    fn postings_code_each_level_among_the_documents_left() {
+        let postings = [(1, 3), (4, 15), (9, 3), (12, 7), (20, 3)];
+        let bytes = encode_postings(&postings);
         let mut at = 0;
-        assert_eq!(get_varint(&bytes, &mut at), Some(4));
+        assert_eq!(get_varint(&bytes, &mut at), Some(5));
         assert_eq!(get_varint(&bytes, &mut at), Some(3));
+        let mut left = get_doc_set(&bytes, &mut at).unwrap();
+        assert_eq!(left, [1, 4, 9, 12, 20]);
         let mut levels = Vec::new();
-        for _ in 0..3 {
+        for i in 0..3 {
             let level = bytes[at];
             at += 1;
-            levels.push((level, get_doc_set(&bytes, &mut at).unwrap()));
+            if i == 2 {
+                levels.push((level, left.clone()));
+                break;
+            }
+            let positions = get_doc_set(&bytes, &mut at).unwrap();
+            let docs: Vec<u32> = positions.iter().map(|&p| left[p as usize]).collect();
+            left.retain(|d| !docs.contains(d));
+            levels.push((level, docs));
         }
-        assert_eq!(levels, [(15, vec![4]), (7, vec![12]), (3, vec![1, 9])]);
+        // The rarest first (ties: the higher level first); the most common level is implied.
+        assert_eq!(levels, [(15, vec![4]), (7, vec![12]), (3, vec![1, 9, 20])]);
+        assert_eq!(at, bytes.len());
+    }
+
+    #[test]
+    fn a_head_holds_the_best_documents_in_rank_order_and_the_facet_counts() {
+        let mut postings: Vec<(u32, u8)> = vec![(1, 3), (4, 15), (9, 3), (12, 7), (20, 15)];
+        postings.extend((100..200).map(|d| (d, 1)));
+        let bytes = encode_head(&postings, &[0, 2, 0, 0, 4]);
+        let mut at = 0;
+        assert_eq!(get_varint(&bytes, &mut at), Some(HEAD_DOCS as u64));
+        let mut best = Vec::new();
+        for _ in 0..HEAD_DOCS {
+            let level = bytes[at];
+            at += 1;
+            best.push((get_varint(&bytes, &mut at).unwrap() as u32, level));
+        }
+        assert_eq!(
+            best[..6],
+            [(4, 15), (20, 15), (12, 7), (1, 3), (9, 3), (100, 1)]
+        );
+        assert_eq!(best[HEAD_DOCS - 1], (114, 1));
         let counts: Vec<u64> = (0..5).map_while(|_| get_varint(&bytes, &mut at)).collect();
         assert_eq!(
             counts,
@@ -400,11 +591,94 @@ mod tests {
             "two values: #1 (2 docs), #4 (gap 2, 4 docs)"
         );
         assert_eq!(at, bytes.len());
+        // A head costs the same whatever the number of documents of the key.
+        let many: Vec<(u32, u8)> = (0..50_000)
+            .map(|d| (d * 2, 1 + (d % 4) as u8 * 4))
+            .collect();
+        assert!(encode_head(&many, &[]).len() <= 1 + HEAD_DOCS * 4 + 1);
     }
 
     #[test]
-    fn shard_size_keeps_file_count_bounded() {
-        assert_eq!(docs_per_shard(14), MIN_DOCS_PER_SHARD);
-        assert!(100_000usize.div_ceil(docs_per_shard(100_000)) <= MAX_DOC_SHARDS);
+    fn a_common_key_costs_about_the_entropy_of_its_levels() {
+        // 9,000 of 10,000 documents, levels in thirds: before, one set per level over all
+        // documents cost about 1.5 times this.
+        let postings: Vec<(u32, u8)> = (0..10_000u32)
+            .filter(|d| d % 10 != 0)
+            .map(|d| {
+                (
+                    d,
+                    [8, 11, 15][(d.wrapping_mul(2_654_435_761) >> 7) as usize % 3],
+                )
+            })
+            .collect();
+        let bytes = encode_postings(&postings);
+        let entropy = (10_000.0 * 0.469 + 9_000.0 * 3f64.log2()) / 8.0;
+        assert!(
+            (bytes.len() as f64) < 1.1 * entropy,
+            "{} bytes, entropy {entropy:.0}",
+            bytes.len()
+        );
+    }
+
+    #[test]
+    fn a_large_key_has_its_postings_file_to_itself() {
+        // Before, `accueil` (5.5 KB of postings at 10,000 case studies) shared a 24 KB file
+        // with its neighbours, and a query for it fetched them all.
+        use crate::search::index::Key;
+        let key = |text: &str, docs: u32, step: u32| Key {
+            text: text.to_string(),
+            postings: (0..docs).map(|d| (d * step, 1 + (d % 15) as u8)).collect(),
+        };
+        let mut keys: Vec<Key> = (0..400).map(|i| key(&format!("a{i:03}"), 3, 97)).collect();
+        keys.insert(200, key("a199z", 4_000, 2));
+        let index = Index {
+            doc_count: 10_000,
+            keys,
+            words: Vec::new(),
+            passages: Vec::new(),
+        };
+        let mut files = BTreeMap::new();
+        let doc_values = vec![Vec::new(); index.doc_count];
+        let packed = postings_files(&index, &[], &doc_values, &mut files);
+        let (names, located) = (&packed.names, &packed.postings);
+        let big = &located[200];
+        let file = &files[&names[big.file as usize]];
+        assert!(file.len() >= POSTINGS_ALONE, "{}", file.len());
+        assert_eq!(big.offset, 0);
+        assert!(located[199].file != big.file && located[201].file != big.file);
+        // The small keys share files, none larger than the most a file may hold.
+        assert!(names.len() < 100, "{} files", names.len());
+        assert!(
+            files
+                .iter()
+                .all(|(name, f)| f.len() <= POSTINGS_FILE_MAX || *name == names[big.file as usize])
+        );
+    }
+
+    #[test]
+    fn shard_folders_grow_as_the_square_root_and_stay_few() {
+        assert_eq!(shards_per_group(0), 1);
+        assert_eq!(shards_per_group(1), 1);
+        assert_eq!(shards_per_group(2_500), 50);
+        assert_eq!(shards_per_group(25_000), 159);
+        for shards in [1usize, 7, 2_500, 25_000, 250_000, 10_000_000] {
+            assert!(shards.div_ceil(shards_per_group(shards)) <= MAX_SHARD_GROUPS);
+        }
+    }
+
+    #[test]
+    fn cuts_are_chosen_by_each_entry_alone_at_the_target_rate() {
+        // About size / target of the entries end a file, whatever their neighbours.
+        let names: Vec<String> = (0..20_000).map(|i| format!("mot{i}")).collect();
+        let cuts = names
+            .iter()
+            .filter(|n| ends_after(n, 1024, 8 * 1024))
+            .count();
+        assert!(
+            (2_200..2_800).contains(&cuts),
+            "{cuts} cuts, expected about 2,500"
+        );
+        assert!(names.iter().all(|n| ends_after(n, 9 * 1024, 8 * 1024)));
+        assert!(names.iter().all(|n| !ends_after(n, 0, 8 * 1024)));
     }
 }

@@ -25,6 +25,14 @@
 
   var manifest = null;
   var current = null; // { q, filters } shown
+  // Facet counts for several words (or a word read as a prefix of several) read one file per
+  // facet, and those grow with the collection: 355 KB at 100,000 case studies, more than
+  // three times what the rest of such a query costs. So the page counts them only once the reader
+  // turns to the filters (opens them, points at them, tabs into them or ticks one), and from
+  // then on for every query; until then those counts are left blank. One word counts from
+  // its own postings, and browsing from the manifest, at no cost: those always show.
+  var countsWanted = false;
+  var deferred = null; // { q, filters } of the query shown, while its counts wait for the reader
   var shown = 0;
   var total = 0;
   var sequence = 0;
@@ -204,22 +212,25 @@
 
   function run(state, history) {
     var mine = ++sequence;
+    deferred = null;
     var started = performance.now();
     section.dataset.state = "loading";
     var q = state.q.trim().length >= MIN_LENGTH ? state.q : "";
-    // Results first; facet counts that need the facet file follow in a second pass.
+    // Results first; facet counts that need the facet files follow in a second pass, or wait
+    // for the reader (see countsWanted).
     return engine.search(q, state.filters, { offset: 0, limit: PAGE, facets: false }).then(function (answer) {
       if (mine !== sequence) return;
       var countsLater = answer.facets.some(function (f) {
         return f.values.some(function (v) { return v.count === null; });
       });
-      section.dataset.counts = countsLater ? "loading" : "ready";
-      if (countsLater) {
-        engine.search(q, state.filters, { limit: 0 }).then(function (counted) {
-          if (mine !== sequence) return;
-          showFacets(counted.facets);
-          section.dataset.counts = "ready";
-        }, failed(mine));
+      if (countsLater && (countsWanted || hasFilters(state))) {
+        countsWanted = true;
+        countFacets(q, state.filters, mine);
+      } else if (countsLater) {
+        deferred = { q: q, filters: state.filters };
+        section.dataset.counts = "deferred";
+      } else {
+        section.dataset.counts = "ready";
       }
       if (history === "push" && !same(state, stateFromUrl())) {
         window.history.pushState(null, "", urlFor(state));
@@ -242,6 +253,25 @@
     }, failed(mine));
   }
 
+  /** Second pass: the facet counts of a query whose results are shown. */
+  function countFacets(q, filters, mine) {
+    section.dataset.counts = "loading";
+    engine.search(q, filters, { limit: 0 }).then(function (counted) {
+      if (mine !== sequence) return;
+      showFacets(counted.facets);
+      section.dataset.counts = "ready";
+    }, failed(mine));
+  }
+
+  /** The reader turned to the filters: count the facets now, and for every query from now. */
+  function wantCounts() {
+    countsWanted = true;
+    var waiting = deferred;
+    deferred = null;
+    // `deferred` belongs to the query shown: a newer one clears it when it starts.
+    if (waiting) countFacets(waiting.q, waiting.filters, sequence);
+  }
+
   function failed(mine) {
     return function (err) {
       if (mine !== sequence) return;
@@ -252,7 +282,9 @@
   }
 
   function more() {
-    var mine = ++sequence;
+    // The same query: a newer one makes this page of results moot, but this page does not
+    // make the counts being loaded moot.
+    var mine = sequence;
     var q = current.q.trim().length >= MIN_LENGTH ? current.q : "";
     moreButton.disabled = true;
     engine.search(q, current.filters, { offset: shown, limit: PAGE, facets: false }).then(function (answer) {
@@ -291,6 +323,7 @@
 
   facetsBox.addEventListener("change", function () {
     window.clearTimeout(timer);
+    countsWanted = true;
     run(stateFromControls(), "push");
   });
 
@@ -301,6 +334,12 @@
   });
 
   moreButton.addEventListener("click", more);
+
+  // Signs that the reader turns to the filters. Not `toggle`: the page itself opens them on
+  // wide screens, and that is no sign.
+  filtersBox.querySelector("summary").addEventListener("click", wantCounts);
+  filtersBox.addEventListener("pointerenter", wantCounts);
+  filtersBox.addEventListener("focusin", wantCounts);
 
   window.addEventListener("popstate", function () {
     var state = stateFromUrl();

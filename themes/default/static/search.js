@@ -13,8 +13,11 @@
  *            aliases) → vocabulary ids. Values of one facet are alternatives (OR); facets
  *            combine (AND). With an empty query, filters alone browse the collection.
  *   options  { offset: 0, limit: 10, facets: true }: which results to return with their
- *            details; facets: false skips the facet file (counts it would give are null),
- *            to show results first and counts a moment later.
+ *            details; facets: false loads only the facet files that the filters need (the
+ *            counts that others would give are null), to show results first and counts a
+ *            moment later, or only when the reader turns to the filters: counting facets
+ *            over several words' documents reads one file per facet, whose size grows with
+ *            the collection, where the rest of a query does not.
  *
  *   total     number of matching case studies (all of them, not only those returned).
  *   allWords  how many of them contain every word of the query (they are ranked first).
@@ -197,7 +200,7 @@
   function manifest() {
     if (!manifestPromise) {
       manifestPromise = load("manifest.json", "json").then(function (m) {
-        if (m.version !== 1) throw new Error("passerelle search: unsupported index version " + m.version);
+        if (m.version !== 2) throw new Error("passerelle search: unsupported index version " + m.version);
         m.stopSet = new Set(m.stopWords);
         m.facetByName = new Map();
         var offset = 0;
@@ -310,27 +313,72 @@
         end = first + readVarint(bytes, at) + 1;
         for (doc = first; doc < end; doc++) visit(doc);
       }
+    } else if (kind === 4) {
+      // Complement: every number from `from` to `from + span` but the set that follows.
+      var from = readVarint(bytes, at);
+      var span = readVarint(bytes, at);
+      if (bytes[at.i] === 4) throw new Error("passerelle search: bad document set");
+      var absent = [];
+      readDocSet(bytes, at, function (d) { absent.push(d); });
+      var next = 0;
+      for (k = 0; k <= span; k++) {
+        if (next < absent.length && absent[next] === k) next++;
+        else visit(from + k);
+      }
     } else {
       throw new Error("passerelle search: bad document set");
     }
   }
 
-  /** A key's postings: { df, levels: [{ level, docs: Int32Array-like }] }. */
+  /** A key's postings: { df, levels: [{ level, docs }] }. The key's documents come first;
+   * each level then says which of the documents left have it, by position among them, and
+   * the last level takes the rest (see shard.rs encode_postings). */
   function postings(s, keySlot) {
     var key = s.keys[keySlot];
     return load(s.files[key[0]], "bin").then(function (bytes) {
       var at = { i: key[1] };
       var df = readVarint(bytes, at);
       var levelCount = readVarint(bytes, at);
+      var left = [];
+      readDocSet(bytes, at, function (d) { left.push(d); });
       var levels = [];
       for (var l = 0; l < levelCount; l++) {
         var level = bytes[at.i++];
+        if (l === levelCount - 1) {
+          levels.push({ level: level, docs: left });
+          break;
+        }
         var docs = [];
-        readDocSet(bytes, at, function (d) { docs.push(d); });
+        var taken = new Uint8Array(left.length);
+        readDocSet(bytes, at, function (p) {
+          docs.push(left[p]);
+          taken[p] = 1;
+        });
+        var rest = [];
+        for (var r = 0; r < left.length; r++) if (!taken[r]) rest.push(left[r]);
         levels.push({ level: level, docs: docs });
+        left = rest;
       }
-      // How many of the key's documents have each facet value (values numbered across
-      // facets in manifest order).
+      return { df: df, levels: levels };
+    });
+  }
+
+  /** A key's head (shard.rs encode_head): { df, levels, counts }, `levels` holding its best
+   * documents only, `counts` how many of all its documents have each facet value (values
+   * numbered across facets in manifest order). */
+  function head(s, keySlot) {
+    var key = s.keys[keySlot];
+    return load(s.files[key[3]], "bin").then(function (bytes) {
+      var at = { i: key[4] };
+      var count = readVarint(bytes, at);
+      var levels = [];
+      for (var d = 0; d < count; d++) {
+        var level = bytes[at.i++];
+        var doc = readVarint(bytes, at);
+        var last = levels[levels.length - 1];
+        if (last && last.level === level) last.docs.push(doc);
+        else levels.push({ level: level, docs: [doc] });
+      }
       var counts = new Map();
       var present = readVarint(bytes, at);
       var value = 0;
@@ -339,28 +387,27 @@
         counts.set(value, readVarint(bytes, at));
         value++;
       }
-      return { df: df, levels: levels, counts: counts };
+      return { df: key[2], levels: levels, counts: counts };
     });
   }
 
-  var facetSetsPromise = null;
-  /** Per facet, per value: a bitset (Uint32Array) of its documents. */
-  function facetSets(m) {
-    if (!facetSetsPromise) {
-      facetSetsPromise = load(m.facets.file, "bin").then(function (bytes) {
+  /** One facet's values: a bitset (Uint32Array) of each value's documents, decoded once
+   * per manifest. */
+  function facetSets(m, f) {
+    var facet = m.facets.list[f];
+    if (!facet.setsPromise) {
+      facet.setsPromise = load(facet.file, "bin").then(function (bytes) {
         var words = (m.docs + 31) >>> 5;
         var at = { i: 0 };
-        return m.facets.list.map(function (facet) {
-          return facet.values.map(function () {
-            var set = new Uint32Array(words);
-            readDocSet(bytes, at, function (d) { set[d >>> 5] |= 1 << (d & 31); });
-            return set;
-          });
+        return facet.values.map(function () {
+          var set = new Uint32Array(words);
+          readDocSet(bytes, at, function (d) { set[d >>> 5] |= 1 << (d & 31); });
+          return set;
         });
       });
-      facetSetsPromise.catch(function () { facetSetsPromise = null; });
+      facet.setsPromise.catch(function () { facet.setsPromise = null; });
     }
-    return facetSetsPromise;
+    return facet.setsPromise;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -389,7 +436,7 @@
           before.typo = before.typo && typo;
           return;
         }
-        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][3] };
+        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][2] };
         seen.set(id, c);
         found.candidates.push(c);
       }
@@ -410,7 +457,7 @@
           }
         });
         completions
-          .sort(function (a, b) { return b.s.keys[b.slot][3] - a.s.keys[a.slot][3]; })
+          .sort(function (a, b) { return b.s.keys[b.slot][2] - a.s.keys[a.slot][2]; })
           .slice(0, MAX_EXPANSIONS * 4)
           .forEach(function (c) {
             if (found.candidates.length < MAX_EXPANSIONS + 1) add(c.s, c.slot, PREFIX_WEIGHT, false);
@@ -443,7 +490,7 @@
         }
       });
       close
-        .sort(function (a, b) { return b.s.keys[b.slot][3] - a.s.keys[a.slot][3]; })
+        .sort(function (a, b) { return b.s.keys[b.slot][2] - a.s.keys[a.slot][2]; })
         .slice(0, MAX_EXPANSIONS)
         .forEach(function (c) { add(c.s, c.slot, TYPO_WEIGHT, true); });
       found.typoShards = shards;
@@ -507,15 +554,25 @@
         if (words.indexOf(t.folded) < 0) words.push(t.folded);
       });
       return Promise.all(words.map(function (w, i) {
-        return resolveWord(m, w, i === words.length - 1).then(function (found) {
-          if (found.stop) return null;
-          return Promise.all(found.candidates.map(function (c) {
+        return resolveWord(m, w, i === words.length - 1);
+      })).then(function (resolved) {
+        var useful = resolved.filter(function (r) { return !r.stop; });
+        if (useful.length === 0) useful = resolved;
+        var one = oneKey(useful);
+        return Promise.all(useful.map(function (r) {
+          return Promise.all(r.candidates.map(function (c) {
             var key = c.shard.keys[c.slot];
-            return load(c.shard.files[key[0]], "bin");
+            return load(c.shard.files[one ? key[3] : key[0]], "bin");
           }));
-        });
-      }));
+        }));
+      });
     }).then(function () { return undefined; }, function () { return undefined; });
+  }
+
+  /** Whether the query stands for one key: its head then gives the counts, and the first
+   * results unless filters or a page past the head need all its documents. */
+  function oneKey(useful) {
+    return useful.length === 1 && useful[0].candidates.length === 1;
   }
 
   function runSearch(query, filters, options) {
@@ -543,26 +600,45 @@
         var unknown = useful
           .filter(function (r) { return r.candidates.length === 0; })
           .map(function (r) { return written[r.word]; });
-        // The facet file is needed to filter, and to count facets for several keys; one key
-        // carries its own counts, and browsing everything uses the manifest's.
-        var single = unknown.length === 0 && useful.length === 1 && useful[0].candidates.length === 1;
+        // A facet's file is needed to filter by it, and every facet's to count facets over
+        // several keys' documents or within filters; one key carries its own counts, and
+        // browsing everything uses the manifest's.
+        var single = unknown.length === 0 && oneKey(useful);
         var browseAll = useful.length === 0 && selected.size === 0;
-        var needFacets = selected.size > 0 || (options.facets !== false && unknown.length === 0 && !single && !browseAll);
-        var jobs = [needFacets ? facetSets(m) : Promise.resolve(null)];
+        var countAll = options.facets !== false && unknown.length === 0 && (selected.size > 0 || (!single && !browseAll));
+        var sets = [];
+        var jobs = [Promise.all(m.facets.list.map(function (facet, f) {
+          if (!countAll && !selected.has(f)) return null;
+          return facetSets(m, f).then(function (s) { sets[f] = s; });
+        }))];
+        // One key: its head holds its counts, and its first results unless filters or a
+        // page past the head need every document; then the postings too.
+        var headOf = null;
+        if (single) {
+          var only = useful[0].candidates[0];
+          jobs.push(head(only.shard, only.slot).then(function (h) { headOf = h; }));
+        }
+        var fromHead = single && selected.size === 0 && offset + limit <= m.headDocs;
         if (unknown.length === 0) {
           useful.forEach(function (r) {
             r.candidates.forEach(function (c) {
-              jobs.push(postings(c.shard, c.slot).then(function (p) { c.postings = p; }));
+              if (!fromHead) jobs.push(postings(c.shard, c.slot).then(function (p) { c.postings = p; }));
             });
           });
         }
-        return Promise.all(jobs).then(function (loaded) {
+        return Promise.all(jobs).then(function () {
           var counted = null;
+          var total = null;
+          if (fromHead) {
+            // The head ranks as the postings would; the total is the key's df.
+            useful[0].candidates[0].postings = headOf;
+            total = headOf.df;
+          }
           if (selected.size === 0) {
-            if (single) counted = useful[0].candidates[0].postings.counts;
+            if (single) counted = headOf.counts;
             else if (browseAll) counted = "manifest";
           }
-          return answer(m, query, useful, unknown, selected, loaded[0], counted, offset, limit, started);
+          return answer(m, query, useful, unknown, selected, sets, counted, offset, limit, started, total);
         });
       });
     });
@@ -588,9 +664,9 @@
     return total;
   }
 
-  /** Ranks, filters and counts. `sets`: the facet file's bitsets, when loaded; `counted`:
+  /** Ranks, filters and counts. `sets`: per facet, its values' bitsets when loaded; `counted`:
    * facet counts known without them (a key's counts, or "manifest" for the whole site). */
-  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started) {
+  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started, known) {
     var n = m.docs;
     var size = (n + 31) >>> 5;
     var levels = m.levels;
@@ -669,11 +745,13 @@
     }
     var pass = selected.size > 0 ? passing(-1) : match;
     var counts = m.facets.list.map(function (facet, g) {
-      if (!sets) return null;
+      if (!sets[g]) return null;
       var base = allowed[g] ? passing(g) : pass;
       return sets[g].map(function (value) { return countBoth(base, value); });
     });
     var total = countBoth(pass, pass);
+    // Ranked from a head: only its documents were seen, but every document has the word.
+    if (known !== null && known !== undefined) total = known;
 
     // The page asked for: the best `offset + limit` documents, in order (browsing: the site's
     // order, newest first).
@@ -709,6 +787,7 @@
       }
       if (top.length < wanted) top.sort(function (a, z) { return before(z, a); });
     }
+    if (known !== null && known !== undefined) allWords = known;
 
     var countOf = function (facet, f, value, v) {
       if (counted === "manifest") return value.count;
@@ -761,7 +840,9 @@
     var size = m.docShards.size;
     var root = siteRoot();
     return Promise.all(docs.map(function (doc) {
-      return load(m.docShards.dir + Math.floor(doc / size) + ".json", "json").then(function (shardDocs) {
+      var shardNumber = Math.floor(doc / size);
+      var dir = m.docShards.dirs[Math.floor(shardNumber / m.docShards.group)];
+      return load(dir + shardNumber + ".json", "json").then(function (shardDocs) {
         // [title, url, municipality, summary, [excerpt sentences], [facet values]]
         var d = shardDocs[doc % size];
         var byFacet = {};
@@ -880,7 +961,6 @@
   function reset() {
     cache.clear();
     manifestPromise = null;
-    facetSetsPromise = null;
   }
 
   function configure(options) {
