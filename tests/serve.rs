@@ -40,40 +40,8 @@ impl Served {
     }
 
     /// Runs `command` (a `passerelle serve` on `root`, inside `dir`) and waits for its address.
-    fn spawn(mut command: Command, root: PathBuf, dir: tempfile::TempDir) -> Served {
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start passerelle serve");
-        let (lines, stdout) = channel();
-        let out = child.stdout.take().expect("stdout");
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let err = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                eprintln!("[serve] {line}");
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let url = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = stdout
-                .recv_timeout(left)
-                .expect("the server prints its address");
-            if let Some(rest) = line.strip_prefix("Serving on ") {
-                break rest.split_whitespace().next().unwrap().to_string();
-            }
-        };
-        let origin = url.trim_end_matches('/').to_string();
-        let port = origin.rsplit(':').next().unwrap().parse().expect("port");
-        assert!(origin.starts_with("http://127.0.0.1:"), "{origin}");
+    fn spawn(command: Command, root: PathBuf, dir: tempfile::TempDir) -> Served {
+        let (child, port, stdout) = common::preview::spawn(command);
         Served {
             child,
             port,

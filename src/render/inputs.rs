@@ -355,12 +355,8 @@ mod tests {
     /// Every page of the site at `root`: output path → (key, bytes).
     fn pages(root: &Path) -> BTreeMap<String, (u64, Vec<u8>)> {
         let options = crate::BuildOptions::new(root);
-        let built = crate::build(&options, &MemorySink::default())
-            .unwrap_or_else(|d| panic!("{}", d.report()));
-        let mut problems = Vec::new();
-        let (theme, templates) = options.load_theme(&built.site.config, &mut problems);
-        let templates = templates.unwrap_or_else(|| panic!("{problems:?}"));
-        let renderer = Renderer::new(&built.site, &theme, &templates);
+        let (site, theme, templates) = crate::render::built_for_tests(&options);
+        let renderer = Renderer::new(&site, &theme, &templates);
         let jobs = renderer.jobs();
         let sink = MemorySink::default();
         let mut problems = Vec::new();

@@ -264,6 +264,18 @@ pub(crate) fn output_path(url_path: &str) -> String {
     }
 }
 
+/// A site built from `options`, with its theme and templates, for tests that drive the
+/// renderer themselves.
+#[cfg(test)]
+pub(crate) fn built_for_tests(options: &crate::BuildOptions) -> (Site, Theme, Templates) {
+    let built = crate::build(options, &crate::output::NullSink)
+        .unwrap_or_else(|d| panic!("{}", d.report()));
+    let mut problems = Vec::new();
+    let (theme, templates) = options.load_theme(&built.site.config, &mut problems);
+    let templates = templates.unwrap_or_else(|| panic!("{problems:?}"));
+    (built.site, theme, templates)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -234,12 +234,8 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut options = crate::BuildOptions::new(root);
         options.base_url = Some("https://example.org/pratiques/".into());
-        let built = crate::build(&options, &MemorySink::default())
-            .unwrap_or_else(|d| panic!("{}", d.report()));
-        let mut problems = Vec::new();
-        let (theme, templates) = options.load_theme(&built.site.config, &mut problems);
-        let templates = templates.unwrap_or_else(|| panic!("{problems:?}"));
-        let renderer = Renderer::new(&built.site, &theme, &templates);
+        let (site, theme, templates) = crate::render::built_for_tests(&options);
+        let renderer = Renderer::new(&site, &theme, &templates);
         let jobs = renderer.jobs_within(THREE);
         let sink = MemorySink::default();
         let mut problems = Vec::new();

@@ -13,9 +13,7 @@ pub mod index;
 pub mod shard;
 pub mod tokenize;
 
-use crate::diagnostic::Diagnostic;
 use crate::model::Site;
-use crate::output::Sink;
 use std::collections::BTreeMap;
 
 /// Folder of the index in the output, relative to the site root.
@@ -29,15 +27,4 @@ pub fn index_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|(path, bytes)| (format!("{INDEX_DIR}{path}"), bytes))
         .collect()
-}
-
-/// Builds the search index and writes it into `sink`.
-pub fn write_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for (path, bytes) in index_files(site) {
-        if let Err(err) = sink.put(&path, bytes) {
-            problems.push(Diagnostic::cannot_write(path, &err));
-        }
-    }
-    problems
 }

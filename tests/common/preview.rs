@@ -15,6 +15,52 @@ use std::time::{Duration, Instant};
 /// (exports, search index) wait for them, so a reply may take as long as they do.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Runs `command` (a `passerelle serve --port 0 …`) and waits until it prints its address
+/// on 127.0.0.1. Returns the process, its port, and the lines it prints on stdout (its
+/// stderr is copied to the test's, `[serve]`).
+pub fn spawn(mut command: Command) -> (Child, u16, Receiver<String>) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start passerelle serve");
+    let (lines, stdout) = channel();
+    let out = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let err = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            eprintln!("[serve] {line}");
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let address = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = stdout
+            .recv_timeout(left)
+            .expect("passerelle serve prints its address");
+        if let Some(rest) = line.strip_prefix("Serving on ") {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    let port = address
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("not a local address: {address}"));
+    (child, port, stdout)
+}
+
 /// A running `passerelle serve`, killed when dropped.
 pub struct Preview {
     child: Child,
@@ -43,48 +89,12 @@ impl Reply {
 impl Preview {
     /// Starts `passerelle serve --port 0 --root ROOT EXTRA…` and waits until it serves.
     pub fn start(root: &Path, extra: &[&str]) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_passerelle"));
+        command
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start passerelle serve");
-        let (lines, stdout) = channel();
-        let out = child.stdout.take().expect("stdout");
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let err = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                eprintln!("[serve] {line}");
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let address = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = stdout
-                .recv_timeout(left)
-                .expect("passerelle serve prints its address");
-            if let Some(rest) = line.strip_prefix("Serving on ") {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-            }
-        };
-        let port = address
-            .strip_prefix("http://127.0.0.1:")
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|port| port.parse().ok())
-            .unwrap_or_else(|| panic!("not a local address: {address}"));
+            .args(extra);
+        let (child, port, stdout) = spawn(command);
         Preview {
             child,
             port,
