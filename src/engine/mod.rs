@@ -1079,10 +1079,11 @@ fn render_changes(
     let mut problems = Vec::new();
     let rest = if !shown.is_empty() && !others.is_empty() {
         renderer.render(shown, sink, &mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(problems);
+        // Shown only when they rendered; the rest is rendered either way, so that every
+        // problem is reported, as in a build.
+        if !problems.iter().any(Diagnostic::is_error) {
+            (open.shown)();
         }
-        (open.shown)();
         others
     } else {
         dirty
