@@ -1028,8 +1028,9 @@ fn a_link_to_a_file_that_fails_to_load_is_reported_once_as_in_a_build() {
 /// A save made while the exports and search index of the previous one are being made was
 /// rebuilt only after them (1.5 s at 10,000 case studies): they now run on a thread of
 /// their own, and what they made for a site that has changed since is thrown away.
-#[test]
-fn a_save_during_the_deferred_work_is_rebuilt_without_waiting_for_it() {
+/// A site of 1,500 case studies `cas-N.md` (a few kilobytes each), served: enough pages
+/// that a template edit or the deferred work takes a while, even in an optimised build.
+fn served_site_of_many() -> Served {
     let words = "francisation accueil emploi logement région travailleurs ".repeat(60);
     let files: Vec<(String, String)> = (0..1500)
         .map(|n| {
@@ -1043,7 +1044,12 @@ fn a_save_during_the_deferred_work_is_rebuilt_without_waiting_for_it() {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let served = Served::start_in(common::site_with_case_studies(&borrowed), &[]);
+    Served::start_in(common::site_with_case_studies(&borrowed), &[])
+}
+
+#[test]
+fn a_save_during_the_deferred_work_is_rebuilt_without_waiting_for_it() {
+    let served = served_site_of_many();
     let first = served.path("content/etudes-de-cas/cas-1.md");
     let second = served.path("content/etudes-de-cas/cas-2.md");
     let next_line = |what: &str| -> String {
@@ -1146,4 +1152,98 @@ fn a_file_saved_over_a_generated_one_is_refused_as_in_a_build() {
     std::fs::remove_file(served.path("content/robots.txt")).unwrap();
     events.next("build");
     served.assert_equals_full_build("a file saved over robots.txt, then removed");
+}
+
+/// The page open in a browser of the many-case-study site.
+const MANY_OPEN_PAGE: &str = "etudes-de-cas/cas-7/index.html";
+
+/// Saves a case study template that marks every case study page with `revision`, in the
+/// site's own templates folder.
+fn mark_case_study_pages(served: &Served, revision: u32) {
+    let template = served.path("templates/case_study.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    let original = std::fs::read_to_string(
+        common::repo_root().join("themes/default/templates/case_study.html"),
+    )
+    .unwrap();
+    let marked = original.replacen(
+        "<article class=\"case-study\"",
+        &format!("<article data-revision=\"{revision}\" class=\"case-study\""),
+        1,
+    );
+    assert_ne!(
+        marked, original,
+        "case_study.html has no <article class=\"case-study\">"
+    );
+    std::fs::write(&template, marked).unwrap();
+}
+
+/// Waits for the line saying that a build left pages for newer changes.
+fn wait_for_cut_short(served: &Served) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = served.stdout.recv_timeout(left).unwrap_or_else(|_| {
+            panic!("no build was cut short by the second save (the first one rendered 1,500 pages)")
+        });
+        if line.contains("left for newer changes") {
+            return;
+        }
+    }
+}
+
+/// A template edit re-renders every case study page; a save that comes once the open page
+/// is served does not wait for the others: it is built at once, with them.
+#[test]
+fn a_template_edit_cut_short_by_a_newer_save_ends_with_every_page_current() {
+    let served = served_site_of_many();
+    let events = served.events(MANY_OPEN_PAGE);
+    mark_case_study_pages(&served, 2);
+    let first = events.next("build");
+    assert_eq!(
+        first["changed"],
+        serde_json::json!([MANY_OPEN_PAGE]),
+        "{first}"
+    );
+    mark_case_study_pages(&served, 3);
+    wait_for_cut_short(&served);
+    served.assert_equals_full_build("a template edit cut short by another one");
+}
+
+/// A build cut short by a save that breaks the site: the preview then serves the last good
+/// site in full (every page of the cut-short build), with the errors.
+#[test]
+fn a_breaking_save_after_a_cut_short_build_serves_the_last_good_site_in_full() {
+    let served = served_site_of_many();
+    let events = served.events(MANY_OPEN_PAGE);
+    mark_case_study_pages(&served, 2);
+    events.next("build");
+    edit(
+        &served.path("content/etudes-de-cas/cas-3.md"),
+        "date: 2024-03-01",
+        "date: pas une date",
+    );
+    wait_for_cut_short(&served);
+    events.next("errors");
+    let files = served.served_files().expect("the site is served");
+    let pages: Vec<&String> = files
+        .keys()
+        .filter(|path| path.starts_with("etudes-de-cas/cas-"))
+        .collect();
+    assert_eq!(pages.len(), 1500, "every case study page is served");
+    let stale: Vec<&&String> = pages
+        .iter()
+        .filter(|path| !String::from_utf8_lossy(&files[**path]).contains("data-revision=\"2\""))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "{} pages are not those of the last good build, e.g. {:?}",
+        stale.len(),
+        stale.first()
+    );
+    let page = served.get("/etudes-de-cas/cas-9/");
+    assert!(
+        page.text().contains("pas une date"),
+        "the error overlay shows the bad date"
+    );
 }

@@ -102,6 +102,7 @@ pub(crate) fn build(
     let nothing_open = OpenPages {
         first: &HashSet::new(),
         shown: &|| {},
+        superseded: &|| false,
     };
     let update = engine.rebuild(&Changes::everything(), sink, nothing_open)?;
     let site = engine
@@ -133,6 +134,10 @@ enum Purpose {
 pub(crate) struct OpenPages<'a> {
     pub(crate) first: &'a HashSet<String>,
     pub(crate) shown: &'a (dyn Fn() + Sync),
+    /// Whether newer changes came in: the pages not open in a browser are then left for
+    /// the next run (see `Update::unfinished`), which starts at once instead of after a
+    /// whole site made out of date.
+    pub(crate) superseded: &'a (dyn Fn() -> bool + Sync),
 }
 
 /// A successful run: its warnings, and what changed in the outputs beyond the files put
@@ -145,13 +150,12 @@ pub(crate) struct Update {
     pub(crate) case_studies: usize,
     pub(crate) pages: usize,
     /// Pages rendered (their key changed), whether or not their bytes changed.
-    #[cfg_attr(
-        not(feature = "serve"),
-        expect(dead_code, reason = "the preview reports it")
-    )]
     pub(crate) rendered: usize,
     /// Output paths (or folders) left to `Engine::deferred_job`.
     pub(crate) deferred: Vec<String>,
+    /// Pages left unrendered because newer changes came in (`OpenPages::superseded`): the
+    /// next run renders them, or `Engine::finish_unfinished` if that run fails.
+    pub(crate) unfinished: usize,
 }
 
 /// A Markdown file as last read.
@@ -257,12 +261,26 @@ impl AssetFile {
     }
 }
 
+/// The pages a superseded run left unrendered, with what renders them: the site, theme and
+/// templates of that run, which later runs may have replaced since.
+#[cfg_attr(
+    not(feature = "serve"),
+    expect(dead_code, reason = "only the preview is superseded")
+)]
+struct Unfinished {
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    templates: Arc<Templates>,
+    jobs: Vec<render::PageJob>,
+}
+
 /// Configuration and theme, which every later stage depends on.
 struct Setup {
     config: config::SiteConfig,
     config_key: u64,
-    theme: Theme,
-    templates: Option<Templates>,
+    /// Shared with `Unfinished`, which may still render with them after a theme change.
+    theme: Arc<Theme>,
+    templates: Option<Arc<Templates>>,
     /// Theme and template problems.
     problems: Vec<Diagnostic>,
 }
@@ -301,6 +319,8 @@ pub(crate) struct Engine {
     /// `deferred_job` hands them out. Kept while later runs fail: that site is the one
     /// served, and its exports and index must match its pages.
     pending: Option<DeferredJob>,
+    /// The pages of the last good site that a superseded run left unrendered.
+    unfinished: Option<Unfinished>,
     /// The content folder must be read again in full.
     rescan_needed: bool,
     /// Digest of the configuration the entries were validated with.
@@ -339,6 +359,7 @@ impl Engine {
             search_key: None,
             search_paths: BTreeSet::new(),
             pending: None,
+            unfinished: None,
             generation: 0,
             claims: None,
             rescan_needed: true,
@@ -590,8 +611,12 @@ impl Engine {
             }
         };
         self.site = Some(site);
-        let (mut update, new_keys) = match pages {
-            Ok(done) => done,
+        let Made {
+            mut update,
+            keys: new_keys,
+            unfinished,
+        } = match pages {
+            Ok(made) => made,
             Err(problems) => {
                 diagnostics.extend(problems);
                 diagnostics.extend(made.into_iter().flat_map(|made| made.problems));
@@ -600,6 +625,13 @@ impl Engine {
         };
         self.keys = new_keys;
         self.generation += 1;
+        update.unfinished = unfinished.len();
+        self.unfinished = (!unfinished.is_empty()).then(|| Unfinished {
+            site: Arc::clone(self.site.as_ref().expect("assembled above")),
+            theme: Arc::clone(&setup.theme),
+            templates: Arc::clone(templates),
+            jobs: unfinished,
+        });
         diagnostics.extend(std::mem::take(&mut update.diagnostics));
         if let Some(made) = made {
             diagnostics.extend(made.problems.iter().cloned());
@@ -638,6 +670,30 @@ impl Engine {
     #[cfg(feature = "serve")]
     pub(crate) fn deferred_job(&mut self) -> Option<DeferredJob> {
         self.pending.take()
+    }
+
+    /// Renders into `sink` the pages that the last successful run left unrendered when newer
+    /// changes came in (`Update::unfinished`). For the preview, once a later run failed:
+    /// the site it serves is then the last good one in full, rather than half of it.
+    /// Returns the problems of those pages; when there are errors, the pages are rendered
+    /// again by the next run.
+    #[cfg(feature = "serve")]
+    pub(crate) fn finish_unfinished(&mut self, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let Some(unfinished) = self.unfinished.take() else {
+            return Vec::new();
+        };
+        let renderer = Renderer::new(&unfinished.site, &unfinished.theme, &unfinished.templates);
+        let mut problems = Vec::new();
+        renderer.render(unfinished.jobs.iter().collect(), sink, &mut problems);
+        if !problems.iter().any(Diagnostic::is_error) {
+            (self.keys).extend(
+                unfinished
+                    .jobs
+                    .iter()
+                    .map(|job| (job.path.clone(), job.key)),
+            );
+        }
+        problems
     }
 
     /// Records what a deferred job made. Returns the search index files of the last run
@@ -712,8 +768,8 @@ impl Engine {
         self.setup = Some(Setup {
             config: site_config,
             config_key,
-            theme,
-            templates,
+            theme: Arc::new(theme),
+            templates: templates.map(Arc::new),
             problems,
         });
         Ok(reset)
@@ -724,7 +780,9 @@ impl Engine {
             return;
         };
         let mut problems = Vec::new();
-        (setup.theme, setup.templates) = self.options.load_theme(&setup.config, &mut problems);
+        let (theme, templates) = self.options.load_theme(&setup.config, &mut problems);
+        setup.theme = Arc::new(theme);
+        setup.templates = templates.map(Arc::new);
         setup.problems = problems;
     }
 
@@ -1029,15 +1087,15 @@ struct Outputs<'a> {
 }
 
 /// Renders the pages whose key changed, and puts them, the theme files and the assets that
-/// changed into the sink. Returns the update (paths no longer made among them) and the key
-/// of every output of this site but the deferred ones.
+/// changed into the sink. Once the pages open in a browser are in, newer changes
+/// (`OpenPages::superseded`) leave the others unrendered.
 fn render_changes(
     site: &Site,
     setup: &Setup,
     templates: &Templates,
     outputs: Outputs,
     open: OpenPages,
-) -> Result<(Update, HashMap<String, u64>), Vec<Diagnostic>> {
+) -> Result<Made, Vec<Diagnostic>> {
     let Outputs {
         keys,
         claims,
@@ -1045,7 +1103,7 @@ fn render_changes(
         sink,
     } = outputs;
     let renderer = Renderer::new(site, &setup.theme, templates);
-    let jobs = renderer.jobs();
+    let mut jobs = renderer.jobs();
     let digest = claims::outputs_key(site, &setup.theme, &jobs);
     let problems = match claims {
         Some((key, problems)) if *key == digest => problems,
@@ -1088,7 +1146,12 @@ fn render_changes(
     } else {
         dirty
     };
-    renderer.render(rest, sink, &mut problems);
+    let left: FxHashSet<String> = renderer
+        .render_until(rest, sink, &mut problems, open.superseded)
+        .into_iter()
+        .map(|job| job.path.clone())
+        .collect();
+    update.rendered -= left.len();
     let mut put = |path: &str, bytes: Vec<u8>| {
         if let Err(err) = sink.put(path, bytes) {
             problems.push(Diagnostic::cannot_write(path, &err));
@@ -1116,13 +1179,37 @@ fn render_changes(
         return Err(problems);
     }
     update.diagnostics.extend(problems);
+    // A page left unrendered keeps the key of what is served for it (if anything is), so
+    // that the next run renders it.
     for job in &jobs {
-        new_keys.insert(job.path.clone(), job.key);
+        let key = if left.contains(&job.path) {
+            keys.get(&job.path).copied()
+        } else {
+            Some(job.key)
+        };
+        if let Some(key) = key {
+            new_keys.insert(job.path.clone(), key);
+        }
     }
     update.removed = keys
         .keys()
         .filter(|path| !new_keys.contains_key(*path))
         .cloned()
         .collect();
-    Ok((update, new_keys))
+    jobs.retain(|job| left.contains(&job.path));
+    Ok(Made {
+        update,
+        keys: new_keys,
+        unfinished: jobs,
+    })
+}
+
+/// What `render_changes` made.
+struct Made {
+    /// The update, but for what the engine adds.
+    update: Update,
+    /// The key of every output of the site but the deferred ones.
+    keys: HashMap<String, u64>,
+    /// The jobs left unrendered (see `OpenPages::superseded`).
+    unfinished: Vec<render::PageJob>,
 }

@@ -166,6 +166,20 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         problems: &mut Vec<Diagnostic>,
     ) {
+        let left = self.render_until(jobs, sink, problems, &|| false);
+        debug_assert!(left.is_empty(), "nothing stops this run");
+    }
+
+    /// `render`, stopping early once `stop` says so (newer changes make the rest out of
+    /// date). Returns the jobs left unrendered, in no particular order.
+    pub(crate) fn render_until<'j>(
+        &self,
+        jobs: Vec<&'j PageJob>,
+        sink: &dyn Sink,
+        problems: &mut Vec<Diagnostic>,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<&'j PageJob> {
+        let left = Mutex::new(Vec::new());
         let found = Mutex::new(Vec::new());
         let report = |err: Diagnostic| found.lock().unwrap_or_else(|e| e.into_inner()).push(err);
         let card_error = |err: &tera::Error| {
@@ -174,6 +188,10 @@ impl<'a> Renderer<'a> {
             )))
         };
         jobs.into_par_iter().for_each(|job| {
+            if stop() {
+                left.lock().unwrap_or_else(|e| e.into_inner()).push(job);
+                return;
+            }
             let inputs = self.shared.inputs(job.kind);
             let context = self
                 .shared
@@ -199,6 +217,7 @@ impl<'a> Renderer<'a> {
             }
         });
         problems.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+        left.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 

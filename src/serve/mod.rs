@@ -121,10 +121,12 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     }
 
     let (sender, receiver) = std::sync::mpsc::channel();
-    let mut watch = watch::Watch::start(&root, sender).map_err(|source| ServeError::Watch {
-        root: root.clone(),
-        source,
-    })?;
+    let newer = watch::NewerChanges::default();
+    let mut watch =
+        watch::Watch::start(&root, sender, newer.clone()).map_err(|source| ServeError::Watch {
+            root: root.clone(),
+            source,
+        })?;
 
     let server = Arc::new(http::Server {
         store: store::Store::default(),
@@ -139,8 +141,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     };
     let mut engine = Engine::new(build_options);
     let started = Instant::now();
-    if build_and_publish(&mut engine, &Changes::everything(), &server, started, None) == Some(true)
-    {
+    // The first build is never cut short: the site is served whole from the start.
+    let first = build_and_publish(&mut engine, &Changes::everything(), &server, started, None);
+    if matches!(first, Outcome::Built { deferred: true, .. }) {
         finish_and_publish(&mut engine, &server);
     }
 
@@ -187,7 +190,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
                 done,
                 error: Some(ServeError::BuilderStopped),
             };
-            rebuild_on_changes(&mut engine, &mut watch, &receiver, &server);
+            rebuild_on_changes(&mut engine, &mut watch, &receiver, &server, &newer);
             let _ = guard.done.send(Ok(()));
         })
         .map_err(ServeError::Thread)?;
@@ -217,6 +220,7 @@ fn rebuild_on_changes(
     watch: &mut watch::Watch,
     receiver: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
     server: &http::Server,
+    newer: &watch::NewerChanges,
 ) {
     let root = engine.root().to_path_buf();
     // Exports and the search index depend on every case study and take a while at 10,000:
@@ -228,39 +232,68 @@ fn rebuild_on_changes(
     // instead of waiting for them; made for a site that has changed since, they are thrown
     // away (and the thread told to stop early).
     let mut running: Option<Deferred> = None;
+    // A build cut short by newer changes left pages to render: the next build renders
+    // them, with those changes, or with none if the events that cut it short were not
+    // changes after all.
+    let mut unfinished = false;
     loop {
-        let idle = if running.is_some() {
+        let idle = if unfinished {
+            Some(Duration::ZERO)
+        } else if running.is_some() {
             Some(DEFERRED_POLL)
         } else {
             deferred.then_some(DEFERRED_AFTER)
         };
-        match watch::next_burst(receiver, watch, idle) {
+        let (changes, cause) = match watch::next_burst(receiver, watch, idle) {
             watch::Burst::Changes(changes) => {
-                let started = Instant::now();
                 let cause = changes.describe(&root);
-                let outcome = build_and_publish(engine, &changes, server, started, Some(&cause));
-                if let Some(due) = outcome {
-                    deferred = due;
-                }
-                if let Some(work) = &running {
-                    work.cancel_if_outdated(engine);
-                }
+                (changes, cause)
             }
-            watch::Burst::Idle => match running.take() {
-                Some(work) => match work.made.try_recv() {
-                    Ok(made) => publish_deferred(engine, server, made, work.started),
-                    Err(std::sync::mpsc::TryRecvError::Empty) => running = Some(work),
-                    // The thread panicked: the next pause tries again.
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-                },
-                None if deferred => {
-                    running = engine.deferred_job().map(Deferred::start);
-                    deferred = false;
-                }
-                None => {}
-            },
+            watch::Burst::Idle if unfinished => {
+                (Changes::default(), "the pages left to render".to_string())
+            }
+            watch::Burst::Idle => {
+                idle_work(engine, server, &mut running, &mut deferred);
+                continue;
+            }
             watch::Burst::Closed => return,
+        };
+        let started = Instant::now();
+        newer.clear();
+        let outcome = build_and_publish(engine, &changes, server, started, Some((&cause, newer)));
+        if let Outcome::Built {
+            deferred: due,
+            unfinished: left,
+        } = outcome
+        {
+            deferred = due;
+            unfinished = left;
         }
+        if let Some(work) = &running {
+            work.cancel_if_outdated(engine);
+        }
+    }
+}
+
+/// While nothing changes: publishes the deferred outputs once made, or starts making them.
+fn idle_work(
+    engine: &mut Engine,
+    server: &http::Server,
+    running: &mut Option<Deferred>,
+    deferred: &mut bool,
+) {
+    match running.take() {
+        Some(work) => match work.made.try_recv() {
+            Ok(made) => publish_deferred(engine, server, made, work.started),
+            Err(std::sync::mpsc::TryRecvError::Empty) => *running = Some(work),
+            // The thread panicked: the next pause tries again.
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+        },
+        None if *deferred => {
+            *running = engine.deferred_job().map(Deferred::start);
+            *deferred = false;
+        }
+        None => {}
     }
 }
 
@@ -345,17 +378,29 @@ impl Sink for PatchSink<'_> {
     }
 }
 
+/// How a build ended, for the rebuilding loop.
+enum Outcome {
+    Built {
+        /// Outputs were deferred (see `finish_and_publish`).
+        deferred: bool,
+        /// Newer changes cut the build short: pages are left for the next one.
+        unfinished: bool,
+    },
+    /// What was due for the last good site still is.
+    Failed,
+}
+
 /// Runs one build and publishes its outcome: new files and a `build` event, or the error
-/// overlay and an `errors` event. Returns whether outputs were deferred (see
-/// `finish_and_publish`), or `None` when the build failed (what was due for the last good
-/// site still is).
+/// overlay and an `errors` event. `cause`: what changed, and the flag that newer changes
+/// raise, which cuts the build short once the pages open in a browser are served (none
+/// for the first build).
 fn build_and_publish(
     engine: &mut Engine,
     changes: &Changes,
     server: &http::Server,
     started: Instant,
-    cause: Option<&str>,
-) -> Option<bool> {
+    cause: Option<(&str, &watch::NewerChanges)>,
+) -> Outcome {
     let sink = PatchSink::new(&server.store);
     let base_path = engine.base_path();
     // What the pages served ahead of the rest replaced, to put back if the build fails.
@@ -374,9 +419,11 @@ fn build_and_publish(
         publish(server, patch, base_path.clone(), false);
     };
     let open = server.hub.open_pages();
+    let superseded = || cause.is_some_and(|(_, newer)| newer.came());
     let open = OpenPages {
         first: &open,
         shown: &shown,
+        superseded: &superseded,
     };
     match engine.rebuild(changes, &sink, open) {
         Ok(update) => {
@@ -391,10 +438,13 @@ fn build_and_publish(
                 case_studies,
                 pages,
                 deferred,
+                unfinished,
             } = update;
             let mut patch = sink.take();
             patch.extend(removed.into_iter().map(|path| (path, None)));
-            let (changed, removed) = publish(server, patch, engine.base_path(), true);
+            // Cut short, the build is not known to be good yet: the errors shown stay until
+            // the next one ends.
+            let (changed, removed) = publish(server, patch, engine.base_path(), unfinished == 0);
             let elapsed = started.elapsed();
             print_report(&diagnostics);
             let what = match cause {
@@ -403,21 +453,34 @@ fn build_and_publish(
                     counted(case_studies, "case study", "case studies"),
                     counted(pages, "page", "pages")
                 ),
-                Some(cause) => format!("{cause}: rebuilt"),
+                Some((cause, _)) => format!("{cause}: rebuilt"),
+            };
+            let left = match unfinished {
+                0 => String::new(),
+                n => format!(", {n} left for newer changes"),
             };
             say(&format!(
-                "{what} in {} ms ({rendered} pages rendered, {} files changed, {} removed)",
+                "{what} in {} ms ({rendered} pages rendered{left}, {} files changed, {} removed)",
                 elapsed.as_millis(),
                 changed.len(),
                 removed.len()
             ));
-            Some(!deferred.is_empty())
+            Outcome::Built {
+                deferred: !deferred.is_empty(),
+                unfinished: unfinished > 0,
+            }
         }
         Err(diagnostics) => {
             let replaced = replaced.into_inner().unwrap_or_else(|e| e.into_inner());
             if !replaced.is_empty() {
                 publish(server, replaced, engine.base_path(), false);
             }
+            // The last good build, if newer changes cut it short, is served in full.
+            let finished = PatchSink::new(&server.store);
+            // Its problems, if any, are among those of the build that failed, which the
+            // overlay shows; its pages that failed stay as they were.
+            let _ = engine.finish_unfinished(&finished);
+            publish(server, finished.take(), engine.base_path(), false);
             let overlay: Arc<str> = overlay::html(&diagnostics).into();
             let generation = server.store.set_overlay(Arc::clone(&overlay));
             server.hub.broadcast(
@@ -430,7 +493,7 @@ fn build_and_publish(
                 "Build failed after {} ms; still serving the last good version.",
                 started.elapsed().as_millis()
             );
-            None
+            Outcome::Failed
         }
     }
 }

@@ -18,6 +18,8 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -32,10 +34,51 @@ pub(crate) const RECHECK: Duration = Duration::from_millis(500);
 /// Folders (besides `content/`) whose changes reload the theme.
 const THEME_DIRS: [&str; 4] = ["templates", "static", "i18n", "themes"];
 
+/// Raised by the watcher as soon as an event about the site's sources comes in, before the
+/// burst it belongs to is collected: a build still running can then stop early, its result
+/// out of date. Lowered by the builder when it starts a build.
+#[derive(Clone, Default)]
+pub(crate) struct NewerChanges(Arc<AtomicBool>);
+
+impl NewerChanges {
+    pub(crate) fn came(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn clear(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    /// Raises the flag for `event` if the builder would take it in: not a file opened or
+    /// read (the build reads files itself), nor a change outside the sources.
+    fn note(&self, root: &Path, event: &notify::Result<Event>) {
+        let relevant = match event {
+            Err(_) => true,
+            Ok(event) => {
+                let read = matches!(event.kind, EventKind::Access(_))
+                    && !matches!(
+                        event.kind,
+                        EventKind::Access(AccessKind::Close(AccessMode::Write))
+                    );
+                !read
+                    && (event.need_rescan()
+                        || event
+                            .paths
+                            .iter()
+                            .any(|path| classify(root, path) != Source::Other))
+            }
+        };
+        if relevant {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 /// The watches on one site folder, set again when the folder is replaced.
 pub(crate) struct Watch {
     root: PathBuf,
     sender: Sender<notify::Result<Event>>,
+    newer: NewerChanges,
     watcher: RecommendedWatcher,
     /// Which folder is watched (device, inode); `None` where the system has no such numbers.
     folder: Option<(u64, u64)>,
@@ -46,12 +89,14 @@ impl Watch {
     pub(crate) fn start(
         root: &Path,
         sender: Sender<notify::Result<Event>>,
+        newer: NewerChanges,
     ) -> notify::Result<Watch> {
         let folder = folder_identity(root);
-        let watcher = watch_site(root, sender.clone())?;
+        let watcher = watch_site(root, sender.clone(), newer.clone())?;
         Ok(Watch {
             root: root.to_path_buf(),
             sender,
+            newer,
             watcher,
             folder,
         })
@@ -67,7 +112,7 @@ impl Watch {
         }
         // A new watcher, so that the old watches (on a folder maybe moved aside, whose events
         // would name the same paths) end with the old one.
-        match watch_site(&self.root, self.sender.clone()) {
+        match watch_site(&self.root, self.sender.clone(), self.newer.clone()) {
             Ok(watcher) => {
                 self.watcher = watcher;
                 self.folder = now;
@@ -82,8 +127,14 @@ impl Watch {
 fn watch_site(
     root: &Path,
     sender: Sender<notify::Result<Event>>,
+    newer: NewerChanges,
 ) -> notify::Result<RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(sender)?;
+    let watched = root.to_path_buf();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        newer.note(&watched, &event);
+        // The builder is gone when this fails: the server is stopping.
+        let _ = sender.send(event);
+    })?;
     watcher.watch(root, RecursiveMode::NonRecursive)?;
     for dir in std::iter::once(CONTENT_DIR).chain(THEME_DIRS) {
         let path = root.join(dir);
