@@ -33,6 +33,26 @@ pub struct Item {
     terms: Vec<(usize, String, String)>,
 }
 
+impl Item {
+    /// Whether `other` takes the same place in a site as this item: same kind and URL, same
+    /// sort keys, taxonomy terms and translation links. A site with `other` put in this
+    /// item's slot is then the site `assemble` would make: its order, taxonomies and
+    /// translations stay, and only what shows the item itself changes. Most saves, a
+    /// summary or a list of outcomes rewritten, keep the place.
+    pub fn same_place(&self, other: &Item) -> bool {
+        let (a, b) = (&self.entry, &other.entry);
+        a.kind == b.kind
+            && self.url == other.url
+            && a.date == b.date
+            && self.folded_title == other.folded_title
+            && a.file == b.file
+            && a.weight == b.weight
+            && a.lang == b.lang
+            && a.translation_key == b.translation_key
+            && self.terms == other.terms
+    }
+}
+
 /// One value of a taxonomy and the case studies that carry it.
 #[derive(Debug, Clone)]
 pub struct Term {

@@ -514,9 +514,9 @@ impl Engine {
         for doc in self.docs.values_mut() {
             doc.fresh = false;
         }
-        // The site is kept when only item bodies changed: same items in the same order,
-        // what lists show of them unchanged, and the same files copied from content/
-        // (which the site lists too). The new items are then put in place.
+        // The site is kept when the same items stay in the same places (`Item::same_place`:
+        // same order, taxonomies and translations), with the same files copied from
+        // content/ (which the site lists too). The new items are then put in place.
         // Another order: the site is assembled again (`order` is that of the site).
         if let Some(order) = new_order {
             self.reclaim_items();
@@ -526,7 +526,7 @@ impl Engine {
             && same_order
             && rendered.iter().all(|(item, _)| {
                 self.site_item(&item.entry.content_path)
-                    .is_some_and(|old| old.fingerprint.meta == item.fingerprint.meta)
+                    .is_some_and(|old| old.same_place(item))
             });
         if in_place {
             for (item, problems) in rendered {
@@ -736,8 +736,8 @@ impl Engine {
         item.map(|item| &**item)
     }
 
-    /// Puts a re-rendered item in the place of the one it replaces, which has the same meta
-    /// fingerprint: same fields and translation key, so the same translations.
+    /// Puts a re-rendered item in the place of the one it replaces, which has the same
+    /// place (`Item::same_place`), so the same translations.
     fn replace_in_site(&mut self, mut item: Item) {
         let Some(&(page, index)) = self.site_index.get(&item.entry.content_path) else {
             return;
