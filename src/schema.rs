@@ -14,7 +14,6 @@ use crate::text::match_key;
 use serde_json::{Map, Value as Json, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
-use unicode_normalization::char::is_combining_mark;
 
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -182,7 +181,7 @@ impl FrontMatter<'_> {
                         let known = json!({"$ref": format!("#/$defs/{def}")});
                         if spec.open {
                             // Values outside the vocabulary are kept as written.
-                            json!({"anyOf": [known, {"type": "string", "pattern": "[\\p{L}\\p{N}]"}, {"type": ["number", "boolean"]}]})
+                            json!({"anyOf": [known, {"type": "string", "pattern": sluggable_pattern()}, {"type": ["number", "boolean"]}]})
                         } else {
                             known
                         }
@@ -270,30 +269,46 @@ fn ascii_caseless(text: &str) -> String {
         .collect()
 }
 
-/// A pattern matching exactly the texts whose match key is that of one of `spellings`.
+/// A pattern matching the texts whose match key is that of one of `spellings`: each key
+/// character by the class of every character that folds to it, with separators between.
+///
+/// A separator is any character outside the letters and digits of the Latin script and of
+/// the classes used: every character `match_key` drops is one, so every spelling the build
+/// accepts matches. (Exactly "a character whose key is empty" needs `\p{L}` repeated at
+/// each position, which some validators cannot read and others refuse as too large; so a
+/// letter of another script between two letters is let through here, and left to the build.)
 pub fn spellings_pattern(spellings: &[&str]) -> String {
-    let mut keys: Vec<String> = spellings.iter().map(|s| match_key(s)).collect();
+    let mut keys: Vec<Vec<char>> = spellings
+        .iter()
+        .map(|s| match_key(s).chars().collect())
+        .collect();
     keys.sort();
     keys.dedup();
     let table = fold_table();
+    let mut letters = table.latin.clone();
+    for key in &keys {
+        for (i, k) in key.iter().enumerate() {
+            letters.extend(table.single.get(k).into_iter().flatten());
+            for (_, chars) in multis_at(table, key, i) {
+                letters.extend(chars);
+            }
+        }
+    }
+    let sep = format!("[^{}]", class_body(&letters));
     let alternatives: Vec<String> = keys
         .iter()
-        .map(|key| {
-            let chars: Vec<char> = key.chars().collect();
-            key_pattern(table, &chars)
-        })
+        .map(|key| key_pattern(table, &sep, key))
         .collect();
-    let sep = &table.separator;
     format!("^{sep}*(?:{}){sep}*$", alternatives.join("|"))
 }
 
-/// The characters that fold to each character of a match key, those that fold to several
-/// (`œ` → `oe`), and those that fold to none (the separators `match_key` drops).
+/// The characters that fold to each character of a match key, and those that fold to
+/// several (`œ` → `oe`): from every character there is, as `match_key` folds it.
 struct FoldTable {
-    single: BTreeMap<char, String>,
+    single: BTreeMap<char, Vec<char>>,
     multi: BTreeMap<String, Vec<char>>,
-    /// A character class of every character whose match key is empty.
-    separator: String,
+    /// Letters and digits of the Latin script (with its accented and extended letters).
+    latin: Vec<char>,
 }
 
 fn fold_table() -> &'static FoldTable {
@@ -301,9 +316,7 @@ fn fold_table() -> &'static FoldTable {
     TABLE.get_or_init(|| {
         let mut single: BTreeMap<char, Vec<char>> = BTreeMap::new();
         let mut multi: BTreeMap<String, Vec<char>> = BTreeMap::new();
-        // Letters and digits whose match key is empty (`ʼ` folds to `'`): not covered by
-        // the class of non-letters below.
-        let mut silent_letters = Vec::new();
+        let mut latin = Vec::new();
         let (mut folded, mut key) = (String::new(), String::new());
         for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
             folded.clear();
@@ -312,34 +325,44 @@ fn fold_table() -> &'static FoldTable {
             key.extend(folded.chars().filter(|c| c.is_alphanumeric()));
             let mut chars = key.chars();
             match (chars.next(), chars.next()) {
-                (None, _) => {
-                    // Marks are in `\p{M}` already.
-                    if c.is_alphanumeric() && !is_combining_mark(c) {
-                        silent_letters.push(c);
-                    }
-                }
+                (None, _) => continue,
                 (Some(k), None) => single.entry(k).or_default().push(c),
                 (Some(_), Some(_)) => multi.entry(key.clone()).or_default().push(c),
             }
+            if matches!(u32::from(c), 0..=0x024F | 0x1E00..=0x1EFF) {
+                latin.push(c);
+            }
         }
         FoldTable {
-            single: single.into_iter().map(|(k, cs)| (k, class(&cs))).collect(),
+            single,
             multi,
-            // Not a letter or digit, a mark (dropped with the accents), or a letter that
-            // folds to nothing.
-            separator: format!(
-                "(?:[^\\p{{L}}\\p{{N}}]|\\p{{M}}|{})",
-                class(&silent_letters)
-            ),
+            latin,
         }
     })
+}
+
+/// Texts `slugify` makes an id of: holding a character that folds to an ASCII letter or
+/// digit (an open vocabulary's new value needs one).
+fn sluggable_pattern() -> String {
+    let table = fold_table();
+    let mut chars: Vec<char> = Vec::new();
+    for (key, folding) in &table.single {
+        if key.is_ascii_alphanumeric() {
+            chars.extend(folding);
+        }
+    }
+    for (key, folding) in &table.multi {
+        if key.chars().any(|c| c.is_ascii_alphanumeric()) {
+            chars.extend(folding);
+        }
+    }
+    class(&chars)
 }
 
 /// A pattern for the texts whose match key is `key`: each key character by its class,
 /// separators anywhere between, and the characters that fold to several key characters
 /// (`œ`, `ß`) where those appear.
-fn key_pattern(table: &FoldTable, key: &[char]) -> String {
-    let sep = &table.separator;
+fn key_pattern(table: &FoldTable, sep: &str, key: &[char]) -> String {
     let mut out = String::new();
     let mut i = 0;
     while i < key.len() {
@@ -357,13 +380,13 @@ fn key_pattern(table: &FoldTable, key: &[char]) -> String {
                 let mut branches = vec![format!(
                     "{}{sep}*{}",
                     char_class(table, key[i]),
-                    key_pattern(table, &key[i + 1..])
+                    key_pattern(table, sep, &key[i + 1..])
                 )];
                 for (len, chars) in &starting_here {
                     branches.push(format!(
                         "{}{sep}*{}",
                         class(chars),
-                        key_pattern(table, &key[i + len..])
+                        key_pattern(table, sep, &key[i + len..])
                     ));
                 }
                 out.push_str(&format!("(?:{})", branches.join("|")));
@@ -404,20 +427,26 @@ fn multis_at<'t>(table: &'t FoldTable, key: &[char], i: usize) -> Vec<(usize, &'
 }
 
 fn char_class(table: &FoldTable, k: char) -> String {
-    table.single.get(&k).cloned().unwrap_or_else(|| escape(k))
+    match table.single.get(&k) {
+        Some(chars) => class(chars),
+        None => escape(k),
+    }
 }
 
 /// A character class of `chars`, as ranges.
 fn class(chars: &[char]) -> String {
-    let body: String = ranges(chars)
+    format!("[{}]", class_body(chars))
+}
+
+fn class_body(chars: &[char]) -> String {
+    ranges(chars)
         .iter()
         .map(|&(a, b)| match u32::from(b) - u32::from(a) {
             0 => escape(a),
             1 => format!("{}{}", escape(a), escape(b)),
             _ => format!("{}-{}", escape(a), escape(b)),
         })
-        .collect();
-    format!("[{body}]")
+        .collect()
 }
 
 fn ranges(chars: &[char]) -> Vec<(char, char)> {
