@@ -34,8 +34,8 @@ pub fn files(site: &Site) -> [(&'static str, Vec<u8>); 4] {
 
 /// `data/case-studies.schema.json`: the JSON Schema that `data/case-studies.json` follows.
 pub fn schema(site: &Site) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(&crate::schema::export(&site.config))
-        .unwrap_or_default();
+    let mut bytes =
+        serde_json::to_vec_pretty(&crate::schema::export(&site.config)).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }

@@ -200,12 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             // GitHub places an annotation by its path from the repository's root: the site's
             // folder as typed (run from the repository's root, as the workflow does).
-            let prefix = match &root {
-                Some(root) if root != std::path::Path::new(".") => {
-                    root.to_string_lossy().replace('\\', "/")
-                }
-                _ => String::new(),
-            };
+            let prefix = root.as_deref().map_or_else(String::new, github_prefix);
             let options = BuildOptions {
                 drafts,
                 ..BuildOptions::new(root_or_current(root))
@@ -290,8 +285,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Build it with: passerelle build"
             };
             say!(
-                "Created a new site in {0}. {next} --root {0}",
-                dir.display()
+                "Created a new site in {0}, with {1} to check it and publish it on GitHub Pages (see the README, \"Publier\"). {next} --root {0}",
+                dir.display(),
+                passerelle::scaffold::GITHUB_WORKFLOW_PATH,
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -329,6 +325,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The site's folder as GitHub names files: relative to the current folder (the repository's
+/// root in a workflow), `/`-separated, empty for the current folder itself.
+fn github_prefix(root: &std::path::Path) -> String {
+    let current = std::env::current_dir().ok();
+    let relative = current
+        .as_deref()
+        .and_then(|current| root.strip_prefix(current).ok())
+        .unwrap_or(root);
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/").replace("//", "/")
 }
 
 /// Problems go to stderr; a closed pipe is not an error worth a panic.

@@ -21,7 +21,11 @@ pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 pub fn front_matter(site: &SiteConfig) -> Json {
     let config = &site.config;
     let mut defs = Map::new();
-    let mut root = FrontMatter { site, defs: &mut defs }.object(&config.fields, "");
+    let mut root = FrontMatter {
+        site,
+        defs: &mut defs,
+    }
+    .object(&config.fields, "");
     let object = root.as_object_mut().expect("an object schema");
     let mut schema = Map::new();
     schema.insert("$schema".into(), DRAFT.into());
@@ -497,7 +501,9 @@ pub fn export(site: &SiteConfig) -> Json {
         let value = match name.as_str() {
             // Read from the entry itself: always text (empty when not given).
             "title" | "summary" => json!({"type": "string"}),
-            "date" => json!({"anyOf": [{"type": "string", "pattern": DATE, "format": "date"}, {"type": "null"}]}),
+            "date" => {
+                json!({"anyOf": [{"type": "string", "pattern": DATE, "format": "date"}, {"type": "null"}]})
+            }
             _ => export_field(site, spec, name, &taxonomy_paths, true),
         };
         properties.insert(name.clone(), with_help(value, &spec.help));
@@ -632,7 +638,8 @@ fn export_single(
                 .fields
                 .iter()
                 .map(|(sub, sub_spec)| {
-                    let value = export_field(site, sub_spec, &format!("{path}.{sub}"), taxonomies, false);
+                    let value =
+                        export_field(site, sub_spec, &format!("{path}.{sub}"), taxonomies, false);
                     (sub.clone(), with_help(value, &sub_spec.help))
                 })
                 .collect();
@@ -658,7 +665,12 @@ mod tests {
 
     #[test]
     fn a_spelling_pattern_accepts_exactly_the_texts_with_the_same_match_key() {
-        let spellings = ["Gaspésie–Îles-de-la-Madeleine", "11", "Bas-Saint-Laurent", "Cœur"];
+        let spellings = [
+            "Gaspésie–Îles-de-la-Madeleine",
+            "11",
+            "Bas-Saint-Laurent",
+            "Cœur",
+        ];
         let pattern = spellings_pattern(&spellings);
         for text in [
             "Gaspésie–Îles-de-la-Madeleine",
@@ -685,7 +697,15 @@ mod tests {
             );
             assert!(matches(&pattern, text), "{text} should match");
         }
-        for text in ["Gaspésie", "111", "12", "Bas-Saint-Laurents", "coeurs", "", "cour"] {
+        for text in [
+            "Gaspésie",
+            "111",
+            "12",
+            "Bas-Saint-Laurents",
+            "coeurs",
+            "",
+            "cour",
+        ] {
             assert!(!matches(&pattern, text), "{text} should not match");
         }
         // Overlapping readings: `sss` is `ßs` as well as `sß`.

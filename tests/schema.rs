@@ -87,13 +87,19 @@ fn a_tampered_export_fails_its_schema() {
             r["region"][0]["label"] = "Estrie".into();
             r["region"][0]["id"] = "montreal".into();
         }),
-        ("a population as text", &|r| r["population"] = "15 000".into()),
+        ("a population as text", &|r| {
+            r["population"] = "15 000".into()
+        }),
         ("a negative population", &|r| r["population"] = (-5).into()),
-        ("a date in another format", &|r| r["date"] = "01/03/2024".into()),
+        ("a date in another format", &|r| {
+            r["date"] = "01/03/2024".into()
+        }),
         ("a field left out", &|r| {
             r.as_object_mut().unwrap().remove("themes");
         }),
-        ("a field the schema does not have", &|r| r["couleur"] = "bleu".into()),
+        ("a field the schema does not have", &|r| {
+            r["couleur"] = "bleu".into()
+        }),
     ];
     for (what, change) in cases {
         assert!(!tamper(change).is_empty(), "{what} passed the schema");
@@ -179,7 +185,11 @@ fn both_verdicts(validator: &jsonschema::Validator, lines: &str) -> (bool, bool,
     let site = common::site_with_case_studies(&[("cas.md", &text)]);
     let (code, _, stderr) = common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
     let by_schema = errors(validator, &front_matter(&text));
-    (code == 0, by_schema.is_empty(), format!("{stderr}\n{by_schema:#?}"))
+    (
+        code == 0,
+        by_schema.is_empty(),
+        format!("{stderr}\n{by_schema:#?}"),
+    )
 }
 
 #[test]

@@ -612,9 +612,7 @@ impl Engine {
         self.pending = deferred.filter(|job| job.exports.is_some() || job.search.is_some());
         if let Some(job) = &self.pending {
             if job.exports.is_some() {
-                update
-                    .deferred
-                    .extend(export::PATHS.map(String::from));
+                update.deferred.extend(export::PATHS.map(String::from));
             }
             if job.search.is_some() {
                 update.deferred.push(search::INDEX_DIR.to_string());
