@@ -672,6 +672,7 @@ mod tests {
             "Cœur",
         ];
         let pattern = spellings_pattern(&spellings);
+        let keys: Vec<String> = spellings.iter().map(|s| match_key(s)).collect();
         for text in [
             "Gaspésie–Îles-de-la-Madeleine",
             "gaspesie-iles-de-la-madeleine",
@@ -686,18 +687,6 @@ mod tests {
             "coeur",
             "CŒUR",
             "cœ-ur",
-        ] {
-            assert_eq!(
-                match_key(text) == match_key("Gaspésie–Îles-de-la-Madeleine")
-                    || match_key(text) == "11"
-                    || match_key(text) == match_key("Bas-Saint-Laurent")
-                    || match_key(text) == "coeur",
-                true,
-                "{text}"
-            );
-            assert!(matches(&pattern, text), "{text} should match");
-        }
-        for text in [
             "Gaspésie",
             "111",
             "12",
@@ -705,8 +694,10 @@ mod tests {
             "coeurs",
             "",
             "cour",
+            "Estrie",
         ] {
-            assert!(!matches(&pattern, text), "{text} should not match");
+            let expected = keys.contains(&match_key(text));
+            assert_eq!(matches(&pattern, text), expected, "{text}");
         }
         // Overlapping readings: `sss` is `ßs` as well as `sß`.
         let pattern = spellings_pattern(&["asssa"]);

@@ -321,3 +321,80 @@ fn init_writes_a_github_pages_workflow_that_checks_builds_and_deploys() {
     let (code, _, stderr) = common::passerelle(&["check", "--root", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// The workflow's shell steps parse, and the step that finds Passerelle builds it from the
+/// repository when the repository holds its source, and otherwise stops with an annotation
+/// saying what to fill in, as long as nobody has.
+#[test]
+fn the_workflow_scripts_parse_and_say_what_to_fill_in() {
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(passerelle::scaffold::GITHUB_WORKFLOW).unwrap();
+    // `${{ … }}` is replaced by GitHub before the shell runs.
+    let expand = |script: &str, values: &[(&str, &str)]| {
+        let mut out = String::new();
+        let mut rest = script;
+        while let Some(start) = rest.find("${{") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..].find("}}").expect("closed expression") + start + 2;
+            let expression = rest[start + 3..end - 2].trim();
+            let value = values
+                .iter()
+                .find(|(name, _)| expression.starts_with(name))
+                .map_or("x", |(_, value)| value);
+            out.push_str(value);
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    for step in steps {
+        if let Some(script) = step["run"].as_str() {
+            let status = std::process::Command::new("bash")
+                .args(["-n", "-c", &expand(script, &[])])
+                .status()
+                .unwrap();
+            assert!(status.success(), "does not parse:\n{script}");
+        }
+    }
+    let find = steps
+        .iter()
+        .find(|s| s["id"].as_str() == Some("version"))
+        .and_then(|s| s["run"].as_str())
+        .unwrap();
+    let run_in = |dir: &std::path::Path, git: &str| {
+        let output_file = dir.join("github-output");
+        let output = std::process::Command::new("bash")
+            .args(["-c", &expand(find, &[("hashFiles", "h")])])
+            .current_dir(dir)
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("PASSERELLE_GIT", git)
+            .env("PASSERELLE_REF", "HEAD")
+            .output()
+            .unwrap();
+        let written = std::fs::read_to_string(&output_file).unwrap_or_default();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            written,
+        )
+    };
+    let site = tempfile::tempdir().unwrap();
+    let (ok, stdout, _) = run_in(site.path(), "https://github.com/OWNER/passerelle");
+    assert!(!ok);
+    assert!(
+        stdout.starts_with("::error title=Passerelle::") && stdout.contains("PASSERELLE_GIT"),
+        "{stdout}"
+    );
+    // Passerelle's own repository (the example site) builds its own copy.
+    let own = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo_root().join("Cargo.toml"),
+        own.path().join("Cargo.toml"),
+    )
+    .unwrap();
+    let (ok, _, written) = run_in(own.path(), "https://github.com/OWNER/passerelle");
+    assert!(ok);
+    assert!(written.contains("source=here\n"), "{written}");
+    assert!(written.contains("key=passerelle-here-h\n"), "{written}");
+}

@@ -68,6 +68,9 @@ fn the_export_validates_against_its_schema_for_the_example_site_and_a_generated_
     }
 }
 
+/// A change made to the first case study of an export.
+type Tamper = dyn Fn(&mut Json);
+
 #[test]
 fn a_tampered_export_fails_its_schema() {
     let files = common::build_in_memory(&common::repo_root(), None);
@@ -79,7 +82,7 @@ fn a_tampered_export_fails_its_schema() {
         change(&mut copy["case_studies"][0]);
         errors(&validator, &copy)
     };
-    let cases: [(&str, &dyn Fn(&mut Json)); 7] = [
+    let cases: [(&str, &Tamper); 7] = [
         ("a region outside the vocabulary", &|r| {
             r["region"][0]["id"] = "atlantide".into()
         }),
