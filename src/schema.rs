@@ -70,7 +70,12 @@ impl FrontMatter<'_> {
                 }
                 Json::Object(property)
             };
-            properties.insert(name.clone(), reference(spec.help.clone()));
+            let mut canonical = reference(spec.help.clone());
+            if !spec.aliases.is_empty() {
+                // For tools that want the names of a field without reading the patterns.
+                canonical["x-aliases"] = json!(spec.aliases);
+            }
+            properties.insert(name.clone(), canonical);
             for alias in &spec.aliases {
                 let help = format!("Same as `{name}`. {}", spec.help);
                 properties.insert(alias.clone(), reference(help.trim().to_string()));

@@ -93,12 +93,16 @@ fn check_writes_nothing() {
 #[test]
 fn help_documents_every_command_and_flag() {
     let (_, stdout, _) = common::passerelle(&["--help"]);
-    for command in ["build", "check", "new", "init"] {
+    for command in ["build", "check", "schema", "new", "init"] {
         assert!(stdout.contains(command), "{stdout}");
     }
     let (_, stdout, _) = common::passerelle(&["build", "--help"]);
     for flag in ["--root", "--output", "--base-url", "--drafts"] {
         assert!(stdout.contains(flag), "{stdout}");
+    }
+    let (_, stdout, _) = common::passerelle(&["check", "--help"]);
+    for format in ["--format", "json", "github"] {
+        assert!(stdout.contains(format), "{stdout}");
     }
 }
 

@@ -229,3 +229,206 @@ fn the_front_matter_schema_accepts_what_the_build_accepts_and_refuses_what_it_re
         assert!(!schema, "the schema accepted\n{lines}\n{output}");
     }
 }
+
+/// A small deterministic generator (xorshift), so that a failing case is its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    /// Mostly the first of `items` (a valid value), else one of the others.
+    fn mostly<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        if self.chance(85) {
+            items[0]
+        } else {
+            self.pick(items)
+        }
+    }
+}
+
+/// `text` as an author might type it: letters in either case, accents dropped or not,
+/// spaces and dashes swapped; sometimes a letter lost (a typo).
+fn respell(rng: &mut Rng, text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match rng.below(10) {
+            0 => out.extend(c.to_uppercase()),
+            1 => out.push_str(&passerelle::text::fold(&c.to_string())),
+            2 if c == ' ' || c == '-' => out.push_str(rng.pick(&["-", " ", " – ", "_"])),
+            _ => out.push(c),
+        }
+    }
+    if rng.chance(2) && out.chars().count() > 1 {
+        let at = rng.below(out.chars().count());
+        out = out
+            .chars()
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .map(|(_, c)| c)
+            .collect();
+    }
+    out
+}
+
+/// A YAML scalar: quoted (a JSON string is a YAML double-quoted scalar) or, when YAML
+/// reads it back as the same text, sometimes plain.
+fn scalar(rng: &mut Rng, text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_alphanumeric() || " -–_'’".contains(c))
+        && !text.starts_with(['-', ' ', '\''])
+        && !text.ends_with(' ')
+        && !text.is_empty();
+    if plain && rng.chance(50) {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap()
+    }
+}
+
+/// A random case study's front matter: every field under one of its names, respelled;
+/// values from the vocabularies (by id, code or label, respelled) or from their edges.
+fn random_front_matter(rng: &mut Rng, site: &passerelle::config::SiteConfig) -> String {
+    let config = &site.config;
+    let spellings = |vocabulary: &str| -> Vec<String> {
+        let terms = &site.vocabulary(vocabulary).unwrap().terms;
+        terms
+            .iter()
+            .flat_map(|t| {
+                [Some(&t.id), Some(&t.fr), Some(&t.en), t.code.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .chain(&t.aliases)
+                    .cloned()
+            })
+            .chain(["Atlantide".to_string()])
+            .collect()
+    };
+    let mut out = String::new();
+    for (name, spec) in &config.fields {
+        let keep = if spec.required { 97 } else { 40 };
+        if !rng.chance(keep) {
+            continue;
+        }
+        let names: Vec<&str> = std::iter::once(name.as_str())
+            .chain(spec.aliases.iter().map(String::as_str))
+            .collect();
+        let name_written = rng.pick(&names);
+        let key = respell(rng, name_written);
+        let value = match name.as_str() {
+            "date" => rng
+                .mostly(&[
+                    "2024-03-01",
+                    "2019-12-31",
+                    "2024-1-05",
+                    "05/01/2024",
+                    "2024-03-01T10:00:00Z",
+                    "demain",
+                ])
+                .to_string(),
+            "population" => rng
+                .mostly(&["15000", "0", "-3", "10000000001", "quinze", "1500.5"])
+                .to_string(),
+            "contact" => rng
+                .mostly(&["accueil@ville.example", "personne", "a@b"])
+                .to_string(),
+            "lang" => rng.mostly(&["fr", "EN", "de", "Fr"]).to_string(),
+            "draft" | "featured" => rng.mostly(&["false", "true", "oui"]).to_string(),
+            "region" | "themes" | "target_groups" | "status" => {
+                let all = spellings(spec.vocabulary.as_deref().unwrap());
+                let words: Vec<&str> = all.iter().map(String::as_str).collect();
+                let count = if spec.list { 1 + rng.below(3) } else { 1 };
+                let values: Vec<String> = (0..count)
+                    .map(|_| {
+                        let word = rng.pick(&words);
+                        let picked = respell(rng, word);
+                        // A code, sometimes written as a YAML number.
+                        match picked.parse::<u32>() {
+                            Ok(n) if rng.chance(50) && !picked.starts_with('0') => n.to_string(),
+                            _ => scalar(rng, &picked),
+                        }
+                    })
+                    .collect();
+                if spec.list && (count > 1 || rng.chance(50)) {
+                    format!("[{}]", values.join(", "))
+                } else {
+                    values.join(", ")
+                }
+            }
+            "title" | "summary" => {
+                let text = rng.mostly(&["Accueil des familles", "  ", "Été 2024"]);
+                scalar(rng, text)
+            }
+            _ => match spec.kind {
+                passerelle::config::FieldType::String if spec.list => {
+                    format!("[{}]", scalar(rng, "Sherbrooke"))
+                }
+                passerelle::config::FieldType::String => scalar(rng, "texte"),
+                _ => continue,
+            },
+        };
+        out.push_str(&format!("{}: {value}\n", scalar(rng, &key)));
+    }
+    out
+}
+
+/// The build and the schema agree on random front matter: every file the build accepts
+/// validates, and (the generator avoiding what JSON Schema cannot say: a field written twice
+/// under two names, an impossible day) every file it refuses does not.
+#[test]
+fn the_build_and_the_front_matter_schema_agree_on_random_front_matter() {
+    let root = common::repo_root();
+    let validator = front_matter_validator(&root);
+    let site = passerelle::config::load(&root).expect("example config");
+    let (mut accepted, mut refused) = (0, 0);
+    for seed in 1..=600_u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let front_matter = random_front_matter(&mut rng, &site);
+        let document = passerelle::load::Document {
+            file: "content/etudes-de-cas/cas.md".into(),
+            content_path: "etudes-de-cas/cas.md".into(),
+            front_matter: front_matter.clone(),
+            front_matter_line: 2,
+            body: "Texte.\n".into(),
+            body_line: front_matter.lines().count() + 3,
+        };
+        let mut problems = Vec::new();
+        let entry = passerelle::validate::validate(&site, document, &mut problems);
+        let by_build = entry.is_some() && !problems.iter().any(|p| p.is_error());
+        let json: Json = match serde_yaml::from_str(&front_matter) {
+            Ok(json) => json,
+            Err(err) => {
+                panic!("seed {seed}: the generator wrote bad YAML ({err}):\n{front_matter}")
+            }
+        };
+        let by_schema = errors(&validator, &json);
+        let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            by_build,
+            by_schema.is_empty(),
+            "seed {seed}:\n{front_matter}\nbuild: {report:#?}\nschema: {by_schema:#?}"
+        );
+        if by_build {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 50 && refused > 50,
+        "{accepted} accepted, {refused} refused"
+    );
+}
