@@ -129,8 +129,11 @@ enum Command {
 /// How `check` prints its problems.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// One line per problem on stderr.
     Text,
+    /// One JSON array of every problem on stdout.
     Json,
+    /// GitHub Actions annotations on stdout.
     Github,
 }
 
@@ -198,8 +201,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             drafts,
             format,
         } => {
-            // GitHub places an annotation by its path from the repository's root: the site's
-            // folder as typed (run from the repository's root, as the workflow does).
+            // GitHub places an annotation by its path from the repository's root, which is
+            // the current folder in a workflow: the site's folder from there.
             let prefix = root.as_deref().map_or_else(String::new, github_prefix);
             let options = BuildOptions {
                 drafts,

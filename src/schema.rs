@@ -21,12 +21,11 @@ pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 pub fn front_matter(site: &SiteConfig) -> Json {
     let config = &site.config;
     let mut defs = Map::new();
-    let mut root = FrontMatter {
+    let mut object = FrontMatter {
         site,
         defs: &mut defs,
     }
     .object(&config.fields, "");
-    let object = root.as_object_mut().expect("an object schema");
     let mut schema = Map::new();
     schema.insert("$schema".into(), DRAFT.into());
     schema.insert(
@@ -40,7 +39,7 @@ pub fn front_matter(site: &SiteConfig) -> Json {
          as the build accepts them; unknown fields are ignored by the build with a warning."
             .into(),
     );
-    schema.append(object);
+    schema.append(&mut object);
     schema.insert("$defs".into(), Json::Object(defs));
     Json::Object(schema)
 }
@@ -54,7 +53,11 @@ struct FrontMatter<'a> {
 
 impl FrontMatter<'_> {
     /// An object of `fields`; `prefix` names its definitions (`funding.` for sub-fields).
-    fn object(&mut self, fields: &indexmap::IndexMap<String, FieldSpec>, prefix: &str) -> Json {
+    fn object(
+        &mut self,
+        fields: &indexmap::IndexMap<String, FieldSpec>,
+        prefix: &str,
+    ) -> Map<String, Json> {
         let mut properties = Map::new();
         let mut patterns = Map::new();
         let mut all_of = Vec::new();
@@ -115,7 +118,7 @@ impl FrontMatter<'_> {
         if !all_of.is_empty() {
             object.insert("allOf".into(), Json::Array(all_of));
         }
-        Json::Object(object)
+        object
     }
 
     /// What the build accepts for a field: one value, or (for a list) a list of them.
@@ -200,7 +203,7 @@ impl FrontMatter<'_> {
             }
             FieldType::Object => {
                 let prefix = format!("{def}.");
-                self.object(&spec.fields, &prefix)
+                Json::Object(self.object(&spec.fields, &prefix))
             }
         };
         if spec.required {
