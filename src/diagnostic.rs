@@ -94,6 +94,77 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The problem as a JSON object: `file`, `line`, `column` (`null` when unknown),
+    /// `field`, `hint` (`null` when empty), `severity` and `message`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let known = |n: usize| (n > 0).then_some(n);
+        let given = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        serde_json::json!({
+            "file": self.file,
+            "line": known(self.line),
+            "column": known(self.column).filter(|_| self.line > 0),
+            "field": given(&self.field),
+            "severity": self.severity,
+            "message": self.message,
+            "hint": given(&self.hint),
+        })
+    }
+
+    /// The problem as a GitHub Actions workflow command:
+    /// `::error file=…,line=…,col=…,title=…::message — hint`. `prefix` is the site's
+    /// folder from the repository's root (`""` when the site is the repository), since
+    /// GitHub places an annotation by its path in the repository.
+    pub fn to_github(&self, prefix: &str) -> String {
+        let command = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = if prefix.is_empty() {
+            self.file.clone()
+        } else {
+            format!("{}/{}", prefix.trim_end_matches('/'), self.file)
+        };
+        let mut properties = vec![format!("file={}", github_property(&file))];
+        if self.line > 0 {
+            properties.push(format!("line={}", self.line));
+            if self.column > 0 {
+                properties.push(format!("col={}", self.column));
+            }
+        }
+        let title = if self.field.is_empty() {
+            "passerelle".to_string()
+        } else {
+            format!("passerelle: {}", self.field)
+        };
+        properties.push(format!("title={}", github_property(&title)));
+        let mut message = self.message.clone();
+        if !self.hint.is_empty() {
+            message.push_str(" — ");
+            message.push_str(&self.hint);
+        }
+        format!(
+            "::{command} {}::{}",
+            properties.join(","),
+            github_data(&message)
+        )
+    }
+}
+
+/// The message of a workflow command: GitHub reads `%`, CR and LF as escapes and line ends,
+/// so an author's "100 %" or a value holding a newline must be escaped to show as written.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property of a workflow command (`file=`, `title=`): `,` ends a property and `:` the
+/// property list, so they are escaped as well as what the message escapes.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 impl fmt::Display for Diagnostic {
     /// `path:line:column: severity: field: message — hint`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,6 +297,24 @@ impl Diagnostics {
         shown
     }
 
+    /// Every problem (deduplicated and sorted as in the report, but none left out: tools
+    /// filter for themselves) as one JSON array of [`Diagnostic::to_json`] objects.
+    pub fn to_json(&self) -> String {
+        let items: Vec<serde_json::Value> = self.sorted().iter().map(|d| d.to_json()).collect();
+        serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The problems as GitHub Actions workflow commands, one per line of the text report
+    /// (see [`Diagnostic::to_github`] for `prefix`).
+    pub fn github_report(&self, prefix: &str) -> String {
+        let mut out = String::new();
+        for diagnostic in self.shown() {
+            out.push_str(&diagnostic.to_github(prefix));
+            out.push('\n');
+        }
+        out
+    }
+
     /// The report as printed in the terminal: one line per problem, then a summary line.
     pub fn report(&self) -> String {
         let mut out = String::new();
@@ -336,6 +425,33 @@ mod tests {
             report.ends_with("20001 error(s), 0 warning(s)\n"),
             "{report}"
         );
+    }
+
+    #[test]
+    fn github_commands_escape_percent_newlines_and_property_separators() {
+        let d = Diagnostic::error("content/a,b:c.md", "100% sure\nsecond line\r")
+            .at(3, 7)
+            .field("funding.amount")
+            .hint("write 50%");
+        assert_eq!(
+            d.to_github("site"),
+            "::error file=site/content/a%2Cb%3Ac.md,line=3,col=7,title=passerelle%3A funding.amount::100%25 sure%0Asecond line%0D — write 50%25"
+        );
+        let w = Diagnostic::warning("config.yaml", "x");
+        assert_eq!(
+            w.to_github(""),
+            "::warning file=config.yaml,title=passerelle::x"
+        );
+    }
+
+    #[test]
+    fn json_has_every_field_with_null_for_what_is_unknown() {
+        let d = Diagnostic::error("content/a.md", "bad").at(2, 0);
+        let json = d.to_json();
+        assert_eq!(json["file"], "content/a.md");
+        assert_eq!(json["line"], 2);
+        assert!(json["column"].is_null() && json["field"].is_null() && json["hint"].is_null());
+        assert_eq!(json["severity"], "error");
     }
 
     #[test]

@@ -1,8 +1,12 @@
-//! Open data: the whole collection as JSON and as UTF-8 CSV, one row per case study.
+//! Open data: the whole collection as JSON and as UTF-8 CSV, one row per case study, with
+//! the JSON's schema (JSON Schema 2020-12) and the CSV's data dictionary (one row per
+//! column: its type, description and allowed values, as Données Québec publishes them),
+//! both made from the schema declared in config.yaml.
 //!
 //! Both are written straight from the model, without building a second copy of it: at
 //! 10,000 case studies the copy would double the build's memory.
 
+use crate::config::{Config, FieldSpec, FieldType};
 use crate::model::{Item, Site, value_label};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -11,6 +15,30 @@ use std::borrow::Cow;
 
 pub const JSON_PATH: &str = "data/case-studies.json";
 pub const CSV_PATH: &str = "data/case-studies.csv";
+pub const SCHEMA_PATH: &str = "data/case-studies.schema.json";
+pub const DICTIONARY_PATH: &str = "data/dictionnaire.csv";
+
+/// Every file of the open data, in the order `files` makes them.
+pub const PATHS: [&str; 4] = [JSON_PATH, CSV_PATH, SCHEMA_PATH, DICTIONARY_PATH];
+
+/// The open data's files: the collection as JSON and CSV, the JSON's schema, the CSV's
+/// data dictionary.
+pub fn files(site: &Site) -> [(&'static str, Vec<u8>); 4] {
+    [
+        (JSON_PATH, to_json(site)),
+        (CSV_PATH, to_csv(site)),
+        (SCHEMA_PATH, schema(site)),
+        (DICTIONARY_PATH, dictionary(site)),
+    ]
+}
+
+/// `data/case-studies.schema.json`: the JSON Schema that `data/case-studies.json` follows.
+pub fn schema(site: &Site) -> Vec<u8> {
+    let mut bytes =
+        serde_json::to_vec_pretty(&crate::schema::export(&site.config)).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
 
 /// `{title, license, count, case_studies: [...]}` with every schema field of every case study.
 pub fn to_json(site: &Site) -> Vec<u8> {
@@ -114,28 +142,11 @@ fn field_value<'a>(item: &'a Item, name: &str) -> Cow<'a, Json> {
 /// One column per field (a sub-field of a list of objects gets its own column, such as
 /// `funding.amount`); several values in a cell are separated by ` | `.
 pub fn to_csv(site: &Site) -> Vec<u8> {
-    let mut columns: Vec<(String, Option<String>)> = vec![("url".into(), None)];
-    for (name, spec) in &site.config.config.fields {
-        if spec.fields.is_empty() {
-            columns.push((name.clone(), None));
-        } else {
-            for sub in spec.fields.keys() {
-                columns.push((name.clone(), Some(sub.clone())));
-            }
-        }
-    }
+    let columns = columns(&site.config.config);
     // Every field quoted: a spreadsheet that splits on `;` (French locales) then still sees
     // one cell where a value holds a `;`, and so no cell that starts in the middle of a value.
-    let mut writer = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .from_writer(Vec::new());
-    let header: Vec<String> = columns
-        .iter()
-        .map(|(name, sub)| match sub {
-            Some(sub) => format!("{name}.{sub}"),
-            None => name.clone(),
-        })
-        .collect();
+    let mut writer = csv_writer();
+    let header: Vec<String> = columns.iter().map(column_name).collect();
     // Writing into a Vec cannot fail; errors would only come from I/O.
     let _ = writer.write_record(&header);
     for item in &site.case_studies {
@@ -150,6 +161,199 @@ pub fn to_csv(site: &Site) -> Vec<u8> {
         let _ = writer.write_record(row);
     }
     writer.into_inner().unwrap_or_default()
+}
+
+/// The CSV's columns: `url`, then one per field, or one per sub-field of an object field
+/// (`funding.amount`). The data dictionary lists the same, in the same order.
+fn columns(config: &Config) -> Vec<(String, Option<String>)> {
+    let mut columns: Vec<(String, Option<String>)> = vec![("url".into(), None)];
+    for (name, spec) in &config.fields {
+        if spec.fields.is_empty() {
+            columns.push((name.clone(), None));
+        } else {
+            for sub in spec.fields.keys() {
+                columns.push((name.clone(), Some(sub.clone())));
+            }
+        }
+    }
+    columns
+}
+
+fn column_name((name, sub): &(String, Option<String>)) -> String {
+    match sub {
+        Some(sub) => format!("{name}.{sub}"),
+        None => name.clone(),
+    }
+}
+
+// Every field quoted: a spreadsheet that splits on `;` (French locales) then still sees
+// one cell where a value holds a `;`, and so no cell that starts in the middle of a value.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new())
+}
+
+/// The words of the data dictionary, in the site's language (French unless `en`).
+struct DictionaryWords {
+    header: [&'static str; 4],
+    url: (&'static str, &'static str),
+    text: &'static str,
+    date: &'static str,
+    integer: &'static str,
+    number: &'static str,
+    boolean: &'static str,
+    email: &'static str,
+    web: &'static str,
+    vocabulary: &'static str,
+    open: &'static str,
+    pairs: &'static str,
+    several: &'static str,
+    required: &'static str,
+    range: fn(&str, &str) -> String,
+}
+
+const FRENCH: DictionaryWords = DictionaryWords {
+    header: ["colonne", "type", "description", "valeurs permises"],
+    url: (
+        "texte (adresse web)",
+        "Adresse de la page de l’étude de cas sur le site.",
+    ),
+    text: "texte",
+    date: "date (AAAA-MM-JJ)",
+    integer: "nombre entier",
+    number: "nombre",
+    boolean: "booléen (true ou false)",
+    email: "texte (adresse courriel)",
+    web: "texte (adresse web)",
+    vocabulary: "texte (valeur d’une liste contrôlée)",
+    open: "texte (valeur d’une liste ouverte : d’autres valeurs sont possibles)",
+    pairs: "texte (paires « nom: valeur » séparées par des virgules)",
+    several: " ; plusieurs valeurs séparées par « | »",
+    required: "Obligatoire.",
+    range: |min, max| format!("de {min} à {max}"),
+};
+
+const ENGLISH: DictionaryWords = DictionaryWords {
+    header: ["column", "type", "description", "allowed values"],
+    url: (
+        "text (web address)",
+        "Address of the case study’s page on the site.",
+    ),
+    text: "text",
+    date: "date (YYYY-MM-DD)",
+    integer: "integer",
+    number: "number",
+    boolean: "boolean (true or false)",
+    email: "text (email address)",
+    web: "text (web address)",
+    vocabulary: "text (value of a controlled vocabulary)",
+    open: "text (value of an open vocabulary: other values are possible)",
+    pairs: "text (`name: value` pairs separated by commas)",
+    several: "; several values separated by ` | `",
+    required: "Required.",
+    range: |min, max| format!("from {min} to {max}"),
+};
+
+/// `data/dictionnaire.csv`: one row per column of `data/case-studies.csv`, in its order,
+/// with the column's type, its description (the field's help) and its allowed values.
+pub fn dictionary(site: &Site) -> Vec<u8> {
+    let config = &site.config;
+    let lang = config.config.language.as_str();
+    let words = if lang == "en" { &ENGLISH } else { &FRENCH };
+    let mut writer = csv_writer();
+    let _ = writer.write_record(words.header);
+    for column in columns(&config.config) {
+        let (name, sub) = &column;
+        let row = match config.config.fields.get(name) {
+            None => [
+                column_name(&column),
+                words.url.0.to_string(),
+                words.url.1.to_string(),
+                String::new(),
+            ],
+            Some(parent) => {
+                let spec = sub
+                    .as_ref()
+                    .and_then(|sub| parent.fields.get(sub))
+                    .unwrap_or(parent);
+                let mut kind = match spec.kind {
+                    FieldType::String => words.text,
+                    FieldType::Date => words.date,
+                    FieldType::Integer => words.integer,
+                    FieldType::Number => words.number,
+                    FieldType::Bool => words.boolean,
+                    FieldType::Email => words.email,
+                    FieldType::Url => words.web,
+                    FieldType::Vocabulary if spec.open => words.open,
+                    FieldType::Vocabulary => words.vocabulary,
+                    FieldType::Object => words.pairs,
+                }
+                .to_string();
+                // A list, or a sub-field of a list of objects: one value per object.
+                if parent.list || spec.list {
+                    kind.push_str(words.several);
+                }
+                let help = if spec.help.is_empty() {
+                    &parent.help
+                } else {
+                    &spec.help
+                };
+                // A required sub-field is required only where its object is given.
+                let required = spec.required && (sub.is_none() || parent.required);
+                let description = match (required, help.is_empty()) {
+                    (true, true) => words.required.to_string(),
+                    (true, false) => format!("{help} {}", words.required),
+                    (false, _) => help.clone(),
+                };
+                [
+                    column_name(&column),
+                    kind,
+                    description,
+                    allowed_values(site, spec, words),
+                ]
+            }
+        };
+        let _ = writer.write_record(row.map(neutralise_formula));
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// What a cell of the column may hold: a vocabulary's labels as the CSV writes them, a
+/// number's range, `true | false`.
+fn allowed_values(site: &Site, spec: &FieldSpec, words: &DictionaryWords) -> String {
+    let lang = site.config.config.language.as_str();
+    match spec.kind {
+        FieldType::Vocabulary => spec
+            .vocabulary
+            .as_deref()
+            .and_then(|name| site.config.vocabulary(name))
+            .map(|vocabulary| {
+                vocabulary
+                    .terms
+                    .iter()
+                    .map(|term| term.label(lang))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .unwrap_or_default(),
+        FieldType::Integer => {
+            let (min, max) = spec.integer_bounds();
+            (words.range)(
+                &crate::format::number(min as f64, lang),
+                &crate::format::number(max as f64, lang),
+            )
+        }
+        FieldType::Number => {
+            let (min, max) = spec.number_bounds();
+            (words.range)(
+                &crate::format::number(min, lang),
+                &crate::format::number(max, lang),
+            )
+        }
+        FieldType::Bool => "true | false".into(),
+        _ => String::new(),
+    }
 }
 
 /// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`,

@@ -1,6 +1,6 @@
 //! Command line: parse arguments, call the library, print problems, set the exit code.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use passerelle::diagnostic::{Diagnostics, counted};
 use passerelle::{BuildOptions, root_or_current};
 use std::io::Write;
@@ -52,6 +52,9 @@ enum Command {
         drafts: bool,
     },
     /// Check everything a build checks (front matter, links, templates) without writing anything.
+    ///
+    /// Exit codes: 0 when there is no error (warnings allowed), 1 when there are errors, 2
+    /// when the check itself could not run.
     Check {
         /// Site folder. Defaults to the current folder.
         #[arg(long)]
@@ -59,6 +62,21 @@ enum Command {
         /// Also check drafts.
         #[arg(long)]
         drafts: bool,
+        /// How problems are printed: `text` (one line each on stderr), `json` (one JSON
+        /// array of every problem on stdout: file, line, column, field, severity, message,
+        /// hint; `null` when unknown) or `github` (GitHub Actions annotations on stdout, so
+        /// a pull request shows each problem on its line).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the JSON Schema (draft 2020-12) of a case study's front matter, made from the
+    /// schema in config.yaml: every field with its type, its aliases and its help, and each
+    /// vocabulary's ids, codes, labels and aliases. For editors (e.g. the YAML extension of
+    /// VS Code) and other tools.
+    Schema {
+        /// Site folder. Defaults to the current folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Create a case study from the schema's template, dated today.
     New {
@@ -106,6 +124,17 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+}
+
+/// How `check` prints its problems.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One line per problem on stderr.
+    Text,
+    /// One JSON array of every problem on stdout.
+    Json,
+    /// GitHub Actions annotations on stdout.
+    Github,
 }
 
 fn main() -> ExitCode {
@@ -167,27 +196,73 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Check { root, drafts } => {
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => {
+            // GitHub places an annotation by its path from the repository's root, which is
+            // the current folder in a workflow: the site's folder from there.
+            let prefix = root.as_deref().map_or_else(String::new, github_prefix);
             let options = BuildOptions {
                 drafts,
                 ..BuildOptions::new(root_or_current(root))
             };
-            match passerelle::check(&options) {
-                Ok(built) => {
-                    print_diagnostics(&built.diagnostics);
-                    say!(
+            let (diagnostics, summary) = match passerelle::check(&options) {
+                Ok(mut built) => {
+                    let summary = format!(
                         "No errors in {} and {}.",
                         counted(built.site.case_studies.len(), "case study", "case studies"),
                         counted(built.site.pages.len(), "page", "pages")
                     );
+                    let diagnostics = std::mem::take(&mut built.diagnostics);
                     std::mem::forget(built); // As for `build`: the process ends here.
-                    Ok(ExitCode::SUCCESS)
+                    (diagnostics, Some(summary))
                 }
-                Err(diagnostics) => {
+                Err(diagnostics) => (diagnostics, None),
+            };
+            match format {
+                Format::Text => {
                     print_diagnostics(&diagnostics);
-                    Ok(ExitCode::FAILURE)
+                    if let Some(summary) = &summary {
+                        say!("{summary}");
+                    }
+                }
+                // Nothing else on stdout: it is one JSON document.
+                Format::Json => say!("{}", diagnostics.to_json()),
+                // The log shows each command as an annotation: the text report would repeat it.
+                Format::Github => {
+                    let report = diagnostics.github_report(&prefix);
+                    let _ = std::io::stdout().write_all(report.as_bytes());
+                    match &summary {
+                        Some(summary) => say!("{summary}"),
+                        None => say!(
+                            "{} error(s), {} warning(s)",
+                            diagnostics.error_count(),
+                            diagnostics.warning_count()
+                        ),
+                    }
                 }
             }
+            Ok(if summary.is_some() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Schema { root } => {
+            let site = match passerelle::config::load(&root_or_current(root)) {
+                Ok(site) => site,
+                Err(errors) => {
+                    let mut diagnostics = Diagnostics::new();
+                    diagnostics.extend(errors);
+                    print_diagnostics(&diagnostics);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let schema = passerelle::schema::front_matter(&site);
+            say!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { title, root } => {
             let root = root_or_current(root);
@@ -213,8 +288,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Build it with: passerelle build"
             };
             say!(
-                "Created a new site in {0}. {next} --root {0}",
-                dir.display()
+                "Created a new site in {0}, with {1} to check it and publish it on GitHub Pages (see the README, \"Publier\"). {next} --root {0}",
+                dir.display(),
+                passerelle::scaffold::GITHUB_WORKFLOW_PATH,
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -252,6 +328,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The site's folder as GitHub names files: relative to the current folder (the repository's
+/// root in a workflow), `/`-separated, empty for the current folder itself.
+fn github_prefix(root: &std::path::Path) -> String {
+    let current = std::env::current_dir().ok();
+    let relative = current
+        .as_deref()
+        .and_then(|current| root.strip_prefix(current).ok())
+        .unwrap_or(root);
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/").replace("//", "/")
 }
 
 /// Problems go to stderr; a closed pipe is not an error worth a panic.

@@ -148,7 +148,141 @@ fn flow_scalar(text: &str) -> String {
     }
 }
 
-/// Creates a new site in `dir`: config.yaml, one example case study and an about page.
+/// Where `init` writes the GitHub Actions workflow, from the site's folder.
+pub const GITHUB_WORKFLOW_PATH: &str = ".github/workflows/passerelle.yml";
+
+/// A GitHub Actions workflow for a site's repository: on every push and pull request it
+/// checks the site (problems shown on their lines as annotations) and builds it; on a push
+/// to the default branch it publishes the build on GitHub Pages, under the address Pages
+/// gives (`https://owner.github.io/repository/`, or the custom domain).
+///
+/// It gets Passerelle by building it: from the repository itself when it holds Passerelle's
+/// source (as Passerelle's own repository, the example site, does), else with `cargo install
+/// --git` from the address in the repository variable `PASSERELLE_GIT` or, failing that, the
+/// line marked below, which the author fills in (see the README, "Publier").
+pub const GITHUB_WORKFLOW: &str = r#"# Made by `passerelle init`. Checks and builds the site on every push and pull request, and
+# publishes it on GitHub Pages on every push to the default branch.
+#
+# Before the first run:
+# 1. Settings → Pages → Source: "GitHub Actions".
+# 2. Say where Passerelle's source is: set the repository variable PASSERELLE_GIT
+#    (Settings → Secrets and variables → Actions → Variables), or replace the address on
+#    the PASSERELLE_GIT line below. PASSERELLE_REF (optional) picks a tag or branch.
+name: Passerelle
+
+on:
+  push:
+  pull_request:
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+env:
+  # ⚠ To fill in: the Git address of Passerelle's source code.
+  PASSERELLE_GIT: ${{ vars.PASSERELLE_GIT || 'https://github.com/OWNER/passerelle' }}
+  PASSERELLE_REF: ${{ vars.PASSERELLE_REF || 'HEAD' }}
+
+jobs:
+  build:
+    name: Check and build
+    runs-on: ubuntu-latest
+    steps:
+      - name: Check out the site
+        uses: actions/checkout@v5
+
+      - name: Find Passerelle's version
+        id: version
+        shell: bash
+        run: |
+          set -euo pipefail
+          if [ -f Cargo.toml ] && grep -q '^name = "passerelle"' Cargo.toml; then
+            # This repository holds Passerelle's source: build that.
+            echo "source=here" >> "$GITHUB_OUTPUT"
+            echo "key=passerelle-here-${{ hashFiles('Cargo.lock', 'Cargo.toml', 'build.rs', 'src/**', 'themes/**') }}" >> "$GITHUB_OUTPUT"
+            exit 0
+          fi
+          if [ "$PASSERELLE_GIT" = "https://github.com/OWNER/passerelle" ]; then
+            echo "::error title=Passerelle::Say where Passerelle's source is: set the repository variable PASSERELLE_GIT, or fill in PASSERELLE_GIT in .github/workflows/passerelle.yml"
+            exit 1
+          fi
+          rev=$(git ls-remote "$PASSERELLE_GIT" "$PASSERELLE_REF" | head -n 1 | cut -f 1)
+          if [ -z "$rev" ]; then
+            echo "::error title=Passerelle::No '$PASSERELLE_REF' at $PASSERELLE_GIT: check PASSERELLE_GIT and PASSERELLE_REF"
+            exit 1
+          fi
+          echo "source=git" >> "$GITHUB_OUTPUT"
+          echo "rev=$rev" >> "$GITHUB_OUTPUT"
+          echo "key=passerelle-git-$rev" >> "$GITHUB_OUTPUT"
+
+      - name: Reuse Passerelle if built before
+        id: cache
+        uses: actions/cache@v4
+        with:
+          path: ~/.passerelle
+          key: ${{ runner.os }}-${{ steps.version.outputs.key }}
+
+      - name: Install Passerelle
+        if: steps.cache.outputs.cache-hit != 'true'
+        shell: bash
+        run: |
+          set -euo pipefail
+          # Without the preview server: the workflow only checks and builds.
+          if [ "${{ steps.version.outputs.source }}" = here ]; then
+            cargo install --locked --no-default-features --root ~/.passerelle --path .
+          else
+            cargo install --locked --no-default-features --root ~/.passerelle               --git "$PASSERELLE_GIT" --rev "${{ steps.version.outputs.rev }}" passerelle
+          fi
+
+      - name: Put Passerelle on the PATH
+        shell: bash
+        run: echo "$HOME/.passerelle/bin" >> "$GITHUB_PATH"
+
+      - name: Check the site
+        run: passerelle check --format github
+
+      - name: Configure GitHub Pages
+        id: pages
+        if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+        uses: actions/configure-pages@v5
+
+      - name: Build the site
+        shell: bash
+        env:
+          # The address Pages serves the site from (with the repository's sub-path); `/`
+          # for the builds of branches and pull requests, which are not published.
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: passerelle build --base-url "${BASE_URL:-/}"
+
+      - name: Upload the site for GitHub Pages
+        if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+        uses: actions/upload-pages-artifact@v4
+        with:
+          path: public
+
+  deploy:
+    name: Publish on GitHub Pages
+    needs: build
+    if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    # One deployment at a time; a newer one waits for the one under way.
+    concurrency:
+      group: pages
+      cancel-in-progress: false
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"#;
+
+/// Creates a new site in `dir`: config.yaml, one example case study, an about page and
+/// the GitHub Actions workflow that checks, builds and publishes it.
 pub fn init_site(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
     if dir.exists()
         && std::fs::read_dir(dir)
@@ -174,6 +308,13 @@ pub fn init_site(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
         dir.join("content").join("a-propos.md"),
         "---\ntitle: À propos\nsummary: Qui publie ce site et pourquoi.\n---\n\nCe site rassemble des pratiques municipales d’accueil et d’intégration des personnes immigrantes.\n",
     )?;
+    let workflow = dir.join(GITHUB_WORKFLOW_PATH);
+    if let Some(parent) = workflow.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(&workflow, GITHUB_WORKFLOW)
+        .with_context(|| format!("cannot write {}", workflow.display()))?;
     Ok(())
 }
 

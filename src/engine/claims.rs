@@ -50,7 +50,7 @@ fn outputs<'a>(
         .static_files
         .iter()
         .map(|(path, file)| (path.as_str(), Owner::Theme(file)));
-    let exports = [export::JSON_PATH, export::CSV_PATH].map(|path| (path, Owner::Export));
+    let exports = export::PATHS.map(|path| (path, Owner::Export));
     let assets = site
         .assets
         .iter()

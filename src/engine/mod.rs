@@ -226,8 +226,9 @@ impl DeferredJob {
             }
         };
         if self.exports.is_some() {
-            put(export::JSON_PATH, export::to_json(site));
-            put(export::CSV_PATH, export::to_csv(site));
+            for (path, bytes) in export::files(site) {
+                put(path, bytes);
+            }
         }
         let search = self.search.filter(|_| !cancelled()).map(|key| {
             let mut paths = BTreeSet::new();
@@ -643,9 +644,7 @@ impl Engine {
         self.pending = deferred.filter(|job| job.exports.is_some() || job.search.is_some());
         if let Some(job) = &self.pending {
             if job.exports.is_some() {
-                update
-                    .deferred
-                    .extend([export::JSON_PATH.to_string(), export::CSV_PATH.to_string()]);
+                update.deferred.extend(export::PATHS.map(String::from));
             }
             if job.search.is_some() {
                 update.deferred.push(search::INDEX_DIR.to_string());
