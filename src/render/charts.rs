@@ -283,14 +283,14 @@ pub(super) fn fractions(values: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-const CHART_WIDTH: u32 = 480;
+const CHART_WIDTH: u32 = 360;
 /// Room at the right of the longest bar for its value.
-const VALUE_ROOM: u32 = 120;
+const VALUE_ROOM: u32 = 110;
 const ROW_HEIGHT: u32 = 40;
 /// Labels longer than this many characters are cut (with « … »): SVG text does not wrap,
-/// and at 14 units a line holds about 60 characters. The full label is in the bar's title
+/// and at 14 units a line of 360 holds about 48 characters. The full label is in the bar's title
 /// and in the table beside the chart.
-const LABEL_CHARS: usize = 58;
+const LABEL_CHARS: usize = 46;
 const BAR_FILL: &str = "#0b4f8a";
 const INK: &str = "#1b1f24";
 
@@ -333,7 +333,7 @@ pub(super) fn bar_chart(bars: &[Bar], labelled_by: &str) -> String {
         }
         let _ = write!(
             svg,
-            r#"<text x="{}" y="{}" font-size="13" fill="{INK}">{}</text></g>"#,
+            r#"<text x="{}" y="{}" font-size="14" fill="{INK}">{}</text></g>"#,
             length + 6.0,
             top + 32,
             escape(bar.value),
