@@ -89,8 +89,7 @@ fn home_and_statistics_pages_do_not_overflow_at_1280_and_375_px() {
                 .unwrap()
                 .value
                 .unwrap();
-            let pictures: Vec<[f64; 4]> =
-                serde_json::from_str(pictures.as_str().unwrap()).unwrap();
+            let pictures: Vec<[f64; 4]> = serde_json::from_str(pictures.as_str().unwrap()).unwrap();
             if *page != "/statistiques/" {
                 assert_eq!(pictures.len(), 1, "{page}: one map");
             } else {
@@ -107,7 +106,11 @@ fn home_and_statistics_pages_do_not_overflow_at_1280_and_375_px() {
                 "" => "accueil".to_string(),
                 slug => slug.replace('/', "-"),
             };
-            std::fs::write(shots.join(format!("{name}-{width}.png")), screenshot(&tab, width)).unwrap();
+            std::fs::write(
+                shots.join(format!("{name}-{width}.png")),
+                screenshot(&tab, width),
+            )
+            .unwrap();
             // And the first picture with what goes with it (legend, list, table), up close.
             let detail = "JSON.stringify((() => { const r = document.querySelector('.region-map, .chart').getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })())";
             let value = tab.evaluate(detail, false).unwrap().value.unwrap();
@@ -120,7 +123,12 @@ fn home_and_statistics_pages_do_not_overflow_at_1280_and_375_px() {
                 scale: 1.0,
             };
             let png = tab
-                .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, Some(clip), true)
+                .capture_screenshot(
+                    Page::CaptureScreenshotFormatOption::Png,
+                    None,
+                    Some(clip),
+                    true,
+                )
                 .unwrap();
             std::fs::write(shots.join(format!("{name}-{width}-detail.png")), png).unwrap();
         }

@@ -140,7 +140,11 @@ fn table(page: &scraper::Html, id: &str) -> BTreeMap<String, Vec<String>> {
     rows.into_iter()
         .map(|row| {
             let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_string();
-            let label = text(row.select(&scraper::Selector::parse("th").unwrap()).next().unwrap());
+            let label = text(
+                row.select(&scraper::Selector::parse("th").unwrap())
+                    .next()
+                    .unwrap(),
+            );
             let cells = row
                 .select(&scraper::Selector::parse("td").unwrap())
                 .map(text)
@@ -198,10 +202,16 @@ fn assert_map(files: &Files, page: &str, expected: &BTreeMap<String, usize>) {
         assert_eq!(linked, *expected_count > 0, "{page}: {label} linked");
         if linked {
             let href = tile.attribute("href").unwrap();
-            assert!(files.contains_key(&format!("{}index.html", &href[1..])), "{href}");
+            assert!(
+                files.contains_key(&format!("{}index.html", &href[1..])),
+                "{href}"
+            );
             assert_eq!(tile.attribute("tabindex"), Some("-1"));
         }
-        assert!(seen.insert(label.to_string(), ()).is_none(), "{label} twice");
+        assert!(
+            seen.insert(label.to_string(), ()).is_none(),
+            "{label} twice"
+        );
     }
     // The list beside the map: the same regions and counts.
     let document = html(files, page);
@@ -209,7 +219,9 @@ fn assert_map(files: &Files, page: &str, expected: &BTreeMap<String, usize>) {
     assert_eq!(listed.len(), expected.len());
     for (label, count) in expected {
         assert!(
-            listed.iter().any(|l| l.ends_with(&format!(" {label} ({count})"))),
+            listed
+                .iter()
+                .any(|l| l.ends_with(&format!(" {label} ({count})"))),
             "{page}: {label} ({count}) not in {listed:?}"
         );
     }
@@ -221,7 +233,11 @@ fn the_region_map_shows_every_region_with_its_count_on_home_and_regions_pages() 
     let files = build_in_memory(&root, None);
     let studies = front_matters(&root);
     let regions = vocabulary(&root, "regions");
-    let expected = count_terms(&studies, &["region", "région", "régions", "regions"], &regions);
+    let expected = count_terms(
+        &studies,
+        &["region", "région", "régions", "regions"],
+        &regions,
+    );
     assert_eq!(expected.len(), 17);
     assert_map(&files, "index.html", &expected);
     assert_map(&files, "regions/index.html", &expected);
@@ -290,7 +306,10 @@ fn statistics_charts_are_svg_with_tables_whose_numbers_match_the_content() {
         assert_eq!(doc.root_element().attribute("role"), Some("img"));
         let heading = select(&page, &format!("#{id} h2"));
         assert_eq!(heading[0].value().attr("id"), Some(labelled_by), "{id}");
-        assert_eq!(select(&page, &format!("#{id} figure > figcaption")).len(), 1);
+        assert_eq!(
+            select(&page, &format!("#{id} figure > figcaption")).len(),
+            1
+        );
         assert_eq!(select(&page, &format!("#{id} table caption")).len(), 1);
         assert!(!select(&page, &format!("#{id} thead th[scope=col]")).is_empty());
         let rows = select(&page, &format!("#{id} tbody th[scope=row]")).len();
@@ -305,7 +324,11 @@ fn statistics_charts_are_svg_with_tables_whose_numbers_match_the_content() {
             .collect()
     };
     let regions = vocabulary(&root, "regions");
-    let by_region = count_terms(&studies, &["region", "région", "régions", "regions"], &regions);
+    let by_region = count_terms(
+        &studies,
+        &["region", "région", "régions", "regions"],
+        &regions,
+    );
     assert_eq!(as_counts(table(&page, "chart-regions")), by_region);
     let themes = vocabulary(&root, "themes");
     let by_theme = count_terms(&studies, &["themes", "thèmes", "theme", "thème"], &themes);
@@ -334,7 +357,9 @@ fn statistics_charts_are_svg_with_tables_whose_numbers_match_the_content() {
             continue;
         };
         for grant in grants {
-            let Yaml::Mapping(grant) = grant else { continue };
+            let Yaml::Mapping(grant) = grant else {
+                continue;
+            };
             let Some(funder) = get(grant, &["funder", "bailleur", "bailleur de fonds"]) else {
                 continue;
             };

@@ -197,8 +197,8 @@ pub(super) fn region_map(
             continue;
         };
         let [column, row, width, height] = region.tile.map(|v| v * HALF_CELL);
-        let (fill, ink) = class_of(classes, map_region.count)
-            .map_or(SHADES[0], |c| (c.fill, c.ink));
+        let (fill, ink) =
+            class_of(classes, map_region.count).map_or(SHADES[0], |c| (c.fill, c.ink));
         let title = escape(map_region.title);
         match map_region.url {
             Some(url) => {
@@ -279,7 +279,13 @@ pub(super) fn fractions(values: &[f64]) -> Vec<f64> {
         .fold(0.0_f64, f64::max);
     values
         .iter()
-        .map(|&v| if max > 0.0 && v.is_finite() { (v / max).clamp(0.0, 1.0) } else { 0.0 })
+        .map(|&v| {
+            if max > 0.0 && v.is_finite() {
+                (v / max).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
         .collect()
 }
 
@@ -426,7 +432,10 @@ mod tests {
             let classes = count_classes(max, true);
             assert!(classes.len() <= 5, "{max}: {classes:?}");
             for count in 0..=max {
-                let n = classes.iter().filter(|c| (c.min..=c.max).contains(&count)).count();
+                let n = classes
+                    .iter()
+                    .filter(|c| (c.min..=c.max).contains(&count))
+                    .count();
                 assert_eq!(n, 1, "{max}: count {count} in {n} classes");
             }
             if max > 0 {
@@ -457,7 +466,9 @@ mod tests {
 
     #[test]
     fn the_map_is_well_formed_svg_with_one_shape_per_region() {
-        let titles: Vec<String> = (0..17).map(|i| format!("Région {i} : <{i}> & co")).collect();
+        let titles: Vec<String> = (0..17)
+            .map(|i| format!("Région {i} : <{i}> & co"))
+            .collect();
         let counts: Vec<String> = (0..17).map(|i| i.to_string()).collect();
         let regions: Vec<MapRegion> = (0..17)
             .map(|i| MapRegion {
@@ -468,15 +479,27 @@ mod tests {
                 count_text: &counts[i],
             })
             .collect();
-        let svg = region_map(&regions, &count_classes(16, true), "carte", "Carte <des> régions");
+        let svg = region_map(
+            &regions,
+            &count_classes(16, true),
+            "carte",
+            "Carte <des> régions",
+        );
         let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "svg");
         assert_eq!(root.attribute("role"), Some("img"));
         let links: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("a")).collect();
         assert_eq!(links.len(), 16);
-        assert!(links.iter().all(|a| a.attribute("href") == Some("/regions/x/?a=1&b=\"2\"")));
-        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("rect")).count(), 17);
+        assert!(
+            links
+                .iter()
+                .all(|a| a.attribute("href") == Some("/regions/x/?a=1&b=\"2\""))
+        );
+        assert_eq!(
+            doc.descendants().filter(|n| n.has_tag_name("rect")).count(),
+            17
+        );
         let first_title = doc
             .descendants()
             .filter(|n| n.has_tag_name("title"))
@@ -504,8 +527,14 @@ mod tests {
             .collect();
         let svg = bar_chart(&bars, "titre");
         let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-        assert_eq!(doc.root_element().attribute("aria-labelledby"), Some("titre"));
-        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("rect")).count(), 2);
+        assert_eq!(
+            doc.root_element().attribute("aria-labelledby"),
+            Some("titre")
+        );
+        assert_eq!(
+            doc.descendants().filter(|n| n.has_tag_name("rect")).count(),
+            2
+        );
         let texts: Vec<&str> = doc
             .descendants()
             .filter(|n| n.has_tag_name("text"))

@@ -754,7 +754,9 @@ fn funding_groups(
                 .map(|c| c.trim().to_uppercase())
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| "CAD".into());
-            let amount = sub(&roles.amount).and_then(Json::as_f64).filter(|a| a.is_finite());
+            let amount = sub(&roles.amount)
+                .and_then(Json::as_f64)
+                .filter(|a| a.is_finite());
             let at = *index.entry((key, currency.clone())).or_insert_with(|| {
                 groups.push(FundingGroup {
                     url: value.get("url").and_then(Json::as_str).map(str::to_string),
