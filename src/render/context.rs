@@ -565,23 +565,16 @@ impl Global<'_> {
             .into_iter()
             .map(|chart| {
                 let title_id = format!("{}-titre", chart.id);
-                let bars: Vec<Bar> = chart
-                    .rows
-                    .iter()
-                    .map(|row| Bar {
-                        label: &row.label,
-                        fraction: row.fraction,
-                        value: &row.value,
-                        title: "",
-                    })
-                    .collect();
                 let titles: Vec<String> = (chart.rows.iter())
                     .map(|row| self.labelled_value(lang, &row.label, &row.value))
                     .collect();
-                let bars: Vec<Bar> = bars
-                    .into_iter()
-                    .zip(&titles)
-                    .map(|(bar, title)| Bar { title, ..bar })
+                let bars: Vec<Bar> = (chart.rows.iter().zip(&titles))
+                    .map(|(row, title)| Bar {
+                        label: &row.label,
+                        fraction: row.fraction,
+                        value: &row.value,
+                        title,
+                    })
                     .collect();
                 let shown = chart.rows.len();
                 json!({
@@ -628,7 +621,7 @@ impl Global<'_> {
                 );
             }
             // Stable: equal counts keep the taxonomy's order (by label), then the vocabulary's.
-            counted.sort_by(|a, b| b.2.cmp(&a.2));
+            counted.sort_by_key(|c| std::cmp::Reverse(c.2));
         }
         if counted.is_empty() {
             return None;

@@ -444,6 +444,15 @@ mod tests {
                 &[(study, "\ntitle: ", "\nfeatured: true\ntitle: ")],
             ),
             ("draft", &[(other, "\ntitle: ", "\ndraft: true\ntitle: ")]),
+            // Shown on the statistics page, in a sum over every case study.
+            (
+                "funding amount",
+                &[(
+                    "content/etudes-de-cas/umq-mifi-partenariat.md",
+                    "amount: 643000",
+                    "amount: 643001",
+                )],
+            ),
             // A translation of `study`, whose own file does not change.
             (
                 "translation",
