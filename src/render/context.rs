@@ -508,8 +508,7 @@ impl Global<'_> {
                 count_text: &r.count_text,
             })
             .collect();
-        let id = format!("carte-{}", taxonomy.slug);
-        let svg = charts::region_map(&map_regions, &classes, &id, &self.string(lang, "map_label"));
+        let svg = charts::region_map(&map_regions, &classes, &self.string(lang, "map_label"));
         let number = |n: usize| format::number(n as f64, lang);
         json!({
             "svg": svg,
