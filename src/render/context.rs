@@ -644,9 +644,12 @@ impl Global<'_> {
         let title = self
             .string_opt(lang, &format!("stats_by_{name}"))
             .unwrap_or_else(|| self.string(lang, &format!("taxonomy_{name}")));
-        let header = self
-            .string_opt(lang, &format!("field_{name}"))
-            .unwrap_or_else(|| self.string(lang, &format!("taxonomy_{name}")));
+        // The field's own name (« Région »), unless the taxonomy is a sub-field, whose name is
+        // the object's (`funding.program` is named `funding`: « Financement »).
+        let field_name = (!taxonomy.field.contains('.'))
+            .then(|| self.string_opt(lang, &format!("field_{name}")))
+            .flatten();
+        let header = field_name.unwrap_or_else(|| self.string(lang, &format!("taxonomy_{name}")));
         Some(Chart {
             id: format!("chart-{}", taxonomy.slug),
             title,
