@@ -251,6 +251,9 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "search-status",
     "search-results",
     "search-more",
+    // statistics.html: each chart's section and heading (computed, these are the defaults).
+    "chart",
+    "chart-titre",
 ];
 
 /// Refuses, before parsing, a body whose tree or HTML would be out of proportion to what an

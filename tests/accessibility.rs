@@ -18,6 +18,7 @@ const PAGES: &[&str] = &[
     "/regions/estrie/",
     "/a-propos/",
     "/recherche/",
+    "/statistiques/",
     "/404.html",
 ];
 

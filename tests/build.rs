@@ -309,11 +309,17 @@ fn pages_are_accessible_french_and_self_contained() {
         1,
         "search input is labelled"
     );
-    // Counts by region and theme, featured and recent case studies.
+    // Counts by region (beside the map, after each region's code) and theme, featured and
+    // recent case studies.
     assert!(
         texts(&home, ".term-counts li")
             .iter()
-            .any(|t| t.starts_with("Estrie ("))
+            .any(|t| t.starts_with("05 Estrie ("))
+    );
+    assert!(
+        texts(&home, ".term-counts li")
+            .iter()
+            .any(|t| t.starts_with("francisation ("))
     );
     assert!(!select(&home, "#vedette").is_empty());
 }

@@ -2,13 +2,15 @@
 //! site-wide values of `Global` only: `Global` holds no way back to the site, so a context
 //! cannot read what its page's key does not cover.
 
+use super::charts::{self, Bar, MapRegion, VocabularyEntry};
 use super::inputs::{Card, Cards, Full, PageInputs, Taxonomies, TermOf};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
-use super::{CARD_TEMPLATE, SEARCH_PATH};
-use crate::config::SiteConfig;
+use super::{CARD_TEMPLATE, SEARCH_PATH, STATISTICS_PATH};
+use crate::config::{FieldSpec, SiteConfig, TaxonomyGroup};
 use crate::format;
-use crate::model::{Item, Site, StableHasher, hash_json};
+use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json, value_label};
+use crate::text::{fold, match_key};
 use crate::theme::{Strings, Theme};
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
@@ -30,6 +32,8 @@ pub(super) struct Global<'a> {
     strings: HashMap<String, Value>,
     /// Site-wide values every page shows, as a Tera value (`site`).
     site_value: Value,
+    /// The taxonomy drawn as a map of Quebec's regions, if any: made from `config` alone.
+    regions: Option<RegionTaxonomy>,
     /// Digest of all of the above.
     pub(super) key: u64,
 }
@@ -43,6 +47,7 @@ impl<'a> Global<'a> {
             "language": config.language,
             "license": config.license,
             "search_url": format!("{}{}", site.base_path, SEARCH_PATH),
+            "statistics_url": format!("{}{}", site.base_path, STATISTICS_PATH),
             "case_studies_url": format!("{}{}/", site.base_path, config.case_studies.section),
             "case_study_count": site.case_studies.len(),
             "nav": site.pages.iter()
@@ -64,6 +69,7 @@ impl<'a> Global<'a> {
                 .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
                 .collect(),
             site_value: Value::from_serializable(&site_json),
+            regions: region_taxonomy(&site.config),
             key: 0,
         };
         global.key = global.digest(&site_json);
@@ -80,6 +86,7 @@ impl<'a> Global<'a> {
             raw_strings,
             strings: _,    // made from `raw_strings`
             site_value: _, // made from `site_json`
+            regions: _,    // made from `config`
             key: _,
         } = self;
         let mut hasher = StableHasher::default();
@@ -111,6 +118,32 @@ impl<'a> Global<'a> {
             .and_then(|strings| strings.get(key))
             .cloned()
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The UI string `key`, if the theme has it.
+    fn string_opt(&self, lang: &str, key: &str) -> Option<String> {
+        self.raw_strings
+            .get(self.ui_lang(lang))
+            .and_then(|strings| strings.get(key))
+            .cloned()
+    }
+
+    /// « 3 études de cas », « 1 étude de cas », « aucune étude de cas ».
+    fn case_study_count(&self, lang: &str, count: usize) -> String {
+        let key = match count {
+            0 => "count_none",
+            1 => "count_one",
+            _ => "count_many",
+        };
+        self.string(lang, key)
+            .replace("{count}", &format::number(count as f64, lang))
+    }
+
+    /// « Estrie : 3 études de cas »: a label and its value, as tooltips show them.
+    fn labelled_value(&self, lang: &str, label: &str, value: &str) -> String {
+        self.string(lang, "chart_value")
+            .replace("{label}", label)
+            .replace("{value}", value)
     }
 
     /// Context entries every page has.
@@ -171,6 +204,7 @@ impl<'a> Global<'a> {
                 context.insert_value("featured", cards(featured));
                 context.insert_value("recent", cards(recent));
                 context.insert("taxonomies", taxonomies);
+                context.insert("map", &self.region_map(taxonomies.0));
                 context
             }
             PageInputs::List {
@@ -188,9 +222,13 @@ impl<'a> Global<'a> {
                 let title = self.string(lang, &format!("taxonomy_{}", taxonomy.0.name));
                 let mut context = self.base_context(lang, &taxonomy.0.url, &title);
                 context.insert("taxonomy", taxonomy);
+                context.insert("map", &self.region_map(std::slice::from_ref(taxonomy.0)));
                 context
             }
             PageInputs::Search { taxonomies } => self.search_context(*taxonomies),
+            PageInputs::Statistics { taxonomies, items } => {
+                self.statistics_context(*taxonomies, *items)
+            }
             PageInputs::NotFound => {
                 let url = format!("{}404.html", self.base_path);
                 self.base_context(lang, &url, &self.string(lang, "not_found_title"))
@@ -324,6 +362,416 @@ impl<'a> Global<'a> {
         );
         context
     }
+}
+
+/// The taxonomy whose vocabulary is Quebec's administrative regions, drawn as a map.
+struct RegionTaxonomy {
+    /// Its slug, which tells it among the site's taxonomies.
+    slug: String,
+    /// The vocabulary's terms, in its order: id, label in the site's language, and region
+    /// (see `charts::quebec_regions`).
+    regions: Vec<(String, String, usize)>,
+}
+
+/// The first taxonomy whose field takes a vocabulary of Quebec's regions: the map is drawn
+/// from the schema, never from a taxonomy's name, so another site's `region` gets no map.
+fn region_taxonomy(site: &SiteConfig) -> Option<RegionTaxonomy> {
+    let lang = site.config.language.as_str();
+    site.config.taxonomies.iter().find_map(|taxonomy| {
+        if taxonomy.group.is_some() {
+            return None;
+        }
+        let spec = field_spec(&site.config.fields, &taxonomy.field)?;
+        let vocabulary = site.vocabulary(spec.vocabulary.as_deref()?)?;
+        let entries: Vec<VocabularyEntry> = vocabulary
+            .terms
+            .iter()
+            .map(|term| VocabularyEntry {
+                code: term.code.as_deref(),
+                names: [&term.id, &term.fr, &term.en]
+                    .into_iter()
+                    .chain(&term.aliases)
+                    .map(String::as_str)
+                    .collect(),
+            })
+            .collect();
+        let found = charts::quebec_regions(&entries)?;
+        Some(RegionTaxonomy {
+            slug: taxonomy.slug.clone(),
+            regions: (vocabulary.terms.iter().zip(found))
+                .map(|(term, region)| (term.id.clone(), term.label(lang).to_string(), region))
+                .collect(),
+        })
+    })
+}
+
+/// The schema of the field at `path` (`funding.program`).
+fn field_spec<'c>(
+    fields: &'c indexmap::IndexMap<String, FieldSpec>,
+    path: &str,
+) -> Option<&'c FieldSpec> {
+    let mut parts = path.split('.');
+    let mut spec = fields.get(parts.next()?)?;
+    for part in parts {
+        spec = spec.fields.get(part)?;
+    }
+    Some(spec)
+}
+
+/// Bars a chart shows at most: the most frequent values, the others on the taxonomy's page.
+/// A municipality taxonomy has thousands of terms; Quebec's 17 regions must fit.
+const MAX_BARS: usize = 20;
+
+/// One line of a chart and of its table.
+struct Row {
+    label: String,
+    url: Option<String>,
+    /// The bar's length, from 0 to 1.
+    fraction: f64,
+    /// The value at the end of the bar.
+    value: String,
+    /// The table's cells after the label.
+    cells: Vec<String>,
+}
+
+/// A chart with its table, as `statistics.html` shows it.
+struct Chart {
+    id: String,
+    title: String,
+    /// Headers of the table's columns, the labels' first.
+    headers: Vec<String>,
+    rows: Vec<Row>,
+    /// Values not shown (beyond `MAX_BARS`), and where they all are.
+    total: usize,
+    all_url: Option<String>,
+}
+
+/// A funding group: the grants of one program or one funder, in one currency.
+struct FundingGroup {
+    label: String,
+    url: Option<String>,
+    currency: String,
+    grants: usize,
+    with_amount: usize,
+    total: f64,
+}
+
+impl Global<'_> {
+    /// The map of Quebec's regions when one of `taxonomies` is the site's region taxonomy
+    /// (null otherwise): the SVG, its legend, and the list that is its text equivalent. Every
+    /// region of the vocabulary is drawn; one with no case study has no page to link to.
+    fn region_map(&self, taxonomies: &[Taxonomy]) -> Json {
+        let Some(regions) = &self.regions else {
+            return Json::Null;
+        };
+        let Some(taxonomy) = taxonomies.iter().find(|t| t.slug == regions.slug) else {
+            return Json::Null;
+        };
+        let lang = self.language();
+        let terms: HashMap<&str, &Term> = taxonomy
+            .terms
+            .iter()
+            .map(|term| (term.id.as_str(), term))
+            .collect();
+        struct Shown<'t> {
+            region: usize,
+            label: &'t str,
+            url: Option<&'t str>,
+            count: usize,
+            title: String,
+            count_text: String,
+        }
+        let shown: Vec<Shown> = (regions.regions.iter())
+            .map(|(id, label, region)| {
+                let term = terms.get(id.as_str());
+                let count = term.map_or(0, |t| t.items.len());
+                let label = term.map_or(label.as_str(), |t| t.label.as_str());
+                Shown {
+                    region: *region,
+                    label,
+                    url: term.map(|t| t.url.as_str()),
+                    count,
+                    title: self.labelled_value(lang, label, &self.case_study_count(lang, count)),
+                    count_text: format::number(count as f64, lang),
+                }
+            })
+            .collect();
+        let max = shown.iter().map(|r| r.count).max().unwrap_or(0);
+        let classes = charts::count_classes(max, shown.iter().any(|r| r.count == 0));
+        let map_regions: Vec<MapRegion> = shown
+            .iter()
+            .map(|r| MapRegion {
+                region: r.region,
+                url: r.url,
+                count: r.count,
+                title: &r.title,
+                count_text: &r.count_text,
+            })
+            .collect();
+        let svg = charts::region_map(&map_regions, &classes, &self.string(lang, "map_label"));
+        let number = |n: usize| format::number(n as f64, lang);
+        json!({
+            "svg": svg,
+            "url": taxonomy.url,
+            "legend": classes.iter().map(|class| json!({
+                "fill": class.fill,
+                "label": if class.min == class.max {
+                    number(class.min)
+                } else {
+                    format!("{}–{}", number(class.min), number(class.max))
+                },
+            })).collect::<Vec<_>>(),
+            "regions": shown.iter().map(|r| json!({
+                "label": r.label,
+                "code": charts::region_code(r.region),
+                "url": r.url,
+                "count": r.count,
+                "title": r.title,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The statistics page: a chart of every taxonomy's counts, then funding sums by
+    /// program and by funder (the sub-fields with the JSON-LD roles `name` and `funder`).
+    fn statistics_context(&self, taxonomies: Taxonomies, items: Cards) -> Context {
+        let lang = self.language();
+        let url = format!("{}{STATISTICS_PATH}", self.base_path);
+        let mut context = self.base_context(lang, &url, &self.string(lang, "statistics_title"));
+        let mut charts: Vec<Chart> = (self.config.config.taxonomies.iter())
+            .zip(taxonomies.0)
+            .filter_map(|(config, taxonomy)| {
+                let by_year = config.group == Some(TaxonomyGroup::Year);
+                self.count_chart(taxonomy, by_year)
+            })
+            .collect();
+        for (index, grant_fields) in self.config.json_ld.funding.iter().enumerate() {
+            let parts = [
+                (&grant_fields.name, "program", "funding_program"),
+                (&grant_fields.funder, "funder", "funding_funder"),
+            ];
+            for (part, what, header) in parts {
+                let Some(part) = part else { continue };
+                let groups = funding_groups(items, &grant_fields.field, part, grant_fields);
+                if groups.is_empty() {
+                    continue;
+                }
+                let id = format!("chart-{}-{index}-{what}", grant_fields.field);
+                let title = self.string(lang, &format!("stats_funding_by_{what}"));
+                charts.push(self.funding_chart(id, title, header, groups));
+            }
+        }
+        let charts: Vec<Json> = charts
+            .into_iter()
+            .map(|chart| {
+                let title_id = format!("{}-titre", chart.id);
+                let titles: Vec<String> = (chart.rows.iter())
+                    .map(|row| self.labelled_value(lang, &row.label, &row.value))
+                    .collect();
+                let bars: Vec<Bar> = (chart.rows.iter().zip(&titles))
+                    .map(|(row, title)| Bar {
+                        label: &row.label,
+                        fraction: row.fraction,
+                        value: &row.value,
+                        title,
+                    })
+                    .collect();
+                let shown = chart.rows.len();
+                json!({
+                    "id": chart.id,
+                    "title_id": title_id,
+                    "title": chart.title,
+                    "svg": charts::bar_chart(&bars, &title_id),
+                    "headers": chart.headers,
+                    "rows": chart.rows.iter().map(|row| json!({
+                        "label": row.label,
+                        "url": row.url,
+                        "cells": row.cells,
+                    })).collect::<Vec<_>>(),
+                    "truncated": (chart.total > shown).then(|| self.string(lang, "stats_top")
+                        .replace("{shown}", &format::number(shown as f64, lang))
+                        .replace("{total}", &format::number(chart.total as f64, lang))),
+                    "all_url": chart.all_url,
+                })
+            })
+            .collect();
+        context.insert("charts", &charts);
+        context
+    }
+
+    /// Case studies per term of `taxonomy`: years in order, other terms most frequent
+    /// first. A vocabulary's terms that no case study has yet are listed with 0.
+    fn count_chart(&self, taxonomy: &Taxonomy, by_year: bool) -> Option<Chart> {
+        let lang = self.language();
+        let mut counted: Vec<(&str, Option<&str>, usize)> = (taxonomy.terms.iter())
+            .map(|t| (t.label.as_str(), Some(t.url.as_str()), t.items.len()))
+            .collect();
+        if by_year {
+            counted.reverse(); // Terms are newest first.
+        } else {
+            let vocabulary = field_spec(&self.config.config.fields, &taxonomy.field)
+                .and_then(|spec| self.config.vocabulary(spec.vocabulary.as_deref()?));
+            if let Some(vocabulary) = vocabulary {
+                let present: std::collections::HashSet<&str> =
+                    taxonomy.terms.iter().map(|t| t.id.as_str()).collect();
+                counted.extend(
+                    (vocabulary.terms.iter())
+                        .filter(|term| !present.contains(term.id.as_str()))
+                        .map(|term| (term.label(lang), None, 0)),
+                );
+            }
+            // Stable: equal counts keep the taxonomy's order (by label), then the vocabulary's.
+            counted.sort_by_key(|c| std::cmp::Reverse(c.2));
+        }
+        if counted.is_empty() {
+            return None;
+        }
+        let total = counted.len();
+        counted.truncate(MAX_BARS);
+        let values: Vec<f64> = counted.iter().map(|c| c.2 as f64).collect();
+        let rows = (counted.iter().zip(charts::fractions(&values)))
+            .map(|(&(label, url, count), fraction)| {
+                let value = format::number(count as f64, lang);
+                Row {
+                    label: label.to_string(),
+                    url: url.map(str::to_string),
+                    fraction,
+                    value: value.clone(),
+                    cells: vec![value],
+                }
+            })
+            .collect();
+        let name = &taxonomy.name;
+        let title = self
+            .string_opt(lang, &format!("stats_by_{name}"))
+            .unwrap_or_else(|| self.string(lang, &format!("taxonomy_{name}")));
+        // The field's own name (« Région »), unless the taxonomy is a sub-field, whose name is
+        // the object's (`funding.program` is named `funding`: « Financement »).
+        let field_name = (!taxonomy.field.contains('.'))
+            .then(|| self.string_opt(lang, &format!("field_{name}")))
+            .flatten();
+        let header = field_name.unwrap_or_else(|| self.string(lang, &format!("taxonomy_{name}")));
+        Some(Chart {
+            id: format!("chart-{}", taxonomy.slug),
+            title,
+            headers: vec![header, self.string(lang, "stats_case_studies")],
+            rows,
+            total,
+            all_url: Some(taxonomy.url.clone()),
+        })
+    }
+
+    /// Sums of the funding `groups`, largest first. Bars compare amounts of one currency
+    /// only: each is measured against the largest sum in its own currency.
+    fn funding_chart(
+        &self,
+        id: String,
+        title: String,
+        header: &str,
+        mut groups: Vec<FundingGroup>,
+    ) -> Chart {
+        let lang = self.language();
+        groups.sort_by(|a, b| {
+            (b.total.total_cmp(&a.total))
+                .then(b.grants.cmp(&a.grants))
+                .then_with(|| fold(&a.label).cmp(&fold(&b.label)))
+        });
+        let total = groups.len();
+        groups.truncate(MAX_BARS);
+        let mut largest: HashMap<&str, f64> = HashMap::new();
+        for group in &groups {
+            let max = largest.entry(&group.currency).or_insert(0.0);
+            *max = max.max(group.total);
+        }
+        let rows = groups
+            .iter()
+            .map(|group| {
+                let max = largest.get(group.currency.as_str()).copied().unwrap_or(0.0);
+                let value = if group.with_amount == 0 {
+                    self.string(lang, "stats_amount_unknown")
+                } else {
+                    format::money(group.total, &group.currency, lang)
+                };
+                Row {
+                    label: group.label.clone(),
+                    url: group.url.clone(),
+                    fraction: charts::fractions(&[group.total, max])[0],
+                    value: value.clone(),
+                    cells: vec![format::number(group.grants as f64, lang), value],
+                }
+            })
+            .collect();
+        Chart {
+            id,
+            title,
+            headers: vec![
+                self.string(lang, header),
+                self.string(lang, "stats_grants"),
+                self.string(lang, "stats_total_amount"),
+            ],
+            rows,
+            total,
+            all_url: None,
+        }
+    }
+}
+
+/// The grants of the object field `field` of every case study, grouped by the value of
+/// their sub-field `part` (a vocabulary term by its id, a text by its match key) and by
+/// currency (CAD when none is given): their number, and the sum of the amounts given.
+fn funding_groups(
+    items: Cards,
+    field: &str,
+    part: &str,
+    roles: &crate::config::GrantFields,
+) -> Vec<FundingGroup> {
+    let mut groups: Vec<FundingGroup> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for Card { item, .. } in items.iter() {
+        let grants = match item.fields.get(field) {
+            Some(Json::Array(grants)) => grants.as_slice(),
+            Some(grant @ Json::Object(_)) => std::slice::from_ref(grant),
+            _ => &[],
+        };
+        for grant in grants.iter().filter_map(Json::as_object) {
+            let Some(value) = grant.get(part) else {
+                continue;
+            };
+            let Some(label) = value_label(value) else {
+                continue;
+            };
+            let key = match value.get("id").and_then(Json::as_str) {
+                Some(id) => format!("id:{id}"),
+                None => match_key(&label),
+            };
+            let sub = |name: &Option<String>| name.as_ref().and_then(|n| grant.get(n));
+            let currency = sub(&roles.currency)
+                .and_then(value_label)
+                .map(|c| c.trim().to_uppercase())
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| "CAD".into());
+            let amount = sub(&roles.amount)
+                .and_then(Json::as_f64)
+                .filter(|a| a.is_finite());
+            let at = *index.entry((key, currency.clone())).or_insert_with(|| {
+                groups.push(FundingGroup {
+                    url: value.get("url").and_then(Json::as_str).map(str::to_string),
+                    label,
+                    currency,
+                    grants: 0,
+                    with_amount: 0,
+                    total: 0.0,
+                });
+                groups.len() - 1
+            });
+            let group = &mut groups[at];
+            group.grants += 1;
+            if let Some(amount) = amount {
+                group.with_amount += 1;
+                group.total += amount;
+            }
+        }
+    }
+    groups
 }
 
 /// One card per case study, for lists, made when first needed: its fields and `html`, the

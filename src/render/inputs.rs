@@ -118,6 +118,10 @@ impl<'a> Shared<'a> {
             JobKind::Search => PageInputs::Search {
                 taxonomies: Taxonomies(&site.taxonomies),
             },
+            JobKind::Statistics => PageInputs::Statistics {
+                taxonomies: Taxonomies(&site.taxonomies),
+                items: cards(&self.all),
+            },
             JobKind::NotFound => PageInputs::NotFound,
             JobKind::Feed => PageInputs::Feed {
                 entries: cards(&self.all[..self.all.len().min(FEED_ENTRIES)]),
@@ -171,6 +175,12 @@ pub(super) enum PageInputs<'s> {
     Search {
         taxonomies: Taxonomies<'s>,
     },
+    /// Counts of every taxonomy's terms, and funding sums read from every case study (whose
+    /// card fingerprint covers its fields): not their cards.
+    Statistics {
+        taxonomies: Taxonomies<'s>,
+        items: Cards<'s>,
+    },
     NotFound,
     Feed {
         entries: Cards<'s>,
@@ -197,6 +207,7 @@ impl PageInputs<'_> {
             PageInputs::Page(_)
             | PageInputs::Taxonomy(_)
             | PageInputs::Search { .. }
+            | PageInputs::Statistics { .. }
             | PageInputs::NotFound
             | PageInputs::Feed { .. }
             | PageInputs::Sitemap { .. }
@@ -433,6 +444,15 @@ mod tests {
                 &[(study, "\ntitle: ", "\nfeatured: true\ntitle: ")],
             ),
             ("draft", &[(other, "\ntitle: ", "\ndraft: true\ntitle: ")]),
+            // Shown on the statistics page, in a sum over every case study.
+            (
+                "funding amount",
+                &[(
+                    "content/etudes-de-cas/umq-mifi-partenariat.md",
+                    "amount: 643000",
+                    "amount: 643001",
+                )],
+            ),
             // A translation of `study`, whose own file does not change.
             (
                 "translation",

@@ -10,6 +10,7 @@
 //! source of its context), `context` (each page's context from its inputs and the site-wide
 //! values), `pagination`, `sitemap` (split past the protocol's limits) and `json_ld`.
 
+mod charts;
 mod context;
 mod filters;
 mod inputs;
@@ -35,6 +36,8 @@ use templates::template_diagnostic;
 
 /// URL segment of the search page.
 pub(crate) const SEARCH_PATH: &str = "recherche/";
+/// URL segment of the statistics page.
+pub(crate) const STATISTICS_PATH: &str = "statistiques/";
 /// Case studies shown on the home page.
 const RECENT_ON_HOME: usize = 6;
 /// Entries in the Atom feed.
@@ -89,7 +92,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every page of the site: case studies, content pages, then home, lists, taxonomies,
-    /// search, 404, feed, sitemap and robots.txt.
+    /// search, statistics, 404, feed, sitemap and robots.txt.
     pub(crate) fn jobs(&self) -> Vec<PageJob> {
         self.jobs_within(sitemap::LIMIT)
     }
@@ -129,6 +132,7 @@ impl<'a> Renderer<'a> {
             .collect();
         jobs.extend(list_jobs);
         jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
+        jobs.push(self.job(JobKind::Statistics, output_path(STATISTICS_PATH)));
         jobs.push(self.job(JobKind::NotFound, "404.html".into()));
         jobs.push(self.job(JobKind::Feed, "atom.xml".into()));
         for file in sitemap::plan(shared.sitemap_urls(), sitemap_limit) {
@@ -235,6 +239,8 @@ enum JobKind {
     },
     Taxonomy(usize),
     Search,
+    /// Charts of the collection: counts by taxonomy term, funding sums.
+    Statistics,
     NotFound,
     Feed,
     Sitemap(SitemapFile),
@@ -256,6 +262,7 @@ impl JobKind {
             } => "term.html",
             JobKind::Taxonomy(_) => "taxonomy.html",
             JobKind::Search => "search.html",
+            JobKind::Statistics => "statistics.html",
             JobKind::NotFound => "404.html",
             JobKind::Feed => "atom.xml",
             JobKind::Sitemap(file) => file.template(),
