@@ -251,6 +251,8 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "search-status",
     "search-results",
     "search-more",
+    "cite-title",
+    "related-title",
 ];
 
 /// Refuses, before parsing, a body whose tree or HTML would be out of proportion to what an
