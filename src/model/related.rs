@@ -125,7 +125,8 @@ impl<'a> Index<'a> {
         let mut features: Vec<Vec<u32>> = Vec::with_capacity(items.len());
         for (at, item) in items.iter().enumerate() {
             let at = at as u32;
-            let terms = (item.terms.iter()).map(|(taxonomy, id, _)| (*taxonomy as u32, id.as_str()));
+            let terms =
+                (item.terms.iter()).map(|(taxonomy, id, _)| (*taxonomy as u32, id.as_str()));
             let words = item.related_words.iter().map(|w| (WORD, w.as_str()));
             let mut own = Vec::with_capacity(item.terms.len() + item.related_words.len());
             for key in terms.chain(words) {
@@ -148,7 +149,11 @@ impl<'a> Index<'a> {
             .map(|(posting, &word)| {
                 // A feature of one item alone relates nothing; one of all of them neither.
                 let df = posting.len() as f32;
-                let idf = if posting.len() < 2 { 0.0 } else { (n / df).ln() };
+                let idf = if posting.len() < 2 {
+                    0.0
+                } else {
+                    (n / df).ln()
+                };
                 if word { idf * WORD_WEIGHT } else { idf }
             })
             .collect();
@@ -266,8 +271,7 @@ impl<'a> Index<'a> {
                 break;
             }
             for other in [before, after].into_iter().flatten() {
-                if chosen.len() < MIN && self.may_link(item, other) && !chosen.contains(&other)
-                {
+                if chosen.len() < MIN && self.may_link(item, other) && !chosen.contains(&other) {
                     chosen.push(other);
                 }
             }

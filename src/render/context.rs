@@ -6,12 +6,12 @@ use super::inputs::{Card, Cards, Full, PageInputs, Taxonomies, TermOf};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
 use super::{CARD_TEMPLATE, SEARCH_PATH};
+use crate::config::JsonLdFields;
 use crate::config::SiteConfig;
 use crate::format;
-use crate::config::JsonLdFields;
 use crate::model::{Item, Site, StableHasher, hash_json, value_label};
-use chrono::Datelike;
 use crate::theme::{Strings, Theme};
+use chrono::Datelike;
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -225,11 +225,9 @@ impl<'a> Global<'a> {
                 let url = format!("{}404.html", self.base_path);
                 self.base_context(lang, &url, &self.string(lang, "not_found_title"))
             }
-            PageInputs::Feed {
-                url,
-                term,
-                entries,
-            } => self.feed_context(url, term.as_ref(), *entries),
+            PageInputs::Feed { url, term, entries } => {
+                self.feed_context(url, term.as_ref(), *entries)
+            }
             PageInputs::Sitemap { urls } => {
                 let mut context = self.plain_context();
                 context.insert("urls", urls);
