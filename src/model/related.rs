@@ -280,3 +280,134 @@ impl<'a> Index<'a> {
         chosen
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::RenderedBody;
+    use crate::model::Fingerprint;
+    use crate::validate::{Entry, EntryKind};
+
+    /// A case study `n` with these (taxonomy, term) pairs and this title.
+    fn item(n: usize, lang: &str, terms: &[(usize, String)], title: &str) -> Arc<Item> {
+        let entry = Entry {
+            kind: EntryKind::CaseStudy,
+            file: format!("content/etudes-de-cas/{n}.md"),
+            content_path: format!("etudes-de-cas/{n}.md"),
+            url_path: format!("etudes-de-cas/{n:06}/"),
+            title: title.to_string(),
+            date: None,
+            summary: String::new(),
+            draft: false,
+            featured: false,
+            lang: lang.to_string(),
+            translation_key: None,
+            weight: 0,
+            fields: Default::default(),
+            body: String::new(),
+            body_line: 1,
+        };
+        Arc::new(Item {
+            related_words: text_keys(&entry.title, &entry.summary, lang),
+            folded_title: String::new(),
+            terms: (terms.iter())
+                .map(|(t, id)| (*t, id.clone(), id.clone()))
+                .collect(),
+            url: format!("/etudes-de-cas/{n:06}/"),
+            entry,
+            body: RenderedBody::default(),
+            fields: Default::default(),
+            translations: Vec::new(),
+            fingerprint: Fingerprint::default(),
+        })
+    }
+
+    /// `n` case studies, nine in ten sharing one term (one all share would weigh nothing),
+    /// each with one of 17 regions and one of 5 words.
+    fn corpus(n: usize) -> Vec<Arc<Item>> {
+        (0..n)
+            .map(|i| {
+                let common = if i % 10 == 0 { "autre" } else { "presque-tous" };
+                let terms = [(0, common.to_string()), (1, format!("r{}", i % 17))];
+                item(i, "fr", &terms, &format!("Projet mot{}", i % 5))
+            })
+            .collect()
+    }
+
+    fn check_lists(items: &[Arc<Item>], lists: &[Vec<usize>]) {
+        assert_eq!(lists.len(), items.len());
+        for (i, list) in lists.iter().enumerate() {
+            assert!((MIN..=MAX).contains(&list.len()), "{i}: {list:?}");
+            assert!(!list.contains(&i), "{i} links itself: {list:?}");
+            let mut unique = list.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), list.len(), "{i}: {list:?}");
+        }
+    }
+
+    #[test]
+    fn words_are_stemmed_folded_and_without_function_words_or_numbers() {
+        let keys = text_keys(
+            "Accueil des réfugiées",
+            "Les réfugiés accueillis en 2024 à Gaspé",
+            "fr",
+        );
+        assert_eq!(
+            keys.iter().filter(|k| *k == "refugi").count(),
+            1,
+            "{keys:?}"
+        );
+        for left_out in ["des", "les", "en", "2024", "a"] {
+            assert!(
+                !keys.iter().any(|k| k == left_out),
+                "{left_out} kept: {keys:?}"
+            );
+        }
+        assert!(keys.iter().any(|k| k == "gasp" || k == "gaspe"), "{keys:?}");
+    }
+
+    /// A term every case study carries, and regions past `WINDOW` case studies each, go
+    /// through the windowed path: the lists must stay whole, bounded and the same each time.
+    #[test]
+    fn common_terms_past_the_window_give_bounded_deterministic_lists() {
+        let items = corpus(3 * WINDOW * 17 / 10);
+        let index = Index::new(&items);
+        let longest = index.postings.iter().map(Vec::len).max().unwrap_or(0);
+        assert!(longest > WINDOW, "no posting is windowed");
+        let lists = related(&items);
+        check_lists(&items, &lists);
+        assert_eq!(lists, related(&items));
+        // Alike first: the best link shares the region and the word.
+        for (i, list) in lists.iter().enumerate().step_by(97) {
+            let best = list[0];
+            assert_eq!(best % 17, i % 17, "{i}: {list:?}");
+            assert_eq!(best % 5, i % 5, "{i}: {list:?}");
+        }
+    }
+
+    #[test]
+    fn a_case_study_alone_in_its_language_links_nothing() {
+        let mut items = corpus(2 * FILL_REACH);
+        let at = items.len() / 2;
+        items[at] = item(at, "en", &[(0, "tous".to_string())], "Projet mot1");
+        let lists = related(&items);
+        assert!(lists[at].is_empty(), "{:?}", lists[at]);
+        assert!(lists.iter().all(|list| !list.contains(&at)));
+    }
+
+    /// A case study listing 10,000 municipalities: its features are capped, so neither its
+    /// own list nor those of the case studies that share some of them scan them all.
+    #[test]
+    fn a_case_study_with_thousands_of_terms_keeps_only_its_heaviest_features() {
+        let mut items = corpus(200);
+        let many: Vec<(usize, String)> = (0..10_000).map(|m| (2, format!("m{m}"))).collect();
+        items.push(item(200, "fr", &many, "Projet régional"));
+        for (i, slot) in items.iter_mut().enumerate().take(50) {
+            *slot = item(i, "fr", &[(2, format!("m{i}")), (1, "r1".into())], "Projet");
+        }
+        let index = Index::new(&items);
+        assert!(index.features.iter().all(|f| f.len() <= FEATURES));
+        check_lists(&items, &related(&items));
+    }
+}
