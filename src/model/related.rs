@@ -8,7 +8,7 @@
 //! (a region or a theme at 10,000 case studies) offers as candidates only the `WINDOW` case
 //! studies nearest in the site's order (by date) instead of all of them. The best few
 //! candidates are then scored exactly. Each step runs in a fixed order, ties are broken by
-//! URL, so two builds give the same lists.
+//! the site's order (date, title, file), so two builds give the same lists.
 //!
 //! Only what cards show is read (terms, title, summary, language, translation key), all of
 //! it covered by the meta fingerprint: an edit of a body alone keeps every list, which is
@@ -45,6 +45,8 @@ const WORD_WEIGHT: f32 = 0.5;
 const KEEP_RATIO: f32 = 0.5;
 /// How far in the site's order fillers are looked for.
 const FILL_REACH: usize = 4 * WINDOW;
+/// No translation key.
+const NONE: u32 = u32::MAX;
 /// Stands for "a word" where a feature names its taxonomy.
 const WORD: u32 = u32::MAX;
 
@@ -79,6 +81,7 @@ pub(super) fn text_keys(title: &str, summary: &str, lang: &str) -> Vec<String> {
 pub(super) fn related(items: &[Arc<Item>]) -> Vec<Vec<usize>> {
     let started = Instant::now();
     let index = Index::new(items);
+    let indexed = started.elapsed();
     let lists: Vec<Vec<usize>> = (0..items.len())
         .into_par_iter()
         .with_min_len(64)
@@ -91,24 +94,27 @@ pub(super) fn related(items: &[Arc<Item>]) -> Vec<Vec<usize>> {
         )
         .collect();
     if std::env::var_os("PASSERELLE_TIMINGS").is_some_and(|v| v == "1") {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "timings: related practices: {:.1} ms for {} case studies ({} threads)",
-            started.elapsed().as_secs_f64() * 1000.0,
+            "timings: related practices: {:.1} ms for {} case studies ({} threads; index {:.1} ms)",
+            ms(started.elapsed()),
             items.len(),
-            rayon::current_num_threads()
+            rayon::current_num_threads(),
+            ms(indexed),
         );
     }
     lists
 }
 
 /// The inverted index of the items' features, with their weights.
-struct Index<'a> {
-    items: &'a [Arc<Item>],
+struct Index {
     /// Feature → the items that have it, in the site's order.
     postings: Vec<Vec<u32>>,
     weights: Vec<f32>,
     /// Item → its heaviest features (see `FEATURES`), by feature number.
     features: Vec<Vec<u32>>,
+    /// Item → its language and translation key, as numbers (`NONE`: no key).
+    links: Vec<(u32, u32)>,
 }
 
 /// One thread's working memory: a score per item, and the items scored so far.
@@ -117,8 +123,8 @@ struct Scratch {
     touched: Vec<u32>,
 }
 
-impl<'a> Index<'a> {
-    fn new(items: &'a [Arc<Item>]) -> Self {
+impl Index {
+    fn new<'a>(items: &'a [Arc<Item>]) -> Self {
         let mut numbers: FxHashMap<(u32, &str), u32> = FxHashMap::default();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut is_word: Vec<bool> = Vec::new();
@@ -172,25 +178,37 @@ impl<'a> Index<'a> {
             own.truncate(FEATURES);
             own.sort_unstable();
         });
+        let mut names: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut number = |name: &'a str| {
+            let next = names.len() as u32;
+            *names.entry(name).or_insert(next)
+        };
+        let links = (items.iter())
+            .map(|item| {
+                let entry = &item.entry;
+                let lang = number(&entry.lang);
+                let key = entry.translation_key.as_deref().map_or(NONE, |k| number(k));
+                (lang, key)
+            })
+            .collect();
         Index {
-            items,
             postings,
             weights,
             features,
+            links,
         }
     }
 
     /// Whether `other` may be linked from `item`: same language, not a translation of it.
     fn may_link(&self, item: usize, other: usize) -> bool {
-        let (a, b) = (&self.items[item].entry, &self.items[other].entry);
-        item != other
-            && a.lang == b.lang
-            && (a.translation_key.is_none() || a.translation_key != b.translation_key)
+        let (a, b) = (&self.links[item], &self.links[other]);
+        item != other && a.0 == b.0 && (a.1 == NONE || a.1 != b.1)
     }
 
-    /// Better first: higher score, then the URL.
-    fn rank(&self, a: (usize, f32), b: (usize, f32)) -> Ordering {
-        (b.1.total_cmp(&a.1)).then_with(|| self.items[a.0].url.cmp(&self.items[b.0].url))
+    /// Better first: higher score, then earlier in the site's order (a stable order: date,
+    /// title, file), which costs less than comparing URLs for the many ties.
+    fn rank(a: (usize, f32), b: (usize, f32)) -> Ordering {
+        (b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0))
     }
 
     /// The summed weights of the features two items share.
@@ -234,25 +252,31 @@ impl<'a> Index<'a> {
                 *score += weight;
             }
         }
-        let mut candidates: Vec<(usize, f32)> = (touched.iter())
-            .map(|&other| other as usize)
-            .filter(|&other| self.may_link(item, other))
-            .map(|other| (other, scores[other]))
-            .collect();
+        // The best `SHORTLIST` in one pass: most candidates lose to the last one kept at
+        // the first comparison, and sorting thousands of them per item was most of the cost.
+        let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(SHORTLIST + 1);
         for &other in touched.iter() {
-            scores[other as usize] = 0.0;
-        }
-        touched.clear();
-        if candidates.len() > SHORTLIST {
-            candidates.select_nth_unstable_by(SHORTLIST - 1, |a, b| self.rank(*a, *b));
+            let other = other as usize;
+            let candidate = (other, std::mem::take(&mut scores[other]));
+            if !self.may_link(item, other)
+                || candidates.len() == SHORTLIST
+                    && candidates
+                        .last()
+                        .is_some_and(|&last| Self::rank(candidate, last) != Ordering::Less)
+            {
+                continue;
+            }
+            let at = candidates.partition_point(|&c| Self::rank(c, candidate) == Ordering::Less);
+            candidates.insert(at, candidate);
             candidates.truncate(SHORTLIST);
         }
+        touched.clear();
         // The windowed scores left out the far part of common features: score the shortlist
         // on all the features kept.
         for candidate in &mut candidates {
             candidate.1 = self.score(item, candidate.0);
         }
-        candidates.sort_unstable_by(|a, b| self.rank(*a, *b));
+        candidates.sort_unstable_by(|a, b| Self::rank(*a, *b));
         let best = candidates.first().map_or(0.0, |c| c.1);
         let mut chosen: Vec<usize> = (candidates.iter().enumerate())
             .take_while(|(rank, (_, score))| {
@@ -266,7 +290,7 @@ impl<'a> Index<'a> {
         let mut distance = 1;
         while chosen.len() < MIN && distance <= FILL_REACH {
             let before = item.checked_sub(distance);
-            let after = Some(item + distance).filter(|&a| a < self.items.len());
+            let after = Some(item + distance).filter(|&a| a < self.links.len());
             if before.is_none() && after.is_none() {
                 break;
             }
