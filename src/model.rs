@@ -3,8 +3,6 @@
 
 mod related;
 
-pub use related::{MAX as RELATED_MAX, MIN as RELATED_MIN};
-
 use crate::config::{SiteConfig, TaxonomyGroup};
 use crate::diagnostic::Diagnostic;
 use crate::load::Asset;

@@ -24,9 +24,9 @@ use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
 /// Most related practices a page links.
-pub const MAX: usize = 5;
+const MAX: usize = 5;
 /// Fewest it links when the site has that many other case studies in its language.
-pub const MIN: usize = 3;
+const MIN: usize = 3;
 /// Candidates a common feature offers: its case studies nearest in the site's order. At
 /// 10,000 case studies a theme has about a thousand; scanning every posting of every
 /// feature would cost ~10⁸ additions, and 10⁹ at 100,000.
