@@ -254,6 +254,8 @@ pub const TEMPLATE_IDS: &[&str] = &[
     // statistics.html: each chart's section and heading (computed, these are the defaults).
     "chart",
     "chart-titre",
+    "cite-title",
+    "related-title",
 ];
 
 /// Refuses, before parsing, a body whose tree or HTML would be out of proportion to what an

@@ -1,6 +1,8 @@
 //! Stage 4: the site as plain data: case studies and pages with their rendered bodies,
 //! taxonomies with their terms, and the links between them.
 
+mod related;
+
 use crate::config::{SiteConfig, TaxonomyGroup};
 use crate::diagnostic::Diagnostic;
 use crate::load::Asset;
@@ -31,6 +33,8 @@ pub struct Item {
     /// The taxonomy terms it carries: (index of the taxonomy in the configuration, id,
     /// label), found once when its fields are linked (see `link_terms`).
     terms: Vec<(usize, String, String)>,
+    /// Stemmed words of the title and summary, for related practices (see `related`).
+    related_words: Vec<String>,
 }
 
 impl Item {
@@ -85,6 +89,9 @@ pub struct Site {
     pub pages: Vec<Arc<Item>>,
     pub taxonomies: Vec<Taxonomy>,
     pub assets: Vec<Asset>,
+    /// For each case study (same index), the indexes of its related practices, most
+    /// similar first. Made from what meta fingerprints cover only (see `related`).
+    pub related: Vec<Vec<usize>>,
 }
 
 /// Where relative links may point, and an error for each entry whose URL another entry
@@ -146,6 +153,7 @@ pub fn render_item(
     let fingerprint = Fingerprint::of(&entry, &fields, &body);
     let item = Item {
         folded_title: fold(&entry.title),
+        related_words: related::text_keys(&entry.title, &entry.summary, &entry.lang),
         terms,
         entry,
         body,
@@ -201,6 +209,7 @@ pub fn assemble(config: SiteConfig, items: Vec<Arc<Item>>, assets: Vec<Asset>) -
     link_translations(&mut case_studies, &mut pages);
 
     let taxonomies = build_taxonomies(&config, &base_path, &case_studies);
+    let related = related::related(&case_studies);
     Site {
         config,
         base_path,
@@ -208,6 +217,7 @@ pub fn assemble(config: SiteConfig, items: Vec<Arc<Item>>, assets: Vec<Asset>) -
         pages,
         taxonomies,
         assets,
+        related,
     }
 }
 

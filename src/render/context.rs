@@ -7,11 +7,12 @@ use super::inputs::{Card, Cards, Full, PageInputs, Taxonomies, TermOf};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
 use super::{CARD_TEMPLATE, SEARCH_PATH, STATISTICS_PATH};
-use crate::config::{FieldSpec, SiteConfig, TaxonomyGroup};
+use crate::config::{FieldSpec, JsonLdFields, SiteConfig, TaxonomyGroup};
 use crate::format;
 use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json, value_label};
 use crate::text::{fold, match_key};
 use crate::theme::{Strings, Theme};
+use chrono::Datelike;
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -174,6 +175,27 @@ impl<'a> Global<'a> {
         }
     }
 
+    /// An Atom `id` for the page at `url`: its permalink when the site has an absolute base
+    /// URL, else a URN made from the path (Atom wants an absolute IRI, and a site built with
+    /// `base_url: /` has no host to name). Stable from build to build either way.
+    fn atom_id(&self, url: &str) -> String {
+        if self.absolute_base.is_some() {
+            return self.permalink(url);
+        }
+        let hash = xxhash_rust::xxh3::xxh3_128(url.as_bytes());
+        // Shaped as a UUIDv8 (RFC 9562): version 8, variant 10.
+        let hash = (hash & !(0xF << 76) | (0x8 << 76)) & !(0x3 << 62) | (0x2 << 62);
+        let hex = format!("{hash:032x}");
+        format!(
+            "urn:uuid:{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+
     /// The Tera context of a page made from `inputs`; `report` takes errors of the card
     /// partial.
     pub(super) fn context(
@@ -185,11 +207,18 @@ impl<'a> Global<'a> {
         let card = |card: Card| cards.get(card, self, report);
         let lang = self.language();
         match inputs {
-            PageInputs::CaseStudy { item, newer, older } => {
+            PageInputs::CaseStudy {
+                item,
+                newer,
+                older,
+                related,
+            } => {
                 let mut context = self.case_study_context(*item);
                 let neighbour = |c: &Option<Card>| c.map(card).unwrap_or_else(Value::none);
                 context.insert_value("newer", neighbour(newer));
                 context.insert_value("older", neighbour(older));
+                let related: Vec<Value> = related.iter().map(card).collect();
+                context.insert_value("related", Value::from(related));
                 context
             }
             PageInputs::Page(item) => self.page_context(*item),
@@ -233,7 +262,9 @@ impl<'a> Global<'a> {
                 let url = format!("{}404.html", self.base_path);
                 self.base_context(lang, &url, &self.string(lang, "not_found_title"))
             }
-            PageInputs::Feed { entries } => self.feed_context(*entries),
+            PageInputs::Feed { url, term, entries } => {
+                self.feed_context(url, term.as_ref(), *entries)
+            }
             PageInputs::Sitemap { urls } => {
                 let mut context = self.plain_context();
                 context.insert("urls", urls);
@@ -275,6 +306,9 @@ impl<'a> Global<'a> {
         };
         context.insert("page", &page);
         context.insert("translations", &translations(item));
+        let permalink = self.permalink(&item.url);
+        let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
+        context.insert("citation", &citation);
         context
     }
 
@@ -299,8 +333,22 @@ impl<'a> Global<'a> {
         context
     }
 
-    fn feed_context(&self, entries: Cards) -> Context {
-        let mut context = self.plain_context();
+    /// The Atom feed of the page at `url` (the home page, or a term's page).
+    fn feed_context(&self, url: &str, term: Option<&TermOf>, entries: Cards) -> Context {
+        let lang = self.language();
+        let title = &self.config.config.title;
+        let mut context = self.base_context(lang, url, title);
+        if let Some(TermOf { taxonomy, term }) = term {
+            let taxonomy_title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
+            context.insert(
+                "taxonomy",
+                &json!({"name": taxonomy.name, "url": taxonomy.url, "title": taxonomy_title}),
+            );
+            context.insert("term", term);
+        }
+        let feed_url = format!("{url}atom.xml");
+        context.insert("feed_url", &self.permalink(&feed_url));
+        context.insert("feed_id", &self.atom_id(&feed_url));
         let feed: Vec<Json> = entries
             .iter()
             .map(|Card { item, .. }| {
@@ -308,6 +356,7 @@ impl<'a> Global<'a> {
                     "title": item.entry.title,
                     "summary": item.entry.summary,
                     "permalink": self.permalink(&item.url),
+                    "id": self.atom_id(&item.url),
                     "date": item.entry.date.map(|d| d.to_string()),
                 })
             })
@@ -820,6 +869,45 @@ impl<'a> CardCache<'a> {
         })
         .clone()
     }
+}
+
+/// Authors a citation names; the others are left to « et al. ».
+const CITATION_AUTHORS: usize = 6;
+
+/// What the « Citer cette étude de cas » block and the Highwire `citation_*` meta tags show:
+/// the organisations that carried the practice (the fields whose JSON-LD role is `city`, then
+/// those whose role is `member`: the schema says which they are), the year, the title and
+/// the permalink; the site itself when no field names an organisation. No date of
+/// consultation: it is the reader's, not the build's.
+fn citation(item: &Item, roles: &JsonLdFields, permalink: &str, site_title: &str) -> Json {
+    let mut authors: Vec<String> = Vec::new();
+    for name in roles.cities.iter().chain(&roles.members) {
+        let values = match item.fields.get(name) {
+            Some(Json::Array(values)) => values.as_slice(),
+            Some(value) => std::slice::from_ref(value),
+            None => &[],
+        };
+        for label in values.iter().filter_map(value_label) {
+            if !authors.contains(&label) {
+                authors.push(label);
+            }
+        }
+    }
+    if authors.is_empty() {
+        authors.push(site_title.to_string());
+    }
+    let more = authors.len() > CITATION_AUTHORS;
+    authors.truncate(CITATION_AUTHORS);
+    let date = item.entry.date;
+    json!({
+        "title": item.entry.title,
+        "authors": authors,
+        "more_authors": more,
+        "year": date.map(|d| d.year()),
+        // Highwire's form, which Google Scholar reads: 2024/03/18.
+        "publication_date": date.map(|d| d.format("%Y/%m/%d").to_string()),
+        "url": permalink,
+    })
 }
 
 fn translations(item: &Item) -> Vec<Json> {

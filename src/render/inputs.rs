@@ -63,6 +63,23 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// For the list of one term: its taxonomy and the term.
+    fn term_of(&self, list: ListOf) -> Option<TermOf<'a>> {
+        match list {
+            ListOf::All => None,
+            ListOf::Term { taxonomy, term } => {
+                let taxonomy = &self.site.taxonomies[taxonomy];
+                Some(TermOf {
+                    taxonomy: TaxonomyName {
+                        name: &taxonomy.name,
+                        url: &taxonomy.url,
+                    },
+                    term: TermView(&taxonomy.terms[term]),
+                })
+            }
+        }
+    }
+
     /// Everything the page of `kind` shows beyond the site-wide values. Cheap: it borrows
     /// from the site and allocates nothing but a sitemap index's part list, since every
     /// page's key is computed from it on every rebuild of the preview.
@@ -82,6 +99,7 @@ impl<'a> Shared<'a> {
                     item: Full(&site.case_studies[index]),
                     newer: card(index.checked_sub(1)),
                     older: card(index.checked_add(1)),
+                    related: cards(site.related.get(index).map_or(&[], Vec::as_slice)),
                 }
             }
             JobKind::Page(index) => PageInputs::Page(Full(&site.pages[index])),
@@ -95,19 +113,7 @@ impl<'a> Shared<'a> {
                 let (start, end) = self.global.page_range(items.len(), page);
                 PageInputs::List {
                     url: self.list_url(list),
-                    term: match list {
-                        ListOf::All => None,
-                        ListOf::Term { taxonomy, term } => {
-                            let taxonomy = &site.taxonomies[taxonomy];
-                            Some(TermOf {
-                                taxonomy: TaxonomyName {
-                                    name: &taxonomy.name,
-                                    url: &taxonomy.url,
-                                },
-                                term: TermView(&taxonomy.terms[term]),
-                            })
-                        }
-                    },
+                    term: self.term_of(list),
                     page,
                     total_pages: self.global.total_pages(items.len()),
                     total_items: items.len(),
@@ -123,9 +129,18 @@ impl<'a> Shared<'a> {
                 items: cards(&self.all),
             },
             JobKind::NotFound => PageInputs::NotFound,
-            JobKind::Feed => PageInputs::Feed {
-                entries: cards(&self.all[..self.all.len().min(FEED_ENTRIES)]),
-            },
+            JobKind::Feed(list) => {
+                let items = self.list_items(list);
+                PageInputs::Feed {
+                    // The page a feed is the feed of: the home page for the site's feed.
+                    url: match list {
+                        ListOf::All => &site.base_path,
+                        ListOf::Term { .. } => self.list_url(list),
+                    },
+                    term: self.term_of(list),
+                    entries: cards(&items[..items.len().min(FEED_ENTRIES)]),
+                }
+            }
             JobKind::Sitemap(file) => match file {
                 SitemapFile::Whole => PageInputs::Sitemap {
                     urls: self.sitemap_urls(),
@@ -152,6 +167,8 @@ pub(super) enum PageInputs<'s> {
         /// The cards of the case studies before and after it, in the site's order.
         newer: Option<Card<'s>>,
         older: Option<Card<'s>>,
+        /// Its related practices (`Site::related`), most similar first.
+        related: Cards<'s>,
     },
     Page(Full<'s>),
     Home {
@@ -182,7 +199,11 @@ pub(super) enum PageInputs<'s> {
         items: Cards<'s>,
     },
     NotFound,
+    /// The Atom feed of a list: the site's newest case studies, or a term's.
     Feed {
+        /// The page the feed is the feed of; the feed is at `{url}atom.xml`.
+        url: &'s str,
+        term: Option<TermOf<'s>>,
         entries: Cards<'s>,
     },
     /// A sitemap of these URLs.

@@ -124,17 +124,25 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .flat_map_iter(|list| {
                 let total_pages = shared.total_pages(list);
-                (1..=total_pages).map(move |page| {
+                let pages = (1..=total_pages).map(move |page| {
                     let kind = JobKind::List { list, page };
                     self.job(kind, relative(&shared.page_url(list, page)))
-                })
+                });
+                // A term's feed, beside its list: `/regions/estrie/atom.xml`.
+                let feed = matches!(list, ListOf::Term { .. }).then(|| {
+                    let url = shared.list_url(list);
+                    let folder = url.strip_prefix(base).unwrap_or(url);
+                    let path = format!("{}atom.xml", folder.trim_start_matches('/'));
+                    self.job(JobKind::Feed(list), path)
+                });
+                pages.chain(feed)
             })
             .collect();
         jobs.extend(list_jobs);
         jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
         jobs.push(self.job(JobKind::Statistics, output_path(STATISTICS_PATH)));
         jobs.push(self.job(JobKind::NotFound, "404.html".into()));
-        jobs.push(self.job(JobKind::Feed, "atom.xml".into()));
+        jobs.push(self.job(JobKind::Feed(ListOf::All), "atom.xml".into()));
         for file in sitemap::plan(shared.sitemap_urls(), sitemap_limit) {
             jobs.push(self.job(JobKind::Sitemap(file), file.path()));
         }
@@ -242,7 +250,8 @@ enum JobKind {
     /// Charts of the collection: counts by taxonomy term, funding sums.
     Statistics,
     NotFound,
-    Feed,
+    /// The Atom feed of a list's newest case studies.
+    Feed(ListOf),
     Sitemap(SitemapFile),
     Robots,
 }
@@ -264,7 +273,7 @@ impl JobKind {
             JobKind::Search => "search.html",
             JobKind::Statistics => "statistics.html",
             JobKind::NotFound => "404.html",
-            JobKind::Feed => "atom.xml",
+            JobKind::Feed(_) => "atom.xml",
             JobKind::Sitemap(file) => file.template(),
             JobKind::Robots => "robots.txt",
         }
