@@ -39,10 +39,10 @@ pub struct Item {
 
 impl Item {
     /// Whether `other` takes the same place in a site as this item: same kind and URL, same
-    /// sort keys, taxonomy terms and translation links. A site with `other` put in this
-    /// item's slot is then the site `assemble` would make: its order, taxonomies and
-    /// translations stay, and only what shows the item itself changes. Most saves, a
-    /// summary or a list of outcomes rewritten, keep the place.
+    /// sort keys, taxonomy terms and translation links, and the same words for related
+    /// practices. A site with `other` put in this item's slot is then the site `assemble`
+    /// would make: its order, taxonomies, translations and related practices stay, and only
+    /// what shows the item itself changes (a body, outcomes, a partner, an amount…).
     pub fn same_place(&self, other: &Item) -> bool {
         let (a, b) = (&self.entry, &other.entry);
         a.kind == b.kind
@@ -54,6 +54,7 @@ impl Item {
             && a.lang == b.lang
             && a.translation_key == b.translation_key
             && self.terms == other.terms
+            && self.related_words == other.related_words
     }
 }
 
