@@ -471,16 +471,22 @@ fn build_and_publish(
             }
         }
         Err(diagnostics) => {
+            // The site served stays where it is: the base path of a configuration that
+            // failed to build is not the served site's.
+            let served_base = server.store.lock().base_path.clone();
             let replaced = replaced.into_inner().unwrap_or_else(|e| e.into_inner());
             if !replaced.is_empty() {
-                publish(server, replaced, engine.base_path(), false);
+                publish(server, replaced, served_base.clone(), false);
             }
             // The last good build, if newer changes cut it short, is served in full.
             let finished = PatchSink::new(&server.store);
             // Its problems, if any, are among those of the build that failed, which the
             // overlay shows; its pages that failed stay as they were.
             let _ = engine.finish_unfinished(&finished);
-            publish(server, finished.take(), engine.base_path(), false);
+            let finished = finished.take();
+            if !finished.is_empty() {
+                publish(server, finished, served_base, false);
+            }
             let overlay: Arc<str> = overlay::html(&diagnostics).into();
             let generation = server.store.set_overlay(Arc::clone(&overlay));
             server.hub.broadcast(
