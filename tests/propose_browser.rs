@@ -140,6 +140,11 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
     );
     std::fs::remove_file(site.path().join("content/etudes-de-cas/propose.md")).unwrap();
     assert!(file.contains("population: 15000\n"), "{file}");
+    // An open vocabulary's alias is written as its term's label.
+    assert!(
+        file.contains("  - program: \"Programme d'appui aux collectivités\"\n    amount: 12500.5\n"),
+        "{file}"
+    );
     assert!(file.contains("\n## Contexte\n"), "{file}");
 
     // The mail link carries the file.

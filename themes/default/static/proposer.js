@@ -353,12 +353,11 @@
         },
       };
     }
-    const control = scalarControl(field, id, ui);
-    control.setAttribute("aria-describedby", [describedBy].filter(Boolean).join(" ") || null);
-    if (!control.getAttribute("aria-describedby")) control.removeAttribute("aria-describedby");
+    const { input: control, extra } = scalarControl(field, id, ui);
+    if (describedBy) control.setAttribute("aria-describedby", describedBy);
     const wrapper = field.type === "bool"
       ? h("div", { class: "propose-field propose-bool" }, control, h("label", { for: id }, ...labelText(field, ui)), helpEl, slot)
-      : h("div", { class: "propose-field" }, h("label", { for: id }, ...labelText(field, ui)), helpEl, control, slot);
+      : h("div", { class: "propose-field" }, h("label", { for: id }, ...labelText(field, ui)), helpEl, control, extra, slot);
     return {
       el: wrapper,
       read(at) {
@@ -377,10 +376,10 @@
         read: (at) => inner.read(at),
       };
     }
-    const control = scalarControl(field, id, ui);
+    const { input: control, extra } = scalarControl(field, id, ui);
     const slot = h("div", { class: "propose-error", id: id + "-error", hidden: true });
     return {
-      el: h("div", { class: "propose-item-field" }, h("label", { for: id, class: "visually-hidden" }, itemLabel), control, slot),
+      el: h("div", { class: "propose-item-field" }, h("label", { for: id, class: "visually-hidden" }, itemLabel), control, extra, slot),
       read(at) {
         controls.set(at.join("/"), { el: control, slot, errorId: id + "-error", helpId: null });
         return control.value;
@@ -400,8 +399,17 @@
     };
   }
 
-  /** The input, select or checkbox of one value. */
+  /** The input, select or checkbox of one value, and what goes with it (the list of
+      suggestions of an open vocabulary). */
   function scalarControl(field, id, ui) {
+    const input = scalarInput(field, id, ui);
+    if (field.type !== "vocabulary" || !field.vocabulary || !field.open) return { input, extra: null };
+    const terms = h("datalist", { id: id + "-terms" }, ...field.vocabulary.map((t) => h("option", { value: t.label })));
+    input.setAttribute("list", id + "-terms");
+    return { input, extra: terms };
+  }
+
+  function scalarInput(field, id, ui) {
     const required = field.required ? "true" : null;
     if (field.type === "vocabulary" && field.vocabulary && !field.open) {
       return h("select", { id, name: id, "aria-required": required },
@@ -418,13 +426,7 @@
       case "number": attributes.type = "text"; attributes.inputmode = "decimal"; break;
       default: attributes.type = "text";
     }
-    const input = h("input", attributes);
-    if (field.type === "vocabulary" && field.vocabulary) {
-      const list = h("datalist", { id: id + "-terms" }, ...field.vocabulary.map((t) => h("option", { value: t.label })));
-      input.setAttribute("list", id + "-terms");
-      return h("span", { class: "propose-open" }, input, list);
-    }
-    return input;
+    return h("input", attributes);
   }
 
   /** The fields' controls at the top of the form. */
