@@ -235,3 +235,59 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
         );
     }
 }
+
+/// axe-core's violations of WCAG 2.0–2.2 A/AA rules on the page as it is now.
+fn axe_violations(tab: &Tab, axe: &str) -> Value {
+    tab.evaluate(axe, false).unwrap();
+    let found = tab
+        .evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})
+               .then(r => JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))))",
+            true,
+        )
+        .unwrap()
+        .value
+        .unwrap();
+    serde_json::from_str(found.as_str().unwrap()).unwrap()
+}
+
+/// The form passes axe as it opens, with its errors shown and with the file ready, and
+/// reflows at 320 CSS pixels. axe-core comes from `npm install --prefix tests/a11y`.
+#[test]
+fn the_proposal_form_passes_axe_in_each_state_and_reflows() {
+    let axe_path = common::repo_root().join("tests/a11y/node_modules/axe-core/axe.min.js");
+    let axe = match std::fs::read_to_string(&axe_path) {
+        Ok(source) => source,
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("axe-core is required in CI: npm install --prefix tests/a11y")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: axe-core not installed (npm install --prefix tests/a11y)");
+            return;
+        }
+    };
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_site, _out, base, _log) = served_site();
+    let tab = browser.new_tab().unwrap();
+    open_form(&tab, &base);
+    assert_eq!(axe_violations(&tab, &axe), serde_json::json!([]), "as it opens");
+    eval(&tab, "document.getElementById('f-date').value = '12345-01-01'; true");
+    assert!(submit(&tab).is_err());
+    assert_eq!(axe_violations(&tab, &axe), serde_json::json!([]), "with errors");
+    open_form(&tab, &base);
+    eval(&tab, FILL);
+    assert!(submit(&tab).is_ok());
+    assert_eq!(axe_violations(&tab, &axe), serde_json::json!([]), "with the file");
+    common::browser::set_width(&tab, 320);
+    let overflow = eval(
+        &tab,
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
+    let wide = eval(
+        &tab,
+        "JSON.stringify(Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)))",
+    );
+    assert_eq!(overflow.as_i64(), Some(0), "the form scrolls sideways at 320 px: {wide}");
+}
