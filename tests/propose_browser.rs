@@ -183,6 +183,11 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
             ("population: 15000", "population: 1.5"),
         ),
         (
+            "unsupported language",
+            "const s = document.getElementById('f-lang'); s.options[1].value = 'xx'; s.value = 'xx'",
+            ("date: \"2024-05-02\"", "date: \"2024-05-02\"\nlang: \"xx\""),
+        ),
+        (
             "out of range",
             "document.getElementById('f-population').value = '-5'",
             ("population: 15000", "population: -5"),

@@ -303,12 +303,12 @@ impl<'a> Global<'a> {
     }
 
     /// The proposal form: the schema's fields described for `proposer.js`, labels from the
-    /// UI strings (`field_region`, `field_funding_amount`…).
+    /// UI strings (`field_region`, `field_funding_amount`, `lang_fr`…).
     fn propose_context(&self, Schema(fields): Schema) -> Context {
         let lang = self.language();
         let url = format!("{}{PROPOSE_PATH}", self.base_path);
         let mut context = self.base_context(lang, &url, &self.string(lang, "propose_title"));
-        let label = |path: &[&str]| self.string_opt(lang, &format!("field_{}", path.join("_")));
+        let label = |key: &str| self.string_opt(lang, key);
         // The fields of the page's inputs; the vocabularies and the contact address are the
         // configuration's, in this page's key through `Global`.
         let description = form_description(self.config, fields, lang, &label);

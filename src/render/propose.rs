@@ -23,9 +23,9 @@ const BELOW_ANY_RANGE: i64 = -9_007_199_254_741_001;
 /// A fraction, for the message of an integer field given one.
 const FRACTION: f64 = 0.125;
 
-/// Names a field in the page's language: `field_region`, `field_funding_amount`… from the UI
-/// strings, or `None` when the theme has no label for it (the form then shows the name).
-pub(super) type Labeller<'l> = dyn Fn(&[&str]) -> Option<String> + 'l;
+/// The UI string of a key in the page's language (`field_region`, `field_funding_amount`,
+/// `lang_fr`…), or `None` when the theme has none (the form then shows the name).
+pub(super) type Labeller<'l> = dyn Fn(&str) -> Option<String> + 'l;
 
 /// The description of the case-study `fields` of `site`, labels in `lang`.
 pub(super) fn form_description(
@@ -105,7 +105,8 @@ fn describe_field(
     };
     json!({
         "name": name,
-        "label": label(path).unwrap_or_else(|| name.to_string()),
+        "label": label(&format!("field_{}", path.join("_"))).unwrap_or_else(|| name.to_string()),
+        "choices": choices(spec, path, label),
         "type": spec.kind.name(),
         "required": spec.required,
         "list": spec.list,
@@ -118,6 +119,20 @@ fn describe_field(
         "max": max,
         "fields": describe_fields(site, lang, label, &spec.fields, path),
         "messages": messages(site, spec, path),
+    })
+}
+
+/// The values a text field may take, when the build accepts only some: the top-level `lang`
+/// picks the interface strings and labels, so `validate.rs` accepts only the languages the
+/// site has them for. The form offers these in a menu.
+fn choices(spec: &FieldSpec, path: &[&str], label: &Labeller) -> Option<Vec<Json>> {
+    (path == ["lang"] && spec.kind == FieldType::String && !spec.list).then(|| {
+        (crate::config::LANGUAGES.iter())
+            .map(|lang| {
+                let name = label(&format!("lang_{lang}")).unwrap_or_else(|| lang.to_string());
+                json!({"id": lang, "label": name})
+            })
+            .collect()
     })
 }
 
@@ -167,7 +182,9 @@ fn messages(site: &SiteConfig, spec: &FieldSpec, path: &[&str]) -> Map<String, J
             let below = BELOW_ANY_RANGE.to_string();
             ask("range", Some(Yaml::Number(BELOW_ANY_RANGE.into())), &below);
         }
-        FieldType::String | FieldType::Bool | FieldType::Object => {}
+        // A text is refused only by a rule of its own (`lang`): asked with the marker.
+        FieldType::String => ask("invalid", marker(), MARKER),
+        FieldType::Bool | FieldType::Object => {}
     }
     messages
 }
@@ -265,7 +282,7 @@ mod tests {
     #[test]
     fn the_form_description_lists_every_field_with_the_build_messages() {
         let site = example_site();
-        let labels = |path: &[&str]| (path == ["title"]).then(|| "Titre".to_string());
+        let labels = |key: &str| (key == "field_title").then(|| "Titre".to_string());
         let description = form_description(&site, &site.config.fields, "fr", &labels);
         let fields = &description["fields"];
         let names: Vec<&str> = (fields.as_array().unwrap().iter())
@@ -324,6 +341,13 @@ mod tests {
         let program = field(&funding["fields"], "program");
         assert_eq!(program["open"], true);
         assert_eq!(program["messages"]["empty"], "is empty");
+        let lang = field(fields, "lang");
+        assert_eq!(lang["choices"][0]["id"], "fr");
+        assert_eq!(
+            lang["messages"]["invalid"],
+            "unsupported language `{value}`"
+        );
+        assert!(title["choices"].is_null() && title["messages"].get("invalid").is_none());
         let lat = field(&field(fields, "coordinates")["fields"], "lat");
         assert_eq!(lat["max"], 90.0);
     }

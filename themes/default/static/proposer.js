@@ -182,6 +182,9 @@
       case "bool":
         return text === "true" ? "true" : null;
       default:
+        if (field.choices && !field.choices.some((c) => c.id === text.toLowerCase())) {
+          return problem("invalid", text);
+        }
         return quote(text);
     }
   }
@@ -411,6 +414,11 @@
 
   function scalarInput(field, id, ui) {
     const required = field.required ? "true" : null;
+    if (field.choices) {
+      return h("select", { id, name: id, "aria-required": required },
+        h("option", { value: "" }, ui.choose),
+        ...field.choices.map((c) => h("option", { value: c.id }, c.label)));
+    }
     if (field.type === "vocabulary" && field.vocabulary && !field.open) {
       return h("select", { id, name: id, "aria-required": required },
         h("option", { value: "" }, ui.choose),
