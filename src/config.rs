@@ -700,7 +700,9 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
     if let Some(contact) = &config.contact {
         let contact = contact.trim();
         let (local, domain) = contact.split_once('@').unwrap_or_default();
-        let plain = !contact.chars().any(|c| c.is_whitespace() || "<>\"'?&,;".contains(c));
+        let plain = !contact
+            .chars()
+            .any(|c| c.is_whitespace() || "<>\"'?&,;".contains(c));
         if local.is_empty() || !domain.contains('.') || domain.ends_with('.') || !plain {
             c.error(
                 &[Segment::Key("contact")],

@@ -24,7 +24,10 @@ fn assert_fields_match(
     at: &str,
 ) {
     let described = described.as_array().expect("a list of fields");
-    let names: Vec<&str> = described.iter().filter_map(|f| f["name"].as_str()).collect();
+    let names: Vec<&str> = described
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
     let expected: Vec<&str> = declared.keys().map(String::as_str).collect();
     assert_eq!(names, expected, "fields of {at}");
     for (field, (name, spec)) in described.iter().zip(declared) {
@@ -33,7 +36,10 @@ fn assert_fields_match(
         assert_eq!(field["required"], spec.required, "{here}");
         assert_eq!(field["list"], spec.list, "{here}");
         assert_eq!(field["help"], spec.help.as_str(), "{here}");
-        assert!(field["label"].as_str().is_some_and(|l| !l.is_empty()), "{here}");
+        assert!(
+            field["label"].as_str().is_some_and(|l| !l.is_empty()),
+            "{here}"
+        );
         if spec.required {
             assert!(field["messages"]["required"].is_string(), "{here}");
         }
@@ -66,8 +72,7 @@ fn the_proposal_form_describes_every_field_of_the_config() {
     let region = &description["fields"].as_array().unwrap()[4];
     assert_eq!(region["label"], "Région");
     assert_eq!(
-        region["vocabulary"][1]["label"],
-        "Saguenay–Lac-Saint-Jean",
+        region["vocabulary"][1]["label"], "Saguenay–Lac-Saint-Jean",
         "{region}"
     );
 }
@@ -78,7 +83,11 @@ fn the_proposal_page_sends_nothing_and_is_in_the_sitemap() {
     let page = common::html(&files, "proposer/index.html");
     let form = common::select(&page, "form#propose-form");
     assert_eq!(form.len(), 1);
-    assert_eq!(form[0].value().attr("action"), None, "the form posts nowhere");
+    assert_eq!(
+        form[0].value().attr("action"),
+        None,
+        "the form posts nowhere"
+    );
     let script = String::from_utf8(files["static/proposer.js"].clone()).unwrap();
     for request in [
         "fetch(",

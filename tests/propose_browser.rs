@@ -89,7 +89,10 @@ fn open_form(tab: &Tab, base: &str) {
 
 /// Submits the form and returns the file shown, or the messages of the error summary.
 fn submit(tab: &Tab) -> Result<String, Vec<String>> {
-    eval(tab, "document.querySelector('.propose-submit').click(), true");
+    eval(
+        tab,
+        "document.querySelector('.propose-submit').click(), true",
+    );
     let shown = eval(
         tab,
         r##"JSON.stringify({
@@ -103,8 +106,14 @@ fn submit(tab: &Tab) -> Result<String, Vec<String>> {
     let shown: Value = serde_json::from_str(shown.as_str().unwrap()).unwrap();
     match (&shown["errors"], &shown["file"]) {
         (Value::Array(errors), _) => {
-            assert_eq!(shown["focused"], "propose-errors", "the summary takes the focus");
-            Err(errors.iter().map(|e| e.as_str().unwrap().to_string()).collect())
+            assert_eq!(
+                shown["focused"], "propose-errors",
+                "the summary takes the focus"
+            );
+            Err(errors
+                .iter()
+                .map(|e| e.as_str().unwrap().to_string())
+                .collect())
         }
         (_, Value::String(file)) => {
             assert_eq!(shown["focused"], "propose-result");
@@ -126,7 +135,10 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
 
     // A complete entry: the file passes the check as it is, and reads back as typed.
     let file = submit(&tab).unwrap_or_else(|errors| panic!("{errors:?}"));
-    let name = eval(&tab, "document.getElementById('propose-result').dataset.fileName");
+    let name = eval(
+        &tab,
+        "document.getElementById('propose-result').dataset.fileName",
+    );
     assert_eq!(name, "accueil-ete-1-gaspe-d-abord.md");
     let (code, output) = check_with(site.path(), name.as_str().unwrap(), &file);
     assert_eq!(code, 0, "{output}\n{file}");
@@ -142,7 +154,9 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
     assert!(file.contains("population: 15000\n"), "{file}");
     // An open vocabulary's alias is written as its term's label.
     assert!(
-        file.contains("  - program: \"Programme d'appui aux collectivités\"\n    amount: 12500.5\n"),
+        file.contains(
+            "  - program: \"Programme d'appui aux collectivités\"\n    amount: 12500.5\n"
+        ),
         "{file}"
     );
     assert!(file.contains("\n## Contexte\n"), "{file}");
@@ -150,10 +164,15 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
     // The mail link carries the file.
     let mailto = eval(&tab, "document.getElementById('propose-mailto').href");
     let mailto = mailto.as_str().unwrap();
-    assert!(mailto.starts_with(&format!("mailto:{CONTACT}?subject=")), "{mailto}");
+    assert!(
+        mailto.starts_with(&format!("mailto:{CONTACT}?subject=")),
+        "{mailto}"
+    );
     let body = mailto.split("&body=").nth(1).unwrap();
     assert_eq!(
-        percent_encoding::percent_decode_str(body).decode_utf8().unwrap(),
+        percent_encoding::percent_decode_str(body)
+            .decode_utf8()
+            .unwrap(),
         file
     );
 
@@ -277,14 +296,29 @@ fn the_proposal_form_passes_axe_in_each_state_and_reflows() {
     let (_site, _out, base, _log) = served_site();
     let tab = browser.new_tab().unwrap();
     open_form(&tab, &base);
-    assert_eq!(axe_violations(&tab, &axe), serde_json::json!([]), "as it opens");
-    eval(&tab, "document.getElementById('f-date').value = '12345-01-01'; true");
+    assert_eq!(
+        axe_violations(&tab, &axe),
+        serde_json::json!([]),
+        "as it opens"
+    );
+    eval(
+        &tab,
+        "document.getElementById('f-date').value = '12345-01-01'; true",
+    );
     assert!(submit(&tab).is_err());
-    assert_eq!(axe_violations(&tab, &axe), serde_json::json!([]), "with errors");
+    assert_eq!(
+        axe_violations(&tab, &axe),
+        serde_json::json!([]),
+        "with errors"
+    );
     open_form(&tab, &base);
     eval(&tab, FILL);
     assert!(submit(&tab).is_ok());
-    assert_eq!(axe_violations(&tab, &axe), serde_json::json!([]), "with the file");
+    assert_eq!(
+        axe_violations(&tab, &axe),
+        serde_json::json!([]),
+        "with the file"
+    );
     common::browser::set_width(&tab, 320);
     let overflow = eval(
         &tab,
@@ -294,5 +328,9 @@ fn the_proposal_form_passes_axe_in_each_state_and_reflows() {
         &tab,
         "JSON.stringify(Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)))",
     );
-    assert_eq!(overflow.as_i64(), Some(0), "the form scrolls sideways at 320 px: {wide}");
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "the form scrolls sideways at 320 px: {wide}"
+    );
 }

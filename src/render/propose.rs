@@ -241,9 +241,7 @@ fn probe(site: &SiteConfig, path: &[&str], value: Option<Yaml>, written: &str) -
         .chain(std::iter::once(name.to_string()))
         .collect::<Vec<_>>()
         .join(".");
-    let problem = problems
-        .iter()
-        .find(|p| p.is_error() && p.field == label)?;
+    let problem = problems.iter().find(|p| p.is_error() && p.field == label)?;
     if written.is_empty() {
         return Some(problem.message.clone());
     }
@@ -305,8 +303,7 @@ mod tests {
         let gaspesie = terms.iter().find(|t| t["code"] == "11").unwrap();
         assert_eq!(gaspesie["label"], "Gaspésie–Îles-de-la-Madeleine");
         assert!(
-            (gaspesie["keys"].as_array().unwrap().iter())
-                .any(|k| k == "gaspesieilesdelamadeleine")
+            (gaspesie["keys"].as_array().unwrap().iter()).any(|k| k == "gaspesieilesdelamadeleine")
         );
 
         let date = field(fields, "date");
