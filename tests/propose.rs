@@ -101,6 +101,9 @@ fn the_proposal_page_sends_nothing_and_is_in_the_sitemap() {
     }
     // Without a `contact:`, no mail link.
     assert!(common::select(&page, "#propose-mailto").is_empty());
+    // Every page links to it, in its footer.
+    let home = common::html(&files, "index.html");
+    assert!(!common::select(&home, ".site-footer a[href='/proposer/']").is_empty());
     let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
     assert!(sitemap.contains("<loc>/proposer/</loc>"), "{sitemap}");
 }
