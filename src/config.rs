@@ -48,6 +48,10 @@ pub struct Config {
     /// Theme name under `themes/`; the default theme is built into the binary.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Address that receives practices proposed with the `/proposer/` form: the form then
+    /// offers to write to it with the file in the message. A role address (Law 25).
+    #[serde(default)]
+    pub contact: Option<String>,
     pub case_studies: CaseStudiesConfig,
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
@@ -692,6 +696,24 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             "must be at least 1".into(),
             "set paginate to the number of case studies per list page, e.g. 20".into(),
         );
+    }
+    if let Some(contact) = &config.contact {
+        let contact = contact.trim();
+        let (local, domain) = contact.split_once('@').unwrap_or_default();
+        let plain = !contact
+            .chars()
+            .any(|c| c.is_whitespace() || "<>\"'?&,;".contains(c));
+        if local.is_empty() || !domain.contains('.') || domain.ends_with('.') || !plain {
+            c.error(
+                &[Segment::Key("contact")],
+                Some(contact),
+                format!(
+                    "expected an email address, found `{}`",
+                    contact.chars().take(80).collect::<String>()
+                ),
+                "write a role address such as pratiques@organisme.example (never a person's address: Law 25), or remove the line".into(),
+            );
+        }
     }
     let theme = config.theme.as_str();
     if theme.is_empty() || theme.starts_with('.') || theme.contains(['/', '\\']) {

@@ -256,6 +256,22 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "chart-titre",
     "cite-title",
     "related-title",
+    // proposer.html: the proposal form and what static/proposer.js fills in.
+    "propose-errors",
+    "propose-errors-title",
+    "propose-errors-list",
+    "propose-form",
+    "propose-fields",
+    "propose-body",
+    "propose-body-help",
+    "propose-result",
+    "propose-result-title",
+    "propose-output",
+    "propose-download",
+    "propose-copy",
+    "propose-mailto",
+    "propose-status",
+    "propose-schema",
 ];
 
 /// Refuses, before parsing, a body whose tree or HTML would be out of proportion to what an

@@ -3,10 +3,11 @@
 //! cannot read what its page's key does not cover.
 
 use super::charts::{self, Bar, MapRegion, VocabularyEntry};
-use super::inputs::{Card, Cards, Full, PageInputs, Taxonomies, TermOf};
+use super::inputs::{Card, Cards, Full, PageInputs, Schema, Taxonomies, TermOf};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
-use super::{CARD_TEMPLATE, SEARCH_PATH, STATISTICS_PATH};
+use super::propose::{form_description, script_json};
+use super::{CARD_TEMPLATE, PROPOSE_PATH, SEARCH_PATH, STATISTICS_PATH};
 use crate::config::{FieldSpec, JsonLdFields, SiteConfig, TaxonomyGroup};
 use crate::format;
 use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json, value_label};
@@ -49,6 +50,7 @@ impl<'a> Global<'a> {
             "license": config.license,
             "search_url": format!("{}{}", site.base_path, SEARCH_PATH),
             "statistics_url": format!("{}{}", site.base_path, STATISTICS_PATH),
+            "propose_url": format!("{}{}", site.base_path, PROPOSE_PATH),
             "case_studies_url": format!("{}{}/", site.base_path, config.case_studies.section),
             "case_study_count": site.case_studies.len(),
             "nav": site.pages.iter()
@@ -258,6 +260,7 @@ impl<'a> Global<'a> {
             PageInputs::Statistics { taxonomies, items } => {
                 self.statistics_context(*taxonomies, *items)
             }
+            PageInputs::Propose { schema } => self.propose_context(*schema),
             PageInputs::NotFound => {
                 let url = format!("{}404.html", self.base_path);
                 self.base_context(lang, &url, &self.string(lang, "not_found_title"))
@@ -330,6 +333,22 @@ impl<'a> Global<'a> {
         let search_url = format!("{}{SEARCH_PATH}", self.base_path);
         let mut context = self.base_context(lang, &search_url, &self.string(lang, "search_title"));
         context.insert("taxonomies", &taxonomies);
+        context
+    }
+
+    /// The proposal form: the schema's fields described for `proposer.js`, labels from the
+    /// UI strings (`field_region`, `field_funding_amount`, `lang_fr`…).
+    fn propose_context(&self, Schema(fields): Schema) -> Context {
+        let lang = self.language();
+        let url = format!("{}{PROPOSE_PATH}", self.base_path);
+        let mut context = self.base_context(lang, &url, &self.string(lang, "propose_title"));
+        let label = |key: &str| self.string_opt(lang, key);
+        // The fields of the page's inputs; the vocabularies and the contact address are the
+        // configuration's, in this page's key through `Global`.
+        let description = form_description(self.config, fields, lang, &label);
+        context.insert("form_json", &script_json(&description));
+        context.insert("contact", &self.config.config.contact);
+        context.insert("section", &self.config.config.case_studies.section);
         context
     }
 

@@ -128,6 +128,9 @@ impl<'a> Shared<'a> {
                 taxonomies: Taxonomies(&site.taxonomies),
                 items: cards(&self.all),
             },
+            JobKind::Propose => PageInputs::Propose {
+                schema: Schema(&site.config.config.fields),
+            },
             JobKind::NotFound => PageInputs::NotFound,
             JobKind::Feed(list) => {
                 let items = self.list_items(list);
@@ -198,6 +201,11 @@ pub(super) enum PageInputs<'s> {
         taxonomies: Taxonomies<'s>,
         items: Cards<'s>,
     },
+    /// The form that writes a case study: made from the schema's fields (and the
+    /// vocabularies and contact address of the configuration, in `Global`).
+    Propose {
+        schema: Schema<'s>,
+    },
     NotFound,
     /// The Atom feed of a list: the site's newest case studies, or a term's.
     Feed {
@@ -229,6 +237,7 @@ impl PageInputs<'_> {
             | PageInputs::Taxonomy(_)
             | PageInputs::Search { .. }
             | PageInputs::Statistics { .. }
+            | PageInputs::Propose { .. }
             | PageInputs::NotFound
             | PageInputs::Feed { .. }
             | PageInputs::Sitemap { .. }
@@ -316,7 +325,12 @@ macro_rules! hash_as_shown {
         }
     )*};
 }
-hash_as_shown!(TermView, TaxonomyView, Taxonomies);
+hash_as_shown!(TermView, TaxonomyView, Taxonomies, Schema);
+
+/// The case-study fields declared in config.yaml, as the proposal form is made from them.
+#[derive(Clone, Copy, Serialize)]
+#[serde(transparent)]
+pub(super) struct Schema<'s>(pub(super) &'s indexmap::IndexMap<String, crate::config::FieldSpec>);
 
 /// A term as templates see it (`term.label`, `term.url`, `term.count`…). Fields in the
 /// order of the maps the templates had before (sorted), so the serialised form is the same.

@@ -16,6 +16,7 @@ mod filters;
 mod inputs;
 mod json_ld;
 mod pagination;
+mod propose;
 mod sitemap;
 mod templates;
 
@@ -38,6 +39,8 @@ use templates::template_diagnostic;
 pub(crate) const SEARCH_PATH: &str = "recherche/";
 /// URL segment of the statistics page.
 pub(crate) const STATISTICS_PATH: &str = "statistiques/";
+/// URL segment of the page that proposes a practice: the form that writes a case study.
+pub(crate) const PROPOSE_PATH: &str = "proposer/";
 /// Case studies shown on the home page.
 const RECENT_ON_HOME: usize = 6;
 /// Entries in the Atom feed.
@@ -92,7 +95,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every page of the site: case studies, content pages, then home, lists, taxonomies,
-    /// search, statistics, 404, feed, sitemap and robots.txt.
+    /// search, statistics, the proposal form, 404, feed, sitemap and robots.txt.
     pub(crate) fn jobs(&self) -> Vec<PageJob> {
         self.jobs_within(sitemap::LIMIT)
     }
@@ -141,6 +144,7 @@ impl<'a> Renderer<'a> {
         jobs.extend(list_jobs);
         jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
         jobs.push(self.job(JobKind::Statistics, output_path(STATISTICS_PATH)));
+        jobs.push(self.job(JobKind::Propose, output_path(PROPOSE_PATH)));
         jobs.push(self.job(JobKind::NotFound, "404.html".into()));
         jobs.push(self.job(JobKind::Feed(ListOf::All), "atom.xml".into()));
         for file in sitemap::plan(shared.sitemap_urls(), sitemap_limit) {
@@ -249,6 +253,8 @@ enum JobKind {
     Search,
     /// Charts of the collection: counts by taxonomy term, funding sums.
     Statistics,
+    /// The form that writes a case study's file from the schema.
+    Propose,
     NotFound,
     /// The Atom feed of a list's newest case studies.
     Feed(ListOf),
@@ -272,6 +278,7 @@ impl JobKind {
             JobKind::Taxonomy(_) => "taxonomy.html",
             JobKind::Search => "search.html",
             JobKind::Statistics => "statistics.html",
+            JobKind::Propose => "proposer.html",
             JobKind::NotFound => "404.html",
             JobKind::Feed(_) => "atom.xml",
             JobKind::Sitemap(file) => file.template(),

@@ -117,7 +117,7 @@ pub(super) fn plan(urls: &[SitemapUrl], limit: Limit) -> Vec<SitemapFile> {
 
 impl Shared<'_> {
     /// Every URL of the site, in the sitemap's order: home, case studies and pages, the list
-    /// of all case studies, the statistics, taxonomies with their terms. Made once per build.
+    /// of all case studies, the statistics, the proposal form, taxonomies with their terms. Made once per build.
     pub(super) fn sitemap_urls(&self) -> &[SitemapUrl] {
         self.sitemap.get_or_init(|| {
             let site = self.site;
@@ -133,6 +133,7 @@ impl Shared<'_> {
             let section = &site.config.config.case_studies.section;
             urls.push(url(&format!("{base}{section}/"), None));
             urls.push(url(&format!("{base}{}", super::STATISTICS_PATH), None));
+            urls.push(url(&format!("{base}{}", super::PROPOSE_PATH), None));
             for taxonomy in &site.taxonomies {
                 urls.push(url(&taxonomy.url, None));
                 for term in &taxonomy.terms {
