@@ -596,7 +596,9 @@ impl Engine {
             sink,
         };
         // A build makes everything now: pages, and alongside them exports and search
-        // index, so that the serial parts of one overlap the others.
+        // index, so that the serial parts of one overlap the others. (One after the other
+        // took 13.9 s instead of 8.85 s at 10,000 case studies, for a peak of 595 MB
+        // instead of 659: the writing of the pages no longer overlapped the index.)
         let (pages, made) = match self.purpose {
             Purpose::Build => {
                 let deferred = deferred.take().expect("made above");
