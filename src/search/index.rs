@@ -609,8 +609,8 @@ fn key_hashes(words: &[Word], key_count: usize) -> Vec<Vec<u32>> {
 }
 
 /// The sections of a document: for each heading kept (see [`sections::heads`]), its most
-/// telling words (rare in the site, in many of the section's sentences; at most
-/// [`SECTION_WORDS`]) and its most telling sentence as an excerpt.
+/// telling words (rare in the site, frequent in the section and not elsewhere in the body;
+/// at most [`SECTION_WORDS`]) and its most telling sentence as an excerpt.
 fn choose_sections(
     doc: &Analysis,
     map: &[u32],
@@ -625,10 +625,15 @@ fn choose_sections(
     // Per section: (term position, sentences holding it), and the best sentence.
     let mut counts: Vec<HashMap<u32, u32>> = vec![HashMap::default(); heads.len()];
     let mut best: Vec<Option<(usize, f32)>> = vec![None; heads.len()];
+    // Sentences holding each term in the whole body, the text before the first heading too.
+    let mut in_body = vec![0u32; doc.terms.len()];
     let mut terms_start = 0usize;
     for (index, sentence) in doc.sentences.iter().enumerate() {
         let terms = &doc.sentence_terms[terms_start..sentence.keys_end as usize];
         terms_start = sentence.keys_end as usize;
+        for &term in terms {
+            in_body[term as usize] += 1;
+        }
         let Some(section) = sections::section_of(heads, sentence.start as usize) else {
             continue;
         };
@@ -659,7 +664,10 @@ fn choose_sections(
                 .filter_map(|(term, n)| {
                     let key = map[doc.terms[term as usize].0 as usize];
                     let weight = idf[key as usize];
-                    (weight > 0.0).then(|| (weight * (1.0 + (n as f32).ln()), key))
+                    // A word spread over every section tells none of them apart: the share
+                    // of its sentences that are in this section ranks the words that do.
+                    let share = n as f32 / in_body[term as usize].max(1) as f32;
+                    (weight > 0.0).then(|| (weight * share * (1.0 + (n as f32).ln()), key))
                 })
                 .collect();
             // Best first; ties by key, so the choice does not depend on hashing order.
