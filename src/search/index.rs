@@ -52,6 +52,11 @@ const MAX_WORD_BYTES: usize = 40;
 const CHUNK: usize = 256;
 /// Body text kept per case study for result excerpts, in characters (besides the summary).
 const PASSAGE_BUDGET: usize = 360;
+/// The same for a content page. Pages are few (about, methodology) and long, and a query
+/// word is often deep in them (a table of the themes, a list of sources): without more of
+/// their text, the result would show no match. Bytes are spent only when a page is shown,
+/// whatever the size of the collection.
+const PAGE_PASSAGE_BUDGET: usize = 4_000;
 /// Longest single excerpt sentence, in characters.
 const PASSAGE_MAX: usize = 240;
 
@@ -551,11 +556,17 @@ pub fn build(site: &Site) -> Index {
     let (passages, sections): (Vec<Vec<String>>, Vec<Vec<Section>>) = docs
         .par_iter()
         .zip(&items)
-        .map(|((doc, map), item)| {
+        .enumerate()
+        .map(|(number, ((doc, map), item))| {
             let body = item.body.text.as_str();
             let heads = sections::heads(body, &item.body.toc);
+            let budget = if number < case_studies {
+                PASSAGE_BUDGET
+            } else {
+                PAGE_PASSAGE_BUDGET
+            };
             (
-                choose_passages(doc, map, body, &idf),
+                choose_passages(doc, map, body, &idf, budget),
                 choose_sections(doc, map, body, &heads, &idf, &key_hashes),
             )
         })
@@ -734,9 +745,15 @@ fn impact(counts: &[u8; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS
 }
 
 /// The body sentences shown as excerpts: chosen greedily to cover the document's rarest
-/// words not already in its title or summary, within [`PASSAGE_BUDGET`] characters, and
-/// returned in reading order.
-fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<String> {
+/// words not already in its title or summary, within `budget` characters
+/// ([`PASSAGE_BUDGET`], [`PAGE_PASSAGE_BUDGET`]), and returned in reading order.
+fn choose_passages(
+    doc: &Analysis,
+    map: &[u32],
+    body: &str,
+    idf: &[f32],
+    budget: usize,
+) -> Vec<String> {
     // What each of the document's terms would add to the excerpts: its idf, or nothing once
     // the title, the summary or a chosen sentence shows it.
     let mut gains: Vec<f32> = doc
@@ -770,7 +787,7 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
             if chosen.contains(&index) {
                 continue;
             }
-            if used > 0 && used + length > PASSAGE_BUDGET {
+            if used > 0 && used + length > budget {
                 continue;
             }
             let gain: f32 = doc.sentence_terms[first..last]
@@ -789,7 +806,7 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
             gains[term as usize] = 0.0;
         }
         chosen.push(index);
-        if used >= PASSAGE_BUDGET {
+        if used >= budget {
             break;
         }
     }

@@ -894,7 +894,11 @@
         });
         var year = byFacet.year ? Number(byFacet.year[0]) : null;
         var tags = (byFacet.themes || []).concat(byFacet.target_groups || []).join(", ");
-        var excerptParts = excerpt(d[3], d[4], surfaces);
+        // The section excerpts are sentences of the body too: more chances to show a match.
+        var sentences = (d[4] || []).concat((d[6] || []).map(function (section) {
+          return typeof section[2] === "string" ? section[2] : "";
+        }).filter(Boolean));
+        var excerptParts = excerpt(d[3], sentences, surfaces);
         var url = root + d[1];
         return {
           url: url,
