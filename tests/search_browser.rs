@@ -462,13 +462,22 @@ fn search_works_under_a_sub_path() {
     let shown = results(&tab);
     assert!(!shown.is_empty());
     for result in &shown {
+        let href = result["href"].as_str().unwrap();
+        // Case studies, and content pages (found by their words too).
         assert!(
-            result["href"]
-                .as_str()
-                .unwrap()
-                .starts_with("/pratiques/etudes-de-cas/"),
+            href.starts_with("/pratiques/etudes-de-cas/")
+                || href == "/pratiques/a-propos/"
+                || href == "/pratiques/methodologie/",
             "{result}"
         );
+    }
+    // Sub-results link into the result's own page, under the base path too.
+    let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).flatMap(li =>
+        Array.from(li.querySelectorAll(".search-result-sections a")).map(a =>
+            [li.querySelector("h3 a").getAttribute("href"), a.getAttribute("href")])))"##;
+    let links: Vec<(String, String)> = serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+    for (page, section) in &links {
+        assert!(section.starts_with(&format!("{page}#")), "{page} {section}");
     }
     tab.wait_for_element("#search-results h3 a")
         .unwrap()
