@@ -1167,7 +1167,11 @@ fn vm_kb(field: &str) -> u64 {
 
 /// The built page a result URL (site-relative) points to, as text.
 fn page_html(site: &Built, url: &str) -> String {
-    let path = url.split('#').next().unwrap_or_default().trim_start_matches('/');
+    let path = url
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('/');
     std::fs::read_to_string(site.public.join(path).join("index.html"))
         .unwrap_or_else(|e| panic!("{url}: {e}"))
 }
@@ -1175,7 +1179,15 @@ fn page_html(site: &Built, url: &str) -> String {
 #[test]
 fn rust_and_browser_hash_section_words_identically() {
     let Some(node) = node() else { return };
-    let words = ["francisation", "refugies", "oeuvre", "ete", "a", "mot-compose", "年"];
+    let words = [
+        "francisation",
+        "refugies",
+        "oeuvre",
+        "ete",
+        "a",
+        "mot-compose",
+        "年",
+    ];
     let browser = run_js(&node, &["hashes"], &json!(words));
     let rust: Vec<u32> = words
         .iter()
@@ -1196,7 +1208,11 @@ fn a_query_lands_on_the_section_that_holds_its_words() {
         désormais au réseau régional d’entraide.\n\nOn joue des xylophones.\n";
     let root = site_with(&[
         ("sections", "", body),
-        ("autre", "", "## Contexte\n\nUne autre ville accueille des familles.\n"),
+        (
+            "autre",
+            "",
+            "## Contexte\n\nUne autre ville accueille des familles.\n",
+        ),
     ]);
     let site = build(root.path(), None);
     let answer = one(&node, &site, "xylophones");
@@ -1213,12 +1229,18 @@ fn a_query_lands_on_the_section_that_holds_its_words() {
     assert!(!excerpt.contains("xylophones"), "{excerpt}");
     // The anchor is a heading of the target page.
     let html = page_html(&site, "/etudes-de-cas/sections/");
-    assert!(html.contains(&format!("id=\"{id}\">Résultats obtenus<")), "no #{id}");
+    assert!(
+        html.contains(&format!("id=\"{id}\">Résultats obtenus<")),
+        "no #{id}"
+    );
 
     // A word in a heading ranks its section first, and is marked there.
     let answer = one(&node, &site, "bénévoles");
     let sections = answer["results"][0]["sections"].as_array().unwrap();
-    assert_eq!(sections[0]["title"], "Jumelage avec des bénévoles", "{sections:?}");
+    assert_eq!(
+        sections[0]["title"], "Jumelage avec des bénévoles",
+        "{sections:?}"
+    );
     assert!(
         sections[0]["titleParts"]
             .as_array()
@@ -1252,7 +1274,10 @@ fn content_pages_are_found_and_marked_as_pages() {
     // Case studies are marked as such, and pages rank with them.
     let answer = one(&node, &site, "francisation");
     for result in answer["results"].as_array().unwrap() {
-        let case_study = result["url"].as_str().unwrap().starts_with("/etudes-de-cas/");
+        let case_study = result["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("/etudes-de-cas/");
         let kind = if case_study { "case_study" } else { "page" };
         assert_eq!(result["kind"], kind, "{result}");
     }

@@ -200,12 +200,24 @@ fn a_result_links_to_the_section_that_matches_and_pages_are_marked() {
     let href = section["href"].as_str().unwrap();
     let page = first["href"].as_str().unwrap();
     assert!(href.starts_with(&format!("{page}#")), "{shown:#?}");
-    assert_eq!(section["text"], "Un jumelage avec des bénévoles", "{shown:#?}");
-    assert!(!section["marks"].as_array().unwrap().is_empty(), "{shown:#?}");
-    assert!(first["label"].as_str().unwrap().contains("Sections de « "), "{first}");
+    assert_eq!(
+        section["text"], "Un jumelage avec des bénévoles",
+        "{shown:#?}"
+    );
+    assert!(
+        !section["marks"].as_array().unwrap().is_empty(),
+        "{shown:#?}"
+    );
+    assert!(
+        first["label"].as_str().unwrap().contains("Sections de « "),
+        "{first}"
+    );
     // Following the link lands on that heading of the case study.
     let anchor = href.split('#').nth(1).unwrap();
-    eval(&tab, &format!("document.querySelector('.search-result-sections a').click(); 'ok'"));
+    eval(
+        &tab,
+        &format!("document.querySelector('.search-result-sections a').click(); 'ok'"),
+    );
     tab.wait_until_navigated().unwrap();
     let js = format!(
         r#"new Promise(resolve => {{
@@ -227,8 +239,12 @@ fn a_result_links_to_the_section_that_matches_and_pages_are_marked() {
     wait_ready(&tab, "témoin");
     let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).map(li =>
         [li.querySelector("h3 a").getAttribute("href"), (li.querySelector("h3 .search-result-kind") || {}).textContent || ""]))"##;
-    let shown: Vec<(String, String)> = serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
-    assert!(shown.contains(&("/a-propos/".to_string(), "Page".to_string())), "{shown:?}");
+    let shown: Vec<(String, String)> =
+        serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+    assert!(
+        shown.contains(&("/a-propos/".to_string(), "Page".to_string())),
+        "{shown:?}"
+    );
 }
 
 #[test]
@@ -475,7 +491,8 @@ fn search_works_under_a_sub_path() {
     let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).flatMap(li =>
         Array.from(li.querySelectorAll(".search-result-sections a")).map(a =>
             [li.querySelector("h3 a").getAttribute("href"), a.getAttribute("href")])))"##;
-    let links: Vec<(String, String)> = serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+    let links: Vec<(String, String)> =
+        serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
     for (page, section) in &links {
         assert!(section.starts_with(&format!("{page}#")), "{page} {section}");
     }

@@ -137,8 +137,7 @@ pub fn encode_words(hashes: &[u32]) -> String {
 
 /// Standard base64 with padding, which `atob` reads.
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -183,7 +182,10 @@ mod tests {
         );
         assert_eq!(found.len(), 2);
         // "contexte" inside the intro sentence is not the heading: the heading is a line.
-        assert_eq!(&text[found[0].start..], "Contexte\nLe contexte ici.\nDémarche\nOn a fait.\n");
+        assert_eq!(
+            &text[found[0].start..],
+            "Contexte\nLe contexte ici.\nDémarche\nOn a fait.\n"
+        );
         assert!(text[found[1].start..].starts_with("Démarche\nOn a fait."));
         assert_eq!(section_of(&found, 0), None);
         assert_eq!(section_of(&found, found[0].start), Some(0));
@@ -213,13 +215,20 @@ mod tests {
             .map(|(l, id, t)| (*l, id.as_str(), t.as_str()))
             .collect();
         let found = heads(&text, &toc(&entries));
-        assert_eq!(found.len(), 6, "the level-3 headings would make 24 sections");
+        assert_eq!(
+            found.len(),
+            6,
+            "the level-3 headings would make 24 sections"
+        );
         assert!(found.iter().all(|h| h.title.starts_with("Partie")));
         // Even the top level is cut to MAX_SECTIONS.
         let many: Vec<(u8, String, String)> = (0..30)
             .map(|i| (2, format!("p{i}"), format!("Point {i:02}")))
             .collect();
-        let text: String = many.iter().map(|(_, _, t)| format!("{t}\nTexte.\n")).collect();
+        let text: String = many
+            .iter()
+            .map(|(_, _, t)| format!("{t}\nTexte.\n"))
+            .collect();
         let entries: Vec<(u8, &str, &str)> = many
             .iter()
             .map(|(l, id, t)| (*l, id.as_str(), t.as_str()))
@@ -237,7 +246,10 @@ mod tests {
         let bytes = unbase64(&encoded);
         let mut at = 0;
         let mut values = get_doc_set(&bytes, &mut at).unwrap();
-        let mut expected: Vec<u32> = hashes.iter().map(|h| h >> (32 - SECTION_HASH_BITS)).collect();
+        let mut expected: Vec<u32> = hashes
+            .iter()
+            .map(|h| h >> (32 - SECTION_HASH_BITS))
+            .collect();
         expected.sort_unstable();
         values.sort_unstable();
         assert_eq!(values, expected);

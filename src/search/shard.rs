@@ -1,10 +1,11 @@
 //! Cuts the index into the files a browser fetches, so that one query downloads a few small
 //! files whatever the size of the site. All paths are relative to `search/`.
 //!
-//! - `manifest.json` (fixed name, the entry point): document count, function words, facet
+//! - `manifest.json` (fixed name, the entry point): document count (`docs`, of which the
+//!   first `caseStudies` are case studies and the rest content pages), function words, facet
 //!   definitions, the list of vocabulary shards: `[first prefix, last prefix, file]`,
-//!   where a prefix is the first two characters of a folded word, and the document shard
-//!   folders.
+//!   where a prefix is the first two characters of a folded word, the document shard
+//!   folders, and `sectionBits`, the bits of a section word's hash (`sections.rs`).
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
 //!   `{"files": [postings or head file…], "keys": [[file, offset, df, head file, head
@@ -499,7 +500,12 @@ fn doc_files(
                                 Some(at) => json!(at),
                                 None => json!(section.excerpt),
                             };
-                            json!([section.title, section.id, excerpt, encode_words(&section.words)])
+                            json!([
+                                section.title,
+                                section.id,
+                                excerpt,
+                                encode_words(&section.words)
+                            ])
                         })
                         .collect();
                     let mut doc = vec![
