@@ -15,13 +15,17 @@ use crate::markdown::TocEntry;
 pub const MAX_SECTIONS: usize = 10;
 /// Most words recorded per section: its most telling ones (rare in the site, frequent in
 /// the section). A query word outside them still finds its section through the heading
-/// and the excerpt.
-pub const SECTION_WORDS: usize = 24;
-/// Bits of a word's hash in a section's set: 2^11 values for at most 24 words is a false
-/// match for about one word in a hundred, at about one byte a word.
-pub const SECTION_HASH_BITS: u32 = 11;
+/// and the excerpt. Sections cost every query for each result it shows, times the
+/// documents that share its shard: on the benchmark corpus (5.5 sections a case study),
+/// 24 words of 11 bits and excerpts of 160 characters added 19 KB to a query of 10
+/// results (35 → 54 KB for one word), too close to the 60 KB budget; 16 words of 10 bits
+/// and 120 characters cost about a third less.
+pub const SECTION_WORDS: usize = 16;
+/// Bits of a word's hash in a section's set: 2^10 values for at most 16 words is a false
+/// match for under 2 % of the words, at under a byte a word.
+pub const SECTION_HASH_BITS: u32 = 10;
 /// Longest section excerpt, in characters.
-pub const SECTION_EXCERPT_MAX: usize = 160;
+pub const SECTION_EXCERPT_MAX: usize = 120;
 
 /// A heading of the body, kept as the start of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -927,7 +927,7 @@
   var MAX_SUB_RESULTS = 3;
   /** A word in a section's heading counts this much more than one in its text. */
   var HEADING_WEIGHT = 1.5;
-  var SECTION_EXCERPT_LENGTH = 160;
+  var SECTION_EXCERPT_LENGTH = 120;
 
   /** The sections of a document that hold query words, best first: [{ title, id, url,
    * titleParts, excerptParts, score }]. A section holds a word when the word's key is among
