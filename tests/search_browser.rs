@@ -216,7 +216,7 @@ fn a_result_links_to_the_section_that_matches_and_pages_are_marked() {
     let anchor = href.split('#').nth(1).unwrap();
     eval(
         &tab,
-        &format!("document.querySelector('.search-result-sections a').click(); 'ok'"),
+        "document.querySelector('.search-result-sections a').click(); 'ok'",
     );
     tab.wait_until_navigated().unwrap();
     let js = format!(
