@@ -1199,15 +1199,16 @@ fn rust_and_browser_hash_section_words_identically() {
 #[test]
 fn a_query_lands_on_the_section_that_holds_its_words() {
     let Some(node) = node() else { return };
-    // `xylophones` is in the third section only, and not in its excerpt sentence (the long
-    // one, with more rare words): the section is found by its recorded words (the section
-    // has fewer than `SECTION_WORDS` of them, so all are kept).
-    let body = "## Contexte\n\nLa ville accueille des familles depuis longtemps.\n\n\
+    // `xylophones` is in the third section only, at the end of a sentence longer than any
+    // excerpt keeps: no excerpt shows it, and the section is found by its recorded words.
+    let long = format!("{}et des xylophones.", "Des familles, ".repeat(18));
+    let body = format!(
+        "## Contexte\n\nLa ville accueille des familles depuis longtemps.\n\n\
         ## Jumelage avec des bénévoles\n\nDes bénévoles accompagnent les familles au marché.\n\n\
-        ## Résultats obtenus\n\nQuarante ménages, trois écoles, deux cliniques et une \
-        patinoire municipale participent au réseau.\n\nOn joue des xylophones.\n";
+        ## Résultats obtenus\n\n{long}\n"
+    );
     let root = site_with(&[
-        ("sections", "", body),
+        ("sections", "", &body),
         (
             "autre",
             "",

@@ -565,9 +565,18 @@ pub fn build(site: &Site) -> Index {
             } else {
                 PAGE_PASSAGE_BUDGET
             };
+            let passages = choose_passages(doc, map, body, &idf, budget);
+            let mut sections = choose_sections(doc, map, body, &heads, &idf, &key_hashes);
+            // Which excerpt sentences each section holds: the browser looks for the query's
+            // words in them too, and may show one under the section.
+            for (number, (_, start)) in passages.iter().enumerate() {
+                if let Some(section) = sections::section_of(&heads, *start) {
+                    sections[section].passages.push(number as u32);
+                }
+            }
             (
-                choose_passages(doc, map, body, &idf, budget),
-                choose_sections(doc, map, body, &heads, &idf, &key_hashes),
+                passages.into_iter().map(|(text, _)| text).collect(),
+                sections,
             )
         })
         .unzip();
@@ -700,6 +709,7 @@ fn choose_sections(
                 id: head.id.clone(),
                 excerpt,
                 words,
+                passages: Vec::new(),
             }
         })
         .collect()
@@ -746,14 +756,15 @@ fn impact(counts: &[u8; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS
 
 /// The body sentences shown as excerpts: chosen greedily to cover the document's rarest
 /// words not already in its title or summary, within `budget` characters
-/// ([`PASSAGE_BUDGET`], [`PAGE_PASSAGE_BUDGET`]), and returned in reading order.
+/// ([`PASSAGE_BUDGET`], [`PAGE_PASSAGE_BUDGET`]), and returned in reading order, each with
+/// the byte offset in the body where its sentence starts.
 fn choose_passages(
     doc: &Analysis,
     map: &[u32],
     body: &str,
     idf: &[f32],
     budget: usize,
-) -> Vec<String> {
+) -> Vec<(String, usize)> {
     // What each of the document's terms would add to the excerpts: its idf, or nothing once
     // the title, the summary or a chosen sentence shows it.
     let mut gains: Vec<f32> = doc
@@ -815,10 +826,11 @@ fn choose_passages(
         .into_iter()
         .map(|index| {
             let sentence = &doc.sentences[index];
-            shorten(
+            let text = shorten(
                 &body[sentence.start as usize..sentence.end as usize],
                 PASSAGE_MAX,
-            )
+            );
+            (text, sentence.start as usize)
         })
         .collect()
 }

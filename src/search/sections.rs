@@ -45,6 +45,8 @@ pub struct Section {
     pub excerpt: String,
     /// Hashes ([`word_hash`], all 32 bits) of the section's telling words.
     pub words: Vec<u32>,
+    /// The document's excerpt sentences that are in this section, by number.
+    pub passages: Vec<u32>,
 }
 
 /// Where the headings of `toc` start in `text` (the body's plain text, where each heading

@@ -21,9 +21,10 @@
 //!   `[title, url, municipality, summary, [excerpt sentences], [facet values], [section…]]`
 //!   and, for a content page (documents from `caseStudies` on), an eighth item `"page"`.
 //!   Facet values are numbered across facets in manifest order (region, year, themes… come
-//!   from there). A section is `[heading, anchor id, excerpt, words]`: `excerpt` is a
-//!   sentence, or the number of the excerpt sentence it is; `words` the section's telling
-//!   words, hashed (see `sections.rs`), as a base64 document set. Fetched only for the
+//!   from there). A section is `[heading, anchor id, excerpt, words, passages?]`:
+//!   `excerpt` is a sentence, or the number of the excerpt sentence it is; `words` the
+//!   section's telling words, hashed (see `sections.rs`), as a base64 document set;
+//!   `passages`, when present, the numbers of the excerpt sentences in the section. Fetched only for the
 //!   results shown. Shard `n` is in folder `docShards.dirs[n / group]`, named by the hash of
 //!   the `group` shards it holds.
 //! - `f/<facet>.<hash>.bin`, one per facet: for each value of the manifest, in order, a doc
@@ -500,12 +501,18 @@ fn doc_files(
                                 Some(at) => json!(at),
                                 None => json!(section.excerpt),
                             };
-                            json!([
-                                section.title,
-                                section.id,
-                                excerpt,
-                                encode_words(&section.words)
-                            ])
+                            {
+                                let mut entry = vec![
+                                    json!(section.title),
+                                    json!(section.id),
+                                    excerpt,
+                                    json!(encode_words(&section.words)),
+                                ];
+                                if !section.passages.is_empty() {
+                                    entry.push(json!(section.passages));
+                                }
+                                Json::Array(entry)
+                            }
                         })
                         .collect();
                     let mut doc = vec![

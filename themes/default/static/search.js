@@ -946,9 +946,20 @@
     var found = [];
     sections.forEach(function (section, order) {
       var set = sectionWords(section[3]);
+      // The section's excerpt, or the excerpt sentence of the section that holds the most
+      // query words.
       var text = typeof section[2] === "number" ? passages[section[2]] || "" : section[2];
-      var heading = wordsIn(section[0], surfaces);
       var inText = wordsIn(text, surfaces);
+      (section[4] || []).forEach(function (number) {
+        var sentence = passages[number];
+        if (sentence === undefined || sentence === text) return;
+        var hits = wordsIn(sentence, surfaces);
+        if (hits.size > inText.size) {
+          text = sentence;
+          inText = hits;
+        }
+      });
+      var heading = wordsIn(section[0], surfaces);
       var score = 0;
       words.forEach(function (w, i) {
         var hit = 0;
