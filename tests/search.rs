@@ -571,7 +571,19 @@ fn facet_counts_follow_the_query_and_the_other_filters() {
 
 /// Words of the built site whose completions all share their key (so that as a query they
 /// stand for one key), found in more than one case study, most frequent first.
+///
+/// Words that the content pages may hold are left out: a filter leaves pages out, so a
+/// filter that keeps every case study would change such a word's total.
 fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
+    let mut pages = String::new();
+    for page in ["a-propos.md", "methodologie.md"] {
+        let text = std::fs::read_to_string(common::repo_root().join("content").join(page));
+        pages.push_str(&passerelle::text::fold(&text.unwrap()));
+    }
+    let in_pages = |word: &str| {
+        let stem: String = word.chars().take(5).collect();
+        pages.contains(&stem)
+    };
     let mut found = Vec::new();
     for entry in std::fs::read_dir(site.public.join("search/v")).unwrap() {
         let shard = read_json(&entry.unwrap().path());
@@ -592,7 +604,12 @@ fn single_key_words(site: &Built, how_many: usize) -> Vec<String> {
                 .enumerate()
                 .filter(|(_, w)| w.starts_with(word))
                 .all(|(j, _)| refs[j].as_u64() == Some(key));
-            if alone && word.len() >= 5 && df > 1 && !tokenize::is_stop_word(word) {
+            if alone
+                && word.len() >= 5
+                && df > 1
+                && !tokenize::is_stop_word(word)
+                && !in_pages(word)
+            {
                 found.push((df, word.to_string()));
             }
         }
@@ -711,9 +728,10 @@ fn facets_alone_browse_the_collection_newest_first() {
         ids.windows(2).all(|w| w[0] < w[1]),
         "site order, newest first: {ids:?}"
     );
+    // Browsing is the case studies: content pages come up by their words only.
     assert_eq!(
         answers[2]["total"].as_u64().unwrap(),
-        manifest["docs"].as_u64().unwrap()
+        manifest["caseStudies"].as_u64().unwrap()
     );
 }
 
@@ -1046,7 +1064,10 @@ fn result_links_follow_the_base_path() {
     // are read from disk; the URLs stored are relative to the site root.
     let answer = one(&node, &site, "accueil");
     for url in urls(&answer) {
-        assert!(url.starts_with("/etudes-de-cas/"), "{url}");
+        assert!(
+            url.starts_with("/etudes-de-cas/") || url == "/a-propos/" || url == "/methodologie/",
+            "{url}"
+        );
     }
     let page = common::html(
         &common::build_in_memory(dir.path(), Some("https://example.org/pratiques/")),
@@ -1139,4 +1160,172 @@ fn vm_kb(field: &str) -> u64 {
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+// ---------------------------------------------------------------------------------------
+// Sub-results and content pages
+
+/// The built page a result URL (site-relative) points to, as text.
+fn page_html(site: &Built, url: &str) -> String {
+    let path = url
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('/');
+    std::fs::read_to_string(site.public.join(path).join("index.html"))
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+#[test]
+fn rust_and_browser_hash_section_words_identically() {
+    let Some(node) = node() else { return };
+    let words = [
+        "francisation",
+        "refugies",
+        "oeuvre",
+        "ete",
+        "a",
+        "mot-compose",
+        "年",
+    ];
+    let browser = run_js(&node, &["hashes"], &json!(words));
+    let rust: Vec<u32> = words
+        .iter()
+        .map(|w| passerelle::search::sections::word_hash(w))
+        .collect();
+    assert_eq!(browser, json!(rust));
+}
+
+#[test]
+fn a_query_lands_on_the_section_that_holds_its_words() {
+    let Some(node) = node() else { return };
+    // `xylophones` is in the third section only, at the end of a sentence longer than any
+    // excerpt keeps: no excerpt shows it, and the section is found by its recorded words.
+    let long = format!("{}et des xylophones.", "Des familles, ".repeat(18));
+    let body = format!(
+        "## Contexte\n\nLa ville accueille des familles depuis longtemps.\n\n\
+        ## Jumelage avec des bénévoles\n\nDes bénévoles accompagnent les familles au marché.\n\n\
+        ## Résultats obtenus\n\n{long}\n"
+    );
+    let root = site_with(&[
+        ("sections", "", &body),
+        (
+            "autre",
+            "",
+            "## Contexte\n\nUne autre ville accueille des familles.\n",
+        ),
+    ]);
+    let site = build(root.path(), None);
+    let answer = one(&node, &site, "xylophones");
+    let first = &answer["results"][0];
+    assert_eq!(first["url"], "/etudes-de-cas/sections/", "{answer}");
+    let sections = first["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), 1, "{sections:?}");
+    let id = sections[0]["id"].as_str().unwrap();
+    assert_eq!(sections[0]["title"], "Résultats obtenus");
+    assert_eq!(sections[0]["url"], format!("/etudes-de-cas/sections/#{id}"));
+    let excerpt: String = each(&sections[0]["excerptParts"], "text")
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(!excerpt.contains("xylophones"), "{excerpt}");
+    // The anchor is a heading of the target page.
+    let html = page_html(&site, "/etudes-de-cas/sections/");
+    assert!(
+        html.contains(&format!("id=\"{id}\">Résultats obtenus<")),
+        "no #{id}"
+    );
+
+    // A word in a heading ranks its section first, and is marked there.
+    let answer = one(&node, &site, "bénévoles");
+    let sections = answer["results"][0]["sections"].as_array().unwrap();
+    assert_eq!(
+        sections[0]["title"], "Jumelage avec des bénévoles",
+        "{sections:?}"
+    );
+    assert!(
+        sections[0]["titleParts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["mark"] == true && p["text"] == "bénévoles")
+    );
+    // A word in no section's text (the title only) shows no sub-result.
+    let answer = one(&node, &site, "étude sections");
+    assert_eq!(answer["results"][0]["sections"], json!([]), "{answer}");
+}
+
+#[test]
+fn content_pages_are_found_and_marked_as_pages() {
+    let Some(node) = node() else { return };
+    let site = example();
+    // Words of the about page's text only.
+    let answer = one(&node, &site, "témoin cookie");
+    let about = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["url"] == "/a-propos/")
+        .unwrap_or_else(|| panic!("the about page is not found: {answer}"));
+    assert_eq!(about["kind"], "page");
+    assert_eq!(about["title"], "À propos de Passerelle");
+    // Its sections lead to its headings.
+    let section = &about["sections"][0];
+    let id = section["id"].as_str().unwrap();
+    assert!(page_html(&site, "/a-propos/").contains(&format!("id=\"{id}\"")));
+    // Case studies are marked as such, and pages rank with them.
+    let answer = one(&node, &site, "francisation");
+    for result in answer["results"].as_array().unwrap() {
+        let case_study = result["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("/etudes-de-cas/");
+        let kind = if case_study { "case_study" } else { "page" };
+        assert_eq!(result["kind"], kind, "{result}");
+    }
+    let answer = one(&node, &site, "méthodologie");
+    assert!(
+        each(&answer["results"], "kind").any(|k| k == "page"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn facet_filters_exclude_content_pages_and_pages_count_in_no_facet() {
+    let Some(node) = node() else { return };
+    let site = example();
+    let manifest = read_json(&site.public.join("search/manifest.json"));
+    let case_studies = manifest["caseStudies"].as_u64().unwrap();
+    assert!(manifest["docs"].as_u64().unwrap() > case_studies);
+    let answers = search(
+        &node,
+        &site,
+        json!([
+            { "q": "témoin" },
+            { "q": "témoin cookie" },
+            { "q": "cas", "filters": { "region": ["estrie"] } },
+            { "q": "" },
+            { "q": "cas" },
+        ]),
+    );
+    // Words of pages only: results, but every facet count is 0.
+    for answer in &answers[..2] {
+        assert!(answer["total"].as_u64().unwrap() >= 1, "{answer}");
+        assert!(each(&answer["results"], "kind").all(|k| k == "page"));
+        for f in answer["facets"].as_array().unwrap() {
+            for value in f["values"].as_array().unwrap() {
+                assert_eq!(value["count"], 0, "{} {}", f["param"], value["id"]);
+            }
+        }
+    }
+    // A filter keeps case studies only; browsing is the case studies.
+    assert!(answers[2]["total"].as_u64().unwrap() >= 1);
+    assert!(each(&answers[2]["results"], "kind").all(|k| k == "case_study"));
+    assert_eq!(answers[3]["total"].as_u64().unwrap(), case_studies);
+    assert!(each(&answers[3]["results"], "kind").all(|k| k == "case_study"));
+    // The same word unfiltered does find pages ("Cas illustratifs" is a heading of both).
+    assert!(
+        answers[4]["total"].as_u64().unwrap() > answers[2]["total"].as_u64().unwrap(),
+        "{}",
+        answers[4]
+    );
 }

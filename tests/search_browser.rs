@@ -158,8 +158,9 @@ fn typing_shows_results_and_the_url_follows() {
             .all(|r| !r["marks"].as_array().unwrap().is_empty()),
         "{shown:#?}"
     );
+    // The word is in a content page too: the count is of results.
     let status = text(&tab, "#search-status");
-    assert!(status.contains("trouvée"), "{status}");
+    assert!(status.contains("résultats trouvés"), "{status}");
     assert_eq!(location(&tab), "/recherche/?q=réfugiés");
     // A word that matches nothing shows nothing.
     eval(
@@ -172,6 +173,77 @@ fn typing_shows_results_and_the_url_follows() {
     assert_eq!(
         text(&tab, "#search-status"),
         "Aucune étude de cas ne contient « xqzvbw »."
+    );
+}
+
+#[test]
+fn a_result_links_to_the_section_that_matches_and_pages_are_marked() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let tab = open(&browser, &format!("{base}/recherche/"));
+    wait_ready(&tab, "");
+    tab.wait_for_element("#search-q").unwrap().click().unwrap();
+    tab.type_str("jumelage bénévoles").unwrap();
+    wait_ready(&tab, "jumelage bénévoles");
+    let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).map(li => ({
+        href: li.querySelector("h3 a").getAttribute("href"),
+        sections: Array.from(li.querySelectorAll(".search-result-sections a")).map(a => ({
+            href: a.getAttribute("href"), text: a.textContent,
+            marks: Array.from(a.parentNode.querySelectorAll("mark")).map(m => m.textContent) })),
+        label: (li.querySelector(".search-result-sections") || { getAttribute() { return null; } }).getAttribute("aria-label"),
+    })))"##;
+    let shown: Vec<Value> = serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+    let first = &shown[0];
+    let section = &first["sections"][0];
+    let href = section["href"].as_str().unwrap();
+    let page = first["href"].as_str().unwrap();
+    assert!(href.starts_with(&format!("{page}#")), "{shown:#?}");
+    assert_eq!(
+        section["text"], "Un jumelage avec des bénévoles",
+        "{shown:#?}"
+    );
+    assert!(
+        !section["marks"].as_array().unwrap().is_empty(),
+        "{shown:#?}"
+    );
+    assert!(
+        first["label"].as_str().unwrap().contains("Sections de « "),
+        "{first}"
+    );
+    // Following the link lands on that heading of the case study.
+    let anchor = href.split('#').nth(1).unwrap();
+    eval(
+        &tab,
+        "document.querySelector('.search-result-sections a').click(); 'ok'",
+    );
+    tab.wait_until_navigated().unwrap();
+    let js = format!(
+        r#"new Promise(resolve => {{
+            const start = Date.now();
+            (function check() {{
+                const h = document.getElementById({anchor:?});
+                if (location.pathname === {page:?} && h) resolve(h.tagName + " " + h.textContent);
+                else if (Date.now() - start > 10000) resolve("missing: " + location.href);
+                else setTimeout(check, 20);
+            }})();
+        }})"#
+    );
+    let heading = eval(&tab, &js);
+    assert_eq!(heading, "H3 Un jumelage avec des bénévoles");
+    assert_eq!(eval(&tab, "location.hash"), format!("#{anchor}"));
+
+    // A content page is found, with its badge.
+    let tab = open(&browser, &format!("{base}/recherche/?q=t%C3%A9moin"));
+    wait_ready(&tab, "témoin");
+    let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).map(li =>
+        [li.querySelector("h3 a").getAttribute("href"), (li.querySelector("h3 .search-result-kind") || {}).textContent || ""]))"##;
+    let shown: Vec<(String, String)> =
+        serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+    assert!(
+        shown.contains(&("/a-propos/".to_string(), "Page".to_string())),
+        "{shown:?}"
     );
 }
 
@@ -406,13 +478,23 @@ fn search_works_under_a_sub_path() {
     let shown = results(&tab);
     assert!(!shown.is_empty());
     for result in &shown {
+        let href = result["href"].as_str().unwrap();
+        // Case studies, and content pages (found by their words too).
         assert!(
-            result["href"]
-                .as_str()
-                .unwrap()
-                .starts_with("/pratiques/etudes-de-cas/"),
+            href.starts_with("/pratiques/etudes-de-cas/")
+                || href == "/pratiques/a-propos/"
+                || href == "/pratiques/methodologie/",
             "{result}"
         );
+    }
+    // Sub-results link into the result's own page, under the base path too.
+    let js = r##"JSON.stringify(Array.from(document.querySelectorAll("#search-results > li")).flatMap(li =>
+        Array.from(li.querySelectorAll(".search-result-sections a")).map(a =>
+            [li.querySelector("h3 a").getAttribute("href"), a.getAttribute("href")])))"##;
+    let links: Vec<(String, String)> =
+        serde_json::from_str(eval(&tab, js).as_str().unwrap()).unwrap();
+    for (page, section) in &links {
+        assert!(section.starts_with(&format!("{page}#")), "{page} {section}");
     }
     tab.wait_for_element("#search-results h3 a")
         .unwrap()

@@ -3,8 +3,10 @@
 //! a quantized BM25F impact. `shard.rs` cuts it into files.
 //!
 //! Documents are numbered in the site's order (newest first), so a number is also a rank for
-//! browsing and a year is a run of consecutive numbers.
+//! browsing and a year is a run of consecutive numbers. The content pages (about,
+//! methodology) come after the case studies: found by words like them, but in no facet.
 
+use super::sections::{self, Head, SECTION_EXCERPT_MAX, SECTION_WORDS, Section};
 use super::tokenize::{Stemmers, TokenRef, for_each_token, is_stop_word};
 use crate::config::{FieldSpec, FieldType};
 use crate::model::{Item, Site};
@@ -50,6 +52,11 @@ const MAX_WORD_BYTES: usize = 40;
 const CHUNK: usize = 256;
 /// Body text kept per case study for result excerpts, in characters (besides the summary).
 const PASSAGE_BUDGET: usize = 360;
+/// The same for a content page. Pages are few (about, methodology) and long, and a query
+/// word is often deep in them (a table of the themes, a list of sources): without more of
+/// their text, the result would show no match. Bytes are spent only when a page is shown,
+/// whatever the size of the collection.
+const PAGE_PASSAGE_BUDGET: usize = 4_000;
 /// Longest single excerpt sentence, in characters.
 const PASSAGE_MAX: usize = 240;
 
@@ -73,13 +80,18 @@ pub struct Word {
 
 #[derive(Debug, Clone)]
 pub struct Index {
+    /// Case studies and content pages.
     pub doc_count: usize,
+    /// Documents `0..case_studies` are the case studies; the rest are content pages.
+    pub case_studies: usize,
     /// Sorted by text.
     pub keys: Vec<Key>,
     /// Sorted by folded form.
     pub words: Vec<Word>,
     /// Per document: the body sentences kept for excerpts, in reading order.
     pub passages: Vec<Vec<String>>,
+    /// Per document: the sections its headings start, for sub-results.
+    pub sections: Vec<Vec<Section>>,
 }
 
 impl Index {
@@ -105,11 +117,19 @@ struct Source<'a> {
     fields: [Vec<&'a str>; FIELDS],
 }
 
-fn source<'a>(site: &'a Site, item: &'a Item) -> Source<'a> {
+/// The text of a document; `case_study` says whether its fields follow the site's schema
+/// (a content page has a title, a summary and a body only).
+fn source<'a>(site: &'a Site, item: &'a Item, case_study: bool) -> Source<'a> {
     let mut fields: [Vec<&str>; FIELDS] = Default::default();
     fields[Field::Title as usize].push(&item.entry.title);
     fields[Field::Summary as usize].push(&item.entry.summary);
     fields[Field::Body as usize].push(&item.body.text);
+    if !case_study {
+        return Source {
+            lang: &item.entry.lang,
+            fields,
+        };
+    }
     let taxonomy_fields: BTreeSet<&str> = site
         .config
         .config
@@ -402,13 +422,20 @@ pub fn sentence_ranges(text: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// Reads every case study of the site into an index.
+/// Reads every case study and content page of the site into an index.
 pub fn build(site: &Site) -> Index {
     let stemmers = Stemmers::default();
-    let sources: Vec<Source> = site
+    let case_studies = site.case_studies.len();
+    let items: Vec<&Item> = site
         .case_studies
         .iter()
-        .map(|item| source(site, item))
+        .chain(&site.pages)
+        .map(|item| &**item)
+        .collect();
+    let sources: Vec<Source> = items
+        .iter()
+        .enumerate()
+        .map(|(number, item)| source(site, item, number < case_studies))
         .collect();
     let chunks: Vec<ChunkOutput> = sources
         .par_chunks(CHUNK)
@@ -525,17 +552,34 @@ pub fn build(site: &Site) -> Index {
             }
         })
         .collect();
-    let passages: Vec<Vec<String>> = docs
+    let key_hashes = key_hashes(&words, key_texts.len());
+    let (passages, sections): (Vec<Vec<String>>, Vec<Vec<Section>>) = docs
         .par_iter()
-        .zip(&sources)
-        .map(|((doc, map), source)| {
-            let body = source.fields[Field::Body as usize]
-                .first()
-                .copied()
-                .unwrap_or_default();
-            choose_passages(doc, map, body, &idf)
+        .zip(&items)
+        .enumerate()
+        .map(|(number, ((doc, map), item))| {
+            let body = item.body.text.as_str();
+            let heads = sections::heads(body, &item.body.toc);
+            let budget = if number < case_studies {
+                PASSAGE_BUDGET
+            } else {
+                PAGE_PASSAGE_BUDGET
+            };
+            let passages = choose_passages(doc, map, body, &idf, budget);
+            let mut sections = choose_sections(doc, map, body, &heads, &idf, &key_hashes);
+            // Which excerpt sentences each section holds: the browser looks for the query's
+            // words in them too, and may show one under the section.
+            for (number, (_, start)) in passages.iter().enumerate() {
+                if let Some(section) = sections::section_of(&heads, *start) {
+                    sections[section].passages.push(number as u32);
+                }
+            }
+            (
+                passages.into_iter().map(|(text, _)| text).collect(),
+                sections,
+            )
         })
-        .collect();
+        .unzip();
 
     let keys = key_texts
         .into_iter()
@@ -554,10 +598,121 @@ pub fn build(site: &Site) -> Index {
         .collect();
     Index {
         doc_count,
+        case_studies,
         keys,
         words,
         passages,
+        sections,
     }
+}
+
+/// Per key, the [`sections::word_hash`] of its first folded word (in sorted order) for each
+/// two-character prefix its words have, usually one. The browser knows a query word's key
+/// by the words of the vocabulary shard of its prefix, and hashes the first of them that
+/// share the key: the same word as here.
+fn key_hashes(words: &[Word], key_count: usize) -> Vec<Vec<u32>> {
+    let mut hashes: Vec<Vec<u32>> = vec![Vec::new(); key_count];
+    let mut last_prefix: Vec<&str> = vec![""; key_count];
+    for word in words {
+        let prefix = super::shard::prefix(&word.folded);
+        for &key in &word.keys {
+            let key = key as usize;
+            // Words are sorted, so the words of one prefix come together and its first is
+            // the smallest.
+            if hashes[key].is_empty() || last_prefix[key] != prefix {
+                hashes[key].push(sections::word_hash(&word.folded));
+                last_prefix[key] = prefix;
+            }
+        }
+    }
+    hashes
+}
+
+/// The sections of a document: for each heading kept (see [`sections::heads`]), its most
+/// telling words (rare in the site, frequent in the section and not elsewhere in the body;
+/// at most [`SECTION_WORDS`]) and its most telling sentence as an excerpt.
+fn choose_sections(
+    doc: &Analysis,
+    map: &[u32],
+    body: &str,
+    heads: &[Head],
+    idf: &[f32],
+    key_hashes: &[Vec<u32>],
+) -> Vec<Section> {
+    if heads.is_empty() {
+        return Vec::new();
+    }
+    // Per section: (term position, sentences holding it), and the best sentence.
+    let mut counts: Vec<HashMap<u32, u32>> = vec![HashMap::default(); heads.len()];
+    let mut best: Vec<Option<(usize, f32)>> = vec![None; heads.len()];
+    // Sentences holding each term in the whole body, the text before the first heading too.
+    let mut in_body = vec![0u32; doc.terms.len()];
+    let mut terms_start = 0usize;
+    for (index, sentence) in doc.sentences.iter().enumerate() {
+        let terms = &doc.sentence_terms[terms_start..sentence.keys_end as usize];
+        terms_start = sentence.keys_end as usize;
+        for &term in terms {
+            in_body[term as usize] += 1;
+        }
+        let Some(section) = sections::section_of(heads, sentence.start as usize) else {
+            continue;
+        };
+        let mut gain = 0.0;
+        for &term in terms {
+            *counts[section].entry(term).or_default() += 1;
+            gain += idf[map[doc.terms[term as usize].0 as usize] as usize];
+        }
+        // The heading's own line is shown as the sub-result's title already.
+        if sentence.start as usize == heads[section].start {
+            continue;
+        }
+        let text = body
+            .get(sentence.start as usize..sentence.end as usize)
+            .unwrap_or_default();
+        let score = gain / (text.chars().count().max(40) as f32).sqrt();
+        if score > 0.0 && best[section].is_none_or(|(_, s)| score > s) {
+            best[section] = Some((index, score));
+        }
+    }
+    heads
+        .iter()
+        .zip(counts)
+        .zip(best)
+        .map(|((head, counts), best)| {
+            let mut telling: Vec<(f32, u32)> = counts
+                .into_iter()
+                .filter_map(|(term, n)| {
+                    let key = map[doc.terms[term as usize].0 as usize];
+                    let weight = idf[key as usize];
+                    // A word spread over every section tells none of them apart: the share
+                    // of its sentences that are in this section ranks the words that do.
+                    let share = n as f32 / in_body[term as usize].max(1) as f32;
+                    (weight > 0.0).then(|| (weight * share * (1.0 + (n as f32).ln()), key))
+                })
+                .collect();
+            // Best first; ties by key, so the choice does not depend on hashing order.
+            telling.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let words = telling
+                .iter()
+                .take(SECTION_WORDS)
+                .flat_map(|&(_, key)| key_hashes[key as usize].iter().copied())
+                .collect();
+            let excerpt = best
+                .and_then(|(index, _)| {
+                    let s = &doc.sentences[index];
+                    body.get(s.start as usize..s.end as usize)
+                })
+                .map(|text| shorten(text, SECTION_EXCERPT_MAX))
+                .unwrap_or_default();
+            Section {
+                title: head.title.clone(),
+                id: head.id.clone(),
+                excerpt,
+                words,
+                passages: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 /// How many distinct impact levels a key of that idf keeps (see [`MAX_LEVEL_STEP`]).
@@ -600,9 +755,16 @@ fn impact(counts: &[u8; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS
 }
 
 /// The body sentences shown as excerpts: chosen greedily to cover the document's rarest
-/// words not already in its title or summary, within [`PASSAGE_BUDGET`] characters, and
-/// returned in reading order.
-fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<String> {
+/// words not already in its title or summary, within `budget` characters
+/// ([`PASSAGE_BUDGET`], [`PAGE_PASSAGE_BUDGET`]), and returned in reading order, each with
+/// the byte offset in the body where its sentence starts.
+fn choose_passages(
+    doc: &Analysis,
+    map: &[u32],
+    body: &str,
+    idf: &[f32],
+    budget: usize,
+) -> Vec<(String, usize)> {
     // What each of the document's terms would add to the excerpts: its idf, or nothing once
     // the title, the summary or a chosen sentence shows it.
     let mut gains: Vec<f32> = doc
@@ -636,7 +798,7 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
             if chosen.contains(&index) {
                 continue;
             }
-            if used > 0 && used + length > PASSAGE_BUDGET {
+            if used > 0 && used + length > budget {
                 continue;
             }
             let gain: f32 = doc.sentence_terms[first..last]
@@ -655,7 +817,7 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
             gains[term as usize] = 0.0;
         }
         chosen.push(index);
-        if used >= PASSAGE_BUDGET {
+        if used >= budget {
             break;
         }
     }
@@ -664,10 +826,11 @@ fn choose_passages(doc: &Analysis, map: &[u32], body: &str, idf: &[f32]) -> Vec<
         .into_iter()
         .map(|index| {
             let sentence = &doc.sentences[index];
-            shorten(
+            let text = shorten(
                 &body[sentence.start as usize..sentence.end as usize],
                 PASSAGE_MAX,
-            )
+            );
+            (text, sentence.start as usize)
         })
         .collect()
 }
@@ -734,7 +897,11 @@ mod tests {
         let options = crate::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
         let built = crate::check(&options).unwrap_or_else(|d| panic!("{}", d.report()));
         let index = build(&built.site);
-        assert_eq!(index.doc_count, built.site.case_studies.len());
+        assert_eq!(index.case_studies, built.site.case_studies.len());
+        assert_eq!(
+            index.doc_count,
+            built.site.case_studies.len() + built.site.pages.len()
+        );
         assert!(index.words.windows(2).all(|w| w[0].folded < w[1].folded));
         assert!(index.keys.windows(2).all(|k| k[0].text < k[1].text));
         for key in &index.keys {

@@ -2,7 +2,9 @@
 //! `static/search.js` in the browser. No server: a query fetches a few small files.
 //!
 //! - `tokenize`: what a word is (folding, elisions) and its key (Snowball stem, folded).
-//! - `index`: the case studies read into an inverted index with BM25F impacts.
+//! - `index`: the case studies and content pages read into an inverted index with BM25F
+//!   impacts.
+//! - `sections`: where a document's headings start, for results that link to a section.
 //! - `facets`: the taxonomies readers narrow results by.
 //! - `shard`: the index cut into content-hashed files; the file formats are described there.
 //! - `encode`: the integer and document-set encodings shared with the browser.
@@ -10,6 +12,7 @@
 pub mod encode;
 pub mod facets;
 pub mod index;
+pub mod sections;
 pub mod shard;
 pub mod tokenize;
 

@@ -1,10 +1,11 @@
 //! Cuts the index into the files a browser fetches, so that one query downloads a few small
 //! files whatever the size of the site. All paths are relative to `search/`.
 //!
-//! - `manifest.json` (fixed name, the entry point): document count, function words, facet
+//! - `manifest.json` (fixed name, the entry point): document count (`docs`, of which the
+//!   first `caseStudies` are case studies and the rest content pages), function words, facet
 //!   definitions, the list of vocabulary shards: `[first prefix, last prefix, file]`,
-//!   where a prefix is the first two characters of a folded word, and the document shard
-//!   folders.
+//!   where a prefix is the first two characters of a folded word, the document shard
+//!   folders, and `sectionBits`, the bits of a section word's hash (`sections.rs`).
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
 //!   `{"files": [postings or head file…], "keys": [[file, offset, df, head file, head
@@ -17,10 +18,15 @@
 //!   rank order and its facet counts (see [`encode_head`]). A query of one key reads its
 //!   head only, whose size does not depend on how many documents hold the key.
 //! - `d/<hash>/<n>.json`, document shards: [`DOCS_PER_SHARD`] consecutive documents, each
-//!   `[title, url, municipality, summary, [excerpt sentences], [facet values]]` (facet values
-//!   numbered across facets in manifest order: region, year, themes… come from there);
-//!   fetched only for the results shown. Shard `n` is in folder `docShards.dirs[n / group]`,
-//!   named by the hash of the `group` shards it holds.
+//!   `[title, url, municipality, summary, [excerpt sentences], [facet values], [section…]]`
+//!   and, for a content page (documents from `caseStudies` on), an eighth item `"page"`.
+//!   Facet values are numbered across facets in manifest order (region, year, themes… come
+//!   from there). A section is `[heading, anchor id, excerpt, words, passages?]`:
+//!   `excerpt` is a sentence, or the number of the excerpt sentence it is; `words` the
+//!   section's telling words, hashed (see `sections.rs`), as a base64 document set;
+//!   `passages`, when present, the numbers of the excerpt sentences in the section. Fetched only for the
+//!   results shown. Shard `n` is in folder `docShards.dirs[n / group]`, named by the hash of
+//!   the `group` shards it holds.
 //! - `f/<facet>.<hash>.bin`, one per facet: for each value of the manifest, in order, a doc
 //!   set. Fetched to filter by that facet, or to count facets over a set of documents that
 //!   no single key describes (several words); see `static/search-page.js` for when.
@@ -34,6 +40,7 @@
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
 use super::index::{Index, LEVELS};
+use super::sections::{SECTION_HASH_BITS, encode_words};
 use super::tokenize::STOP_WORDS;
 use crate::model::{Item, Site, value_label};
 use serde_json::{Value as Json, json};
@@ -66,7 +73,7 @@ pub const DOCS_PER_SHARD: usize = 4;
 /// Most folders of document shards: the manifest lists them all (13 bytes each).
 const MAX_SHARD_GROUPS: usize = 256;
 /// Format version, checked by the browser.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The index as files: path under `search/` → bytes.
 pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, Vec<u8>> {
@@ -79,6 +86,8 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
     let manifest = json!({
         "version": VERSION,
         "docs": index.doc_count,
+        "caseStudies": index.case_studies,
+        "sectionBits": SECTION_HASH_BITS,
         "levels": LEVELS,
         "headDocs": HEAD_DOCS,
         "language": site.config.config.language,
@@ -466,8 +475,13 @@ fn doc_files(
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Json {
     let base = site.base_path.as_str();
-    let shards: Vec<Vec<u8>> = site
+    let items: Vec<&Item> = site
         .case_studies
+        .iter()
+        .chain(&site.pages)
+        .map(|item| &**item)
+        .collect();
+    let shards: Vec<Vec<u8>> = items
         .chunks(DOCS_PER_SHARD)
         .enumerate()
         .map(|(shard, items)| {
@@ -476,14 +490,44 @@ fn doc_files(
                 .enumerate()
                 .map(|(i, item)| {
                     let number = shard * DOCS_PER_SHARD + i;
-                    json!([
-                        item.entry.title,
-                        item.url.strip_prefix(base).unwrap_or(&item.url),
-                        labels(item, "municipality"),
-                        item.entry.summary,
-                        index.passages[number],
-                        doc_values[number],
-                    ])
+                    let passages = &index.passages[number];
+                    let sections: Vec<Json> = index.sections[number]
+                        .iter()
+                        .map(|section| {
+                            // An excerpt that is one of the document's excerpt sentences
+                            // already is sent once.
+                            let excerpt = match passages.iter().position(|p| *p == section.excerpt)
+                            {
+                                Some(at) => json!(at),
+                                None => json!(section.excerpt),
+                            };
+                            {
+                                let mut entry = vec![
+                                    json!(section.title),
+                                    json!(section.id),
+                                    excerpt,
+                                    json!(encode_words(&section.words)),
+                                ];
+                                if !section.passages.is_empty() {
+                                    entry.push(json!(section.passages));
+                                }
+                                Json::Array(entry)
+                            }
+                        })
+                        .collect();
+                    let mut doc = vec![
+                        json!(item.entry.title),
+                        json!(item.url.strip_prefix(base).unwrap_or(&item.url)),
+                        json!(labels(item, "municipality")),
+                        json!(item.entry.summary),
+                        json!(passages),
+                        json!(doc_values[number]),
+                        json!(sections),
+                    ];
+                    if number >= index.case_studies {
+                        doc.push(json!("page"));
+                    }
+                    Json::Array(doc)
                 })
                 .collect();
             to_json(&Json::Array(docs))
@@ -633,9 +677,11 @@ mod tests {
         keys.insert(200, key("a199z", 4_000, 2));
         let index = Index {
             doc_count: 10_000,
+            case_studies: 10_000,
             keys,
             words: Vec::new(),
             passages: Vec::new(),
+            sections: Vec::new(),
         };
         let mut files = BTreeMap::new();
         let doc_values = vec![Vec::new(); index.doc_count];

@@ -6,6 +6,7 @@
 //       start/end are counted in Unicode code points (Rust counts bytes, JS UTF-16 units).
 //   node tests/js/search-cli.js unassigned        [code point…]  →  those node's Unicode
 //       tables do not know (node's Unicode version may be older than Rust's).
+//   node tests/js/search-cli.js hashes            ["folded word", …]  →  [section hash…]
 //   node tests/js/search-cli.js search SITE_DIR   [{q, filters, options}…]  →  [answer…]
 //       answers as passerelle.search() gives them, plus `fetched`: the index files the
 //       query loaded (each query starts with an empty cache), with their size and gzip size.
@@ -100,6 +101,7 @@ async function main() {
   let output;
   if (command === "tokens") output = tokens(input);
   else if (command === "unassigned") output = input.filter((cp) => /^\p{Cn}$/u.test(String.fromCodePoint(cp)));
+  else if (command === "hashes") output = input.map((word) => engine.wordHash(word));
   else if (command === "search") output = await search(siteDir, input);
   else if (command === "sequence") output = await sequence(input);
   else throw new Error("usage: search-cli.js tokens | search SITE_DIR");

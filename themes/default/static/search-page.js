@@ -177,6 +177,16 @@
     a.href = result.url;
     appendParts(a, result.titleParts);
     h3.appendChild(a);
+    if (result.kind === "page") {
+      // A content page (about, methodology), not a case study: said in the heading, so
+      // that a screen reader reads it with the title.
+      li.classList.add("search-result-page");
+      var badge = document.createElement("span");
+      badge.className = "search-result-kind";
+      badge.textContent = strings.kindPage;
+      h3.appendChild(document.createTextNode(" "));
+      h3.appendChild(badge);
+    }
     li.appendChild(h3);
     var facts = [result.municipality, result.region, result.year].filter(function (x) {
       return x !== null && x !== undefined && x !== "";
@@ -197,13 +207,41 @@
       appendParts(tags, result.tagsParts);
       li.appendChild(tags);
     }
+    if (result.sections && result.sections.length) li.appendChild(subResults(result));
     return li;
   }
 
-  function statusText(answer) {
+  /** The sections of a result that match the query, each linking to its heading. */
+  function subResults(result) {
+    var ul = document.createElement("ul");
+    ul.className = "search-result-sections";
+    ul.setAttribute("aria-label", String(strings.sections || "").replace("{title}", result.title));
+    result.sections.forEach(function (section) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = section.url;
+      appendParts(a, section.titleParts);
+      li.appendChild(a);
+      if (section.excerptParts.length) {
+        var p = document.createElement("p");
+        p.className = "search-result-section-excerpt";
+        appendParts(p, section.excerptParts);
+        li.appendChild(p);
+      }
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function statusText(answer, state) {
     if (answer.unknown.length > 0) return String(strings.unknown).replace("{word}", answer.unknown[0]);
-    if (answer.total === 0) return strings.none;
-    var text = answer.total === 1 ? strings.one : format(strings.many, answer.total);
+    // Words may find content pages too, unless a filter narrows to case studies: then the
+    // count is of results, not of case studies.
+    var hits = manifest.caseStudies < manifest.docs && answer.words.length > 0 && !hasFilters(state);
+    if (answer.total === 0) return hits ? strings.hitsNone : strings.none;
+    var text = answer.total === 1
+      ? (hits ? strings.hitsOne : strings.one)
+      : format(hits ? strings.hitsMany : strings.many, answer.total);
     if (answer.words.length > 1 && answer.allWords < answer.total) {
       text += " " + format(strings.allWords, answer.allWords);
     }
@@ -244,7 +282,7 @@
       moreButton.hidden = shown >= total;
       showFacets(answer.facets);
       clearButton.hidden = !hasFilters(state);
-      status.textContent = statusText(answer);
+      status.textContent = statusText(answer, state);
       section.dataset.query = q;
       section.dataset.total = String(answer.total);
       section.dataset.ms = (performance.now() - started).toFixed(1);

@@ -22,13 +22,18 @@
  *   total     number of matching case studies (all of them, not only those returned).
  *   allWords  how many of them contain every word of the query (they are ranked first).
  *   unknown   query words that match nothing, as written.
- *   results   [{ id, url, title, municipality, region, year, summary, tags, facets, score,
- *                matched, excerpt, excerptParts, titleParts, tagsParts }] for
- *                [offset, offset + limit), best first. `facets` maps each facet's name to
- *                the document's labels ({ region: ["Estrie"], themes: [...] }); `tags` joins
+ *   results   [{ id, url, kind, title, municipality, region, year, summary, tags, facets,
+ *                score, matched, excerpt, excerptParts, titleParts, tagsParts, sections }]
+ *                for [offset, offset + limit), best first. `kind` is "case_study" or "page"
+ *                (a content page: about, methodology; found by its words, never by a
+ *                facet, and counted in no facet). `facets` maps each facet's name to the
+ *                document's labels ({ region: ["Estrie"], themes: [...] }); `tags` joins
  *                the themes and target groups. `excerpt` is HTML: the text is escaped,
  *                matched words are in <mark>. `excerptParts`, `titleParts` and `tagsParts`
- *                are [{ text, mark }] for building DOM nodes without HTML.
+ *                are [{ text, mark }] for building DOM nodes without HTML. `sections`, the
+ *                sub-results: up to 3 sections of the document that hold query words, best
+ *                first, [{ title, id, url (the document's url + "#" + id), titleParts,
+ *                excerptParts, score }].
  *   facets    [{ name, param, values: [{ id, label, url, count, selected }] }]; counts follow
  *             the query and the other facets' filters.
  *
@@ -200,7 +205,7 @@
   function manifest() {
     if (!manifestPromise) {
       manifestPromise = load("manifest.json", "json").then(function (m) {
-        if (m.version !== 2) throw new Error("passerelle search: unsupported index version " + m.version);
+        if (m.version !== 3) throw new Error("passerelle search: unsupported index version " + m.version);
         m.stopSet = new Set(m.stopWords);
         m.facetByName = new Map();
         var offset = 0;
@@ -436,7 +441,7 @@
           before.typo = before.typo && typo;
           return;
         }
-        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][2] };
+        var c = { shard: s, slot: slot, weight: weight, typo: typo, id: id, df: s.keys[slot][2], hashes: [] };
         seen.set(id, c);
         found.candidates.push(c);
       }
@@ -497,18 +502,53 @@
     });
   }
 
-  /** Every folded word of the loaded shards that shares a key with the query word. */
+  /** Every folded word of the loaded shards that shares a key with the query word; and for
+   * each candidate key, the hash of its first word of each prefix, which is how a section
+   * names its words (index.rs key_hashes). */
   function collectSurfaces(found, shards) {
-    var ids = new Set(found.candidates.map(function (c) { return c.id; }));
+    var byId = new Map(found.candidates.map(function (c) { return [c.id, c]; }));
     var all = shards.concat(found.typoShards || []);
+    var hashed = new Set();
     all.forEach(function (s) {
-      var slots = new Set();
-      s.keys.forEach(function (key, slot) { if (ids.has(s.files[key[0]] + "#" + key[1])) slots.add(slot); });
+      var slots = new Map();
+      s.keys.forEach(function (key, slot) {
+        var c = byId.get(s.files[key[0]] + "#" + key[1]);
+        if (c) slots.set(slot, c);
+      });
       if (!slots.size) return;
       s.words.forEach(function (w, i) {
-        if (refsOf(s, i).some(function (slot) { return slots.has(slot); })) found.surfaces.add(w);
+        refsOf(s, i).forEach(function (slot) {
+          var c = slots.get(slot);
+          if (!c) return;
+          found.surfaces.add(w);
+          // Words are sorted: the first of a prefix seen is its smallest.
+          var seen = c.id + "#" + prefixOf(w);
+          if (!hashed.has(seen)) {
+            hashed.add(seen);
+            c.hashes.push(wordHash(w));
+          }
+        });
       });
     });
+  }
+
+  var encoder = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
+
+  /** A folded word's hash for section sets: sections.rs word_hash (32-bit FNV-1a of the
+   * UTF-8 bytes, then MurmurHash3's mixer). */
+  function wordHash(word) {
+    var bytes = encoder ? encoder.encode(word) : unescape(encodeURIComponent(word)).split("").map(function (c) { return c.charCodeAt(0); });
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
   }
 
   function idf(n, df) {
@@ -680,7 +720,8 @@
     if (unknown.length > 0) {
       // A word that matches nothing: no results.
     } else if (browse) {
-      for (var d = 0; d < n; d++) match[d >>> 5] |= 1 << (d & 31);
+      // Browsing is the collection: content pages come up by their words only.
+      for (var d = 0; d < m.caseStudies; d++) match[d >>> 5] |= 1 << (d & 31);
     } else {
       var best = new Float64Array(n);
       // kind[doc]: 1 when the word matched the document exactly or by prefix, 2 by a typo.
@@ -814,7 +855,7 @@
     });
     var page = top.slice(offset, offset + limit);
     var surfaces = words.map(function (w) { return w.surfaces; });
-    return details(m, page, surfaces).then(function (docs) {
+    return details(m, page, surfaces, words).then(function (docs) {
       var out = {
         query: String(query || ""),
         words: words.map(function (w) { return w.word; }),
@@ -836,14 +877,15 @@
   }
 
   /** Fetches the document shards of the results shown and builds their details. */
-  function details(m, docs, surfaces) {
+  function details(m, docs, surfaces, words) {
     var size = m.docShards.size;
     var root = siteRoot();
     return Promise.all(docs.map(function (doc) {
       var shardNumber = Math.floor(doc / size);
       var dir = m.docShards.dirs[Math.floor(shardNumber / m.docShards.group)];
       return load(dir + shardNumber + ".json", "json").then(function (shardDocs) {
-        // [title, url, municipality, summary, [excerpt sentences], [facet values]]
+        // [title, url, municipality, summary, [excerpt sentences], [facet values],
+        //  [sections], "page" for a content page]
         var d = shardDocs[doc % size];
         var byFacet = {};
         d[5].forEach(function (number) {
@@ -852,9 +894,16 @@
         });
         var year = byFacet.year ? Number(byFacet.year[0]) : null;
         var tags = (byFacet.themes || []).concat(byFacet.target_groups || []).join(", ");
-        var excerptParts = excerpt(d[3], d[4], surfaces);
+        // The section excerpts are sentences of the body too: more chances to show a match.
+        var sentences = (d[4] || []).concat((d[6] || []).map(function (section) {
+          return typeof section[2] === "string" ? section[2] : "";
+        }).filter(Boolean));
+        var excerptParts = excerpt(d[3], sentences, surfaces);
+        var url = root + d[1];
         return {
-          url: root + d[1],
+          url: url,
+          kind: d[7] === "page" ? "page" : "case_study",
+          sections: subResults(m, d[6] || [], d[4] || [], url, words || [], surfaces),
           title: d[0],
           titleParts: highlight(d[0], surfaces).parts,
           municipality: d[2],
@@ -869,6 +918,103 @@
         };
       });
     }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Sub-results: the sections of a result that match the query (sections.rs).
+
+  /** Most sections shown under a result. */
+  var MAX_SUB_RESULTS = 3;
+  /** A word in a section's heading counts this much more than one in its text. */
+  var HEADING_WEIGHT = 1.5;
+  var SECTION_EXCERPT_LENGTH = 120;
+
+  /** The sections of a document that hold query words, best first: [{ title, id, url,
+   * titleParts, excerptParts, score }]. A section holds a word when the word's key is among
+   * its telling words (hashed), or the word is in its heading or excerpt. */
+  function subResults(m, sections, passages, url, words, surfaces) {
+    if (!sections.length || !words.length) return [];
+    var bits = m.sectionBits;
+    var weights = words.map(function (w) {
+      var best = 0;
+      w.candidates.forEach(function (c) {
+        var v = c.weight * idf(m.docs, c.df);
+        if (v > best) best = v;
+      });
+      return best;
+    });
+    var found = [];
+    sections.forEach(function (section, order) {
+      var set = sectionWords(section[3]);
+      // The section's excerpt, or the excerpt sentence of the section that holds the most
+      // query words.
+      var text = typeof section[2] === "number" ? passages[section[2]] || "" : section[2];
+      var inText = wordsIn(text, surfaces);
+      (section[4] || []).forEach(function (number) {
+        var sentence = passages[number];
+        if (sentence === undefined || sentence === text) return;
+        var hits = wordsIn(sentence, surfaces);
+        if (hits.size > inText.size) {
+          text = sentence;
+          inText = hits;
+        }
+      });
+      var heading = wordsIn(section[0], surfaces);
+      var score = 0;
+      words.forEach(function (w, i) {
+        var hit = 0;
+        if (heading.has(i)) hit = HEADING_WEIGHT;
+        else if (inText.has(i)) hit = 1;
+        else {
+          for (var c = 0; c < w.candidates.length && !hit; c++) {
+            var hashes = w.candidates[c].hashes;
+            for (var h = 0; h < hashes.length; h++) {
+              if (set.has(hashes[h] >>> (32 - bits))) {
+                hit = 1;
+                break;
+              }
+            }
+          }
+        }
+        score += hit * weights[i];
+      });
+      if (score > 0) {
+        found.push({
+          title: section[0],
+          id: section[1],
+          url: url + "#" + section[1],
+          titleParts: highlight(section[0], surfaces).parts,
+          excerptParts: text ? trim(highlight(text, surfaces).parts, SECTION_EXCERPT_LENGTH) : [],
+          score: score,
+          order: order,
+        });
+      }
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    return found.slice(0, MAX_SUB_RESULTS).map(function (s) {
+      delete s.order;
+      return s;
+    });
+  }
+
+  /** Which query words (their indexes) a text holds. */
+  function wordsIn(text, surfaces) {
+    var hits = new Set();
+    tokenize(text || "").forEach(function (t) {
+      for (var w = 0; w < surfaces.length; w++) if (surfaces[w].has(t.folded)) hits.add(w);
+    });
+    return hits;
+  }
+
+  /** A section's telling words: the base64 set of their cut hashes. */
+  function sectionWords(encoded) {
+    var set = new Set();
+    if (!encoded) return set;
+    var binary = global.atob(encoded);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    readDocSet(bytes, { i: 0 }, function (v) { set.add(v); });
+    return set;
   }
 
   function siteRoot() {
@@ -979,6 +1125,7 @@
     manifest: manifest,
     escapeHtml: escapeHtml,
     withinOneEdit: withinOneEdit,
+    wordHash: wordHash,
   };
   global.passerelle = Object.assign(global.passerelle || {}, api);
   if (typeof module !== "undefined" && module.exports) module.exports = api;
