@@ -1225,6 +1225,13 @@ fn a_breaking_save_after_a_cut_short_build_serves_the_last_good_site_in_full() {
     );
     wait_for_cut_short(&served);
     events.next("errors");
+    // Then the server waits for the next save: it does not build the broken site again
+    // and again (the exports and index of the last good site may still come).
+    std::thread::sleep(Duration::from_secs(2));
+    let again = (events.events.try_iter())
+        .filter(|(name, _)| name == "errors")
+        .count();
+    assert_eq!(again, 0, "failed builds without any save");
     let files = served.served_files().expect("the site is served");
     let pages: Vec<&String> = files
         .keys()

@@ -261,13 +261,17 @@ fn rebuild_on_changes(
         let started = Instant::now();
         newer.clear();
         let outcome = build_and_publish(engine, &changes, server, started, Some((&cause, newer)));
-        if let Outcome::Built {
-            deferred: due,
-            unfinished: left,
-        } = outcome
-        {
-            deferred = due;
-            unfinished = left;
+        match outcome {
+            Outcome::Built {
+                deferred: due,
+                unfinished: left,
+            } => {
+                deferred = due;
+                unfinished = left;
+            }
+            // A failed build finished the pages a build cut short had left (if any): the
+            // next build waits for the next changes.
+            Outcome::Failed => unfinished = false,
         }
         if let Some(work) = &running {
             work.cancel_if_outdated(engine);
