@@ -356,23 +356,8 @@ fn shorten(text: &str, max: usize) -> String {
     short
 }
 
-/// Text for an SVG element or attribute value.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Not allowed in XML 1.0 at all: the SVG must parse.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// See `escape_markup`.
+use crate::text::escape_markup as escape;
 
 #[cfg(test)]
 mod tests {

@@ -64,21 +64,8 @@ fn location(diagnostic: &Diagnostic) -> String {
     location
 }
 
-/// Escapes text for HTML content and double-quoted attributes.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// See `escape_markup`.
+pub(crate) use crate::text::escape_markup as escape;
 
 const STYLE: &str = "<style>\
 #passerelle-overlay{position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;\
