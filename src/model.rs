@@ -3,6 +3,8 @@
 
 mod related;
 
+pub use related::Related;
+
 use crate::config::{SiteConfig, TaxonomyGroup};
 use crate::diagnostic::Diagnostic;
 use crate::load::Asset;
@@ -33,28 +35,103 @@ pub struct Item {
     /// The taxonomy terms it carries: (index of the taxonomy in the configuration, id,
     /// label), found once when its fields are linked (see `link_terms`).
     terms: Vec<(usize, String, String)>,
-    /// Stemmed words of the title and summary, for related practices (see `related`).
-    related_words: Vec<String>,
+    /// Stemmed words of the title and summary, as feature hashes, for related practices
+    /// (see `related`).
+    related_words: Vec<u64>,
 }
 
 impl Item {
-    /// Whether `other` takes the same place in a site as this item: same kind and URL, same
-    /// sort keys, taxonomy terms and translation links, and the same words for related
-    /// practices. A site with `other` put in this item's slot is then the site `assemble`
-    /// would make: its order, taxonomies, translations and related practices stay, and only
-    /// what shows the item itself changes (a body, outcomes, a partner, an amount…).
-    pub fn same_place(&self, other: &Item) -> bool {
+    /// Whether `other`, put in this item's slot, keeps what `assemble` derives from it
+    /// besides order and related practices: same kind, URL and file, taxonomy terms and
+    /// translation links. `Site::can_replace` checks the order too.
+    fn same_links(&self, other: &Item) -> bool {
         let (a, b) = (&self.entry, &other.entry);
         a.kind == b.kind
             && self.url == other.url
-            && a.date == b.date
-            && self.folded_title == other.folded_title
             && a.file == b.file
-            && a.weight == b.weight
             && a.lang == b.lang
             && a.translation_key == b.translation_key
             && self.terms == other.terms
-            && self.related_words == other.related_words
+    }
+}
+
+/// Where a case study goes in the site: newest first, then by title, then by file (which
+/// no two share, so no two case studies have one place).
+fn case_study_order(item: &Item) -> (std::cmp::Reverse<Option<chrono::NaiveDate>>, &str, &str) {
+    let entry = &item.entry;
+    (
+        std::cmp::Reverse(entry.date),
+        &item.folded_title,
+        &entry.file,
+    )
+}
+
+/// Where a page goes among pages: by weight, then by title (then in load order).
+fn page_order(item: &Item) -> (i64, &str) {
+    (item.entry.weight, &item.folded_title)
+}
+
+/// A slot of a site: a page (`true`) or a case study, by index.
+pub type Place = (bool, usize);
+
+impl Site {
+    /// Whether putting each item at its place gives the site `assemble` would make from
+    /// the items: the same order, taxonomies and translations, so that only what shows
+    /// the items themselves changes (a body, outcomes, an amount, a title that keeps the
+    /// item between its neighbours…). Related practices may change: `replace` updates them.
+    pub fn can_replace(&self, items: &[(&Item, Place)]) -> bool {
+        let replaced: HashMap<usize, &Item> = (items.iter())
+            .filter(|(_, (page, _))| !page)
+            .map(|&(item, (_, index))| (index, item))
+            .collect();
+        let case_study = |index: usize| {
+            (replaced.get(&index).copied()).or_else(|| self.case_studies.get(index).map(|a| &**a))
+        };
+        items.iter().all(|&(item, (page, index))| {
+            let slots = if page {
+                &self.pages
+            } else {
+                &self.case_studies
+            };
+            let Some(old) = slots.get(index) else {
+                return false;
+            };
+            if !old.same_links(item) {
+                return false;
+            }
+            if page {
+                return page_order(old) == page_order(item);
+            }
+            // Still between its neighbours, themselves perhaps replaced too.
+            let place = case_study_order(item);
+            let before = index.checked_sub(1).and_then(case_study);
+            before.is_none_or(|before| case_study_order(before) < place)
+                && case_study(index + 1).is_none_or(|after| place < case_study_order(after))
+        })
+    }
+
+    /// Puts each item at its place, which `can_replace` accepted, and updates the related
+    /// practices of the case studies whose words changed.
+    pub fn replace(&mut self, items: Vec<(Item, Place)>) {
+        let mut reworded = Vec::new();
+        for (mut item, (page, index)) in items {
+            let slots = if page {
+                &mut self.pages
+            } else {
+                &mut self.case_studies
+            };
+            let Some(slot) = slots.get_mut(index) else {
+                continue;
+            };
+            item.translations = slot.translations.clone();
+            if !page && slot.related_words != item.related_words {
+                reworded.push(index);
+            }
+            *slot = Arc::new(item);
+        }
+        if !reworded.is_empty() {
+            self.related.update(&self.case_studies, &reworded);
+        }
     }
 }
 
@@ -92,7 +169,7 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// For each case study (same index), the indexes of its related practices, most
     /// similar first. Made from what meta fingerprints cover only (see `related`).
-    pub related: Vec<Vec<usize>>,
+    pub related: Related,
 }
 
 /// Where relative links may point, and an error for each entry whose URL another entry
@@ -197,16 +274,8 @@ pub fn assemble(config: SiteConfig, items: Vec<Arc<Item>>, assets: Vec<Asset>) -
         }
     }
     // Stable sorts.
-    fn newest_first(item: &Item) -> (std::cmp::Reverse<Option<chrono::NaiveDate>>, &str, &str) {
-        let entry = &item.entry;
-        (
-            std::cmp::Reverse(entry.date),
-            &item.folded_title,
-            &entry.file,
-        )
-    }
-    case_studies.sort_by(|a, b| newest_first(a).cmp(&newest_first(b)));
-    pages.sort_by(|a, b| (a.entry.weight, &a.folded_title).cmp(&(b.entry.weight, &b.folded_title)));
+    case_studies.sort_by(|a, b| case_study_order(a).cmp(&case_study_order(b)));
+    pages.sort_by(|a, b| page_order(a).cmp(&page_order(b)));
     link_translations(&mut case_studies, &mut pages);
 
     let taxonomies = build_taxonomies(&config, &base_path, &case_studies);

@@ -26,7 +26,7 @@ mod claims;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, Asset, CONTENT_DIR, Document};
 use crate::markdown::{LinkTargets, MarkdownRenderer};
-use crate::model::{self, Item, Site, StableHasher, hash_json};
+use crate::model::{self, Item, Place, Site, StableHasher, hash_json};
 use crate::output::Sink;
 use crate::render::{self, Renderer, Templates};
 use crate::theme::Theme;
@@ -515,7 +515,7 @@ impl Engine {
         for doc in self.docs.values_mut() {
             doc.fresh = false;
         }
-        // The site is kept when the same items stay in the same places (`Item::same_place`:
+        // The site is kept when the same items stay in the same places (`Site::can_replace`:
         // same order, taxonomies and translations), with the same files copied from
         // content/ (which the site lists too). The new items are then put in place.
         // Another order: the site is assembled again (`order` is that of the site).
@@ -523,17 +523,24 @@ impl Engine {
             self.reclaim_items();
             self.order = order;
         }
-        let in_place = self.site.as_ref().is_some_and(|site| site.assets == assets)
-            && same_order
-            && rendered.iter().all(|(item, _)| {
-                self.site_item(&item.entry.content_path)
-                    .is_some_and(|old| old.same_place(item))
-            });
+        let places: Option<Vec<(&Item, Place)>> = (rendered.iter())
+            .map(|(item, _)| Some((item, *self.site_index.get(&item.entry.content_path)?)))
+            .collect();
+        let in_place = (self.site.as_ref())
+            .filter(|site| site.assets == assets && same_order)
+            .zip(places)
+            .is_some_and(|(site, places)| site.can_replace(&places));
         if in_place {
+            let mut replacements = Vec::with_capacity(rendered.len());
             for (item, problems) in rendered {
                 let path = item.entry.content_path.clone();
-                self.replace_in_site(item);
+                if let Some(&place) = self.site_index.get(&path) {
+                    replacements.push((item, place));
+                }
                 self.item_problems.insert(path, problems);
+            }
+            if let Some(site) = self.site.as_mut() {
+                Arc::make_mut(site).replace(replacements);
             }
         } else {
             self.reclaim_items();
@@ -724,35 +731,6 @@ impl Engine {
             }
         }
         self.site_index.clear();
-    }
-
-    fn site_item(&self, content_path: &str) -> Option<&Item> {
-        let site = self.site.as_deref()?;
-        let &(page, index) = self.site_index.get(content_path)?;
-        let item = if page {
-            site.pages.get(index)
-        } else {
-            site.case_studies.get(index)
-        };
-        item.map(|item| &**item)
-    }
-
-    /// Puts a re-rendered item in the place of the one it replaces, which has the same
-    /// place (`Item::same_place`), so the same translations.
-    fn replace_in_site(&mut self, mut item: Item) {
-        let Some(&(page, index)) = self.site_index.get(&item.entry.content_path) else {
-            return;
-        };
-        let Some(site) = self.site.as_mut().map(Arc::make_mut) else {
-            return;
-        };
-        let slot = if page {
-            &mut site.pages[index]
-        } else {
-            &mut site.case_studies[index]
-        };
-        item.translations = slot.translations.clone();
-        *slot = Arc::new(item);
     }
 
     /// Loads `config.yaml` and the theme. Returns whether the configuration changed in a way

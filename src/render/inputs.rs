@@ -99,7 +99,7 @@ impl<'a> Shared<'a> {
                     item: Full(&site.case_studies[index]),
                     newer: card(index.checked_sub(1)),
                     older: card(index.checked_add(1)),
-                    related: cards(site.related.get(index).map_or(&[], Vec::as_slice)),
+                    related: cards(site.related.of(index)),
                 }
             }
             JobKind::Page(index) => PageInputs::Page(Full(&site.pages[index])),
