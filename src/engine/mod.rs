@@ -37,7 +37,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What changed on disk since the last run, as the preview's watcher reports it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -196,6 +196,10 @@ pub(crate) struct DeferredJob {
     /// The key each output will have, for those that must be made.
     exports: Option<u64>,
     search: Option<u64>,
+    config_key: u64,
+    /// The preview's analyses of the last index (see `search::Analyses`); a build keeps
+    /// none, to hold no more memory than its one index needs.
+    analyses: Option<Arc<Mutex<search::Analyses>>>,
 }
 
 /// What a `DeferredJob` made: for each output made, its key (and the search index's paths).
@@ -232,7 +236,12 @@ impl DeferredJob {
         }
         let search = self.search.filter(|_| !cancelled()).map(|key| {
             let mut paths = BTreeSet::new();
-            for (path, bytes) in search::index_files(site) {
+            let mut fresh = search::Analyses::default();
+            // A poisoned lock (a panic while indexing) only loses the kept analyses.
+            let mut kept =
+                (self.analyses.as_ref()).map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
+            let analyses = kept.as_deref_mut().unwrap_or(&mut fresh);
+            for (path, bytes) in search::index_files(site, self.config_key, analyses) {
                 put(&path, bytes);
                 paths.insert(path);
             }
@@ -315,6 +324,8 @@ pub(crate) struct Engine {
     /// Keys of the exports and of the search index last made, with the index's paths.
     exports_key: Option<u64>,
     search_key: Option<u64>,
+    /// Kept by the preview only (see `DeferredJob::analyses`).
+    search_analyses: Option<Arc<Mutex<search::Analyses>>>,
     search_paths: BTreeSet<String>,
     /// The exports and search index still to make for the last good site, until
     /// `deferred_job` hands them out. Kept while later runs fail: that site is the one
@@ -358,6 +369,7 @@ impl Engine {
             keys: HashMap::default(),
             exports_key: None,
             search_key: None,
+            search_analyses: (purpose == Purpose::Preview).then(Default::default),
             search_paths: BTreeSet::new(),
             pending: None,
             unfinished: None,
@@ -594,6 +606,8 @@ impl Engine {
             generation: self.generation + 1,
             exports: (self.exports_key != Some(exports)).then_some(exports),
             search: (self.search_key != Some(search)).then_some(search),
+            config_key: setup.config_key,
+            analyses: self.search_analyses.clone(),
         });
         let templates = setup.templates.as_ref().expect("checked above");
         let outputs = Outputs {

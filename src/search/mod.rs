@@ -16,6 +16,8 @@ pub mod sections;
 pub mod shard;
 pub mod tokenize;
 
+pub use index::Analyses;
+
 use crate::model::Site;
 use std::collections::BTreeMap;
 
@@ -23,8 +25,12 @@ use std::collections::BTreeMap;
 pub const INDEX_DIR: &str = "search/";
 
 /// Every file of the search index: path relative to the site root → bytes.
-pub fn index_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    let index = index::build(site);
+pub fn index_files(
+    site: &Site,
+    config_key: u64,
+    analyses: &mut Analyses,
+) -> BTreeMap<String, Vec<u8>> {
+    let index = index::build_with(site, config_key, analyses);
     let facets = facets::facets(site);
     shard::files(site, &index, &facets)
         .into_iter()
