@@ -121,10 +121,6 @@ enum Purpose {
     /// and each entry moves into its item instead of being kept for a next run.
     Build,
     /// Many runs (the preview): exports and search index wait for `deferred_job`.
-    #[cfg_attr(
-        not(feature = "serve"),
-        expect(dead_code, reason = "made by the preview")
-    )]
     Preview,
 }
 
