@@ -53,6 +53,7 @@ const PAGE_CAPACITY: usize = 16 * 1024;
 const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// One file to render.
+#[derive(Clone)]
 pub(crate) struct PageJob {
     /// Output path: `etudes-de-cas/a/index.html`.
     pub(crate) path: String,
@@ -152,6 +153,12 @@ impl<'a> Renderer<'a> {
         }
         jobs.push(self.job(JobKind::Robots, "robots.txt".into()));
         jobs
+    }
+
+    /// The job of the page `job` planned in an earlier run of a site of the same shape (the
+    /// same case studies in the same order, the same terms), planned again for this one.
+    pub(crate) fn replan(&self, job: &PageJob) -> PageJob {
+        self.job(job.kind, job.path.clone())
     }
 
     /// The job of `kind`, its key made of what the page is rendered from: the site-wide
