@@ -14,6 +14,7 @@ pub mod export;
 pub mod format;
 pub mod load;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -119,9 +120,9 @@ pub fn build_to_dir(
         .map(|(path, what)| {
             Diagnostic::error(
                 format!("{}/{path}", output.display()),
-                format!("{what} is already there and Passerelle did not write it"),
+                messages::NOT_OURS.with("what", what.to_string()),
             )
-            .hint("move it out of the output folder and build again: Passerelle replaces only files it wrote")
+            .hint(&messages::HINT_NOT_OURS)
         })
         .collect();
     match result {

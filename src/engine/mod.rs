@@ -254,7 +254,7 @@ impl AssetFile {
         match (&self.bytes, &self.untrusted) {
             (Err(err), _) => Err(Diagnostic::error(
                 format!("{CONTENT_DIR}/{}", self.asset.content_path),
-                format!("cannot read: {err}"),
+                crate::messages::CANNOT_READ.with("reason", err.to_string()),
             )),
             (Ok(_), Some(refused)) if !trust_html => Err(refused.clone()),
             (Ok((bytes, key)), _) => Ok((bytes, *key)),
