@@ -582,11 +582,14 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         });
         vec![
             // Whatever YAML says (a repeated key too), it is config.yaml's own problem.
-            Diagnostic::error(CONFIG_FILE, err.message)
-                .code(messages::Code::ConfigSyntax)
-                .at(err.line, err.column)
-                .field(err.field)
-                .hint(hint),
+            Diagnostic::error(
+                CONFIG_FILE,
+                unknown_setting(&err.message).unwrap_or(err.message),
+            )
+            .code(messages::Code::ConfigSyntax)
+            .at(err.line, err.column)
+            .field(err.field)
+            .hint(hint),
         ]
     })?;
     let problems = check(&config, &Locator::new(text, 1));
@@ -603,6 +606,14 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         config,
         vocabularies,
     })
+}
+
+/// serde's "unknown field `x`, expected one of …", said as the catalog says it.
+fn unknown_setting(message: &Msg) -> Option<Msg> {
+    let text = message.to_string();
+    let rest = text.strip_prefix("unknown field `")?;
+    let (unknown, _) = rest.split_once('`')?;
+    Some(messages::UNKNOWN_SETTING.with("key", unknown))
 }
 
 /// serde reports "unknown field `x`, expected one of `a`, `b`": suggest the closest.

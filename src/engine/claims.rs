@@ -107,11 +107,8 @@ pub(crate) fn claim_outputs(
         if let Err(err) = output::check_relative_path(path) {
             let blamed = owner.file(site).unwrap_or_else(|| "config.yaml".into());
             problems.push(
-                Diagnostic::error(
-                    blamed,
-                    messages::BAD_OUTPUT_PATH.with("reason", err.to_string()),
-                )
-                .hint(&messages::HINT_BAD_OUTPUT_PATH),
+                Diagnostic::error(blamed, bad_output_path(path, &err.to_string()))
+                    .hint(&messages::HINT_BAD_OUTPUT_PATH),
             );
             continue;
         }
@@ -124,4 +121,19 @@ pub(crate) fn claim_outputs(
         }
     }
     problems
+}
+
+/// Why `output::check_relative_path` refused `path`, from its message, in the catalog's
+/// words (the output module speaks to the code in English; unknown reasons stay as they are).
+fn bad_output_path(path: &str, reason: &str) -> messages::Msg {
+    let why = reason.rsplit_once("` ").map_or("", |(_, why)| why);
+    let text = match why {
+        "is empty" => &messages::OUTPUT_PATH_EMPTY,
+        "holds a control character or a backslash" => &messages::OUTPUT_PATH_CONTROL,
+        "has an empty folder or file name" => &messages::OUTPUT_PATH_EMPTY_NAME,
+        "would leave the output folder" => &messages::OUTPUT_PATH_LEAVES,
+        "is inside Passerelle's own folder" => &messages::OUTPUT_PATH_STATE,
+        _ => return messages::BAD_OUTPUT_PATH.with("reason", reason),
+    };
+    text.with("path", path.escape_debug().to_string())
 }

@@ -894,6 +894,10 @@ texts! {
         en: "run `passerelle init DIR` to create a site, or pass --root with the folder that holds config.yaml",
         fr: "lancez `passerelle init DOSSIER` pour créer un site, ou donnez avec --root le dossier qui contient config.yaml",
     }
+    UNKNOWN_SETTING {
+        en: "unknown setting `{key}`",
+        fr: "réglage inconnu : `{key}`",
+    }
     HINT_CONFIG_README {
         en: "fix config.yaml; the README lists every setting",
         fr: "corrigez config.yaml ; le README décrit chaque réglage",
@@ -1339,6 +1343,26 @@ texts! {
     BAD_OUTPUT_PATH: OutputClash {
         en: "{reason}",
         fr: "{reason}",
+    }
+    OUTPUT_PATH_EMPTY: OutputClash {
+        en: "the output path `{path}` is empty",
+        fr: "le chemin de sortie `{path}` est vide",
+    }
+    OUTPUT_PATH_CONTROL: OutputClash {
+        en: "the output path `{path}` holds a control character or a backslash",
+        fr: "le chemin de sortie `{path}` contient un caractère de contrôle ou une barre oblique inverse",
+    }
+    OUTPUT_PATH_EMPTY_NAME: OutputClash {
+        en: "the output path `{path}` has an empty folder or file name",
+        fr: "le chemin de sortie `{path}` a un nom de dossier ou de fichier vide",
+    }
+    OUTPUT_PATH_LEAVES: OutputClash {
+        en: "the output path `{path}` would leave the output folder",
+        fr: "le chemin de sortie `{path}` sortirait du dossier de sortie",
+    }
+    OUTPUT_PATH_STATE: OutputClash {
+        en: "the output path `{path}` is inside Passerelle's own folder",
+        fr: "le chemin de sortie `{path}` est dans le dossier propre à Passerelle",
     }
     HINT_BAD_OUTPUT_PATH {
         en: "rename the file or folder it comes from: every folder and file name needs a letter or digit, and every URL segment in config.yaml must be a plain slug",
