@@ -411,7 +411,7 @@ fn symlinks_out_of_the_site_are_reported_and_never_published() {
     ] {
         assert!(
             stderr.contains(&format!(
-                "{file}: error: this symbolic link points outside the site's folder"
+                "{file}: erreur[P0120]\u{a0}: ce lien symbolique mène hors du dossier du site"
             )),
             "{file} not reported:\n{stderr}"
         );
@@ -475,14 +475,14 @@ fn full_disk_is_reported_in_a_few_lines_and_leaves_nothing_behind() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     let write_errors = stderr
         .lines()
-        .filter(|l| l.contains("cannot write"))
+        .filter(|l| l.contains("écriture impossible"))
         .count();
     assert!(
         write_errors <= 4,
         "{write_errors} lines about writing:\n{stderr}"
     );
     assert!(
-        stderr.contains("more files for the same reason (No space left on device"),
+        stderr.contains("autres fichiers pour la même raison (No space left on device"),
         "{stderr}"
     );
     assert!(stderr.contains("free disk space"), "{stderr}");

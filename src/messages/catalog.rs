@@ -894,7 +894,7 @@ texts! {
         en: "run `passerelle init DIR` to create a site, or pass --root with the folder that holds config.yaml",
         fr: "lancez `passerelle init DOSSIER` pour créer un site, ou donnez avec --root le dossier qui contient config.yaml",
     }
-    UNKNOWN_SETTING {
+    UNKNOWN_SETTING: ConfigSyntax {
         en: "unknown setting `{key}`",
         fr: "réglage inconnu : `{key}`",
     }
