@@ -490,6 +490,10 @@ impl SiteConfig {
     }
 
     /// Replaces `base_url` (from the command line), checked like the one in config.yaml.
+    #[expect(
+        clippy::result_large_err,
+        reason = "a Diagnostic is 128 bytes since it keeps its catalog texts; made once per problem"
+    )]
     pub fn override_base_url(&mut self, base_url: &str) -> Result<(), Diagnostic> {
         if let Err(problem) = check_base_url(base_url) {
             return Err(Diagnostic::error("--base-url", problem)

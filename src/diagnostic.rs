@@ -89,18 +89,32 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it, in English (see [`Diagnostic::hint_in`]).
     pub hint: String,
+    /// The catalog texts of the message and the hint, to write them in another language.
+    /// Boxed: a `Diagnostic` travels in `Result`s, and stays small when it has none.
     #[serde(skip)]
-    message_text: Option<Msg>,
-    #[serde(skip)]
-    hint_text: Option<Msg>,
+    texts: Option<Box<Texts>>,
+}
+
+/// A diagnostic's catalog texts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Texts {
+    message: Option<Msg>,
+    hint: Option<Msg>,
 }
 
 impl Diagnostic {
     /// An error: `message` is a catalog text (`messages::DATE.with("found", …)`), whose
     /// code the diagnostic takes, or free text.
     pub fn error(file: impl Into<String>, message: impl Into<Message>) -> Self {
-        let (code, message, message_text) = match message.into() {
-            Message::Catalog(msg) => (msg.code(), msg.render(Lang::En), Some(msg)),
+        let (code, message, texts) = match message.into() {
+            Message::Catalog(msg) => (
+                msg.code(),
+                msg.render(Lang::En),
+                Some(Box::new(Texts {
+                    message: Some(msg),
+                    hint: None,
+                })),
+            ),
             Message::Free(text) => (None, text, None),
         };
         Diagnostic {
@@ -112,8 +126,7 @@ impl Diagnostic {
             field: String::new(),
             message,
             hint: String::new(),
-            message_text,
-            hint_text: None,
+            texts,
         }
     }
 
@@ -142,15 +155,20 @@ impl Diagnostic {
     }
 
     pub fn hint(mut self, hint: impl Into<Message>) -> Self {
-        match hint.into() {
-            Message::Catalog(msg) => {
-                self.hint = msg.render(Lang::En);
-                self.hint_text = Some(msg);
+        let (hint, text) = match hint.into() {
+            Message::Catalog(msg) => (msg.render(Lang::En), Some(msg)),
+            Message::Free(text) => (text, None),
+        };
+        self.hint = hint;
+        match (&mut self.texts, text) {
+            (Some(texts), text) => texts.hint = text,
+            (None, Some(text)) => {
+                self.texts = Some(Box::new(Texts {
+                    message: None,
+                    hint: Some(text),
+                }))
             }
-            Message::Free(text) => {
-                self.hint = text;
-                self.hint_text = None;
-            }
+            (None, None) => {}
         }
         self
     }
@@ -167,7 +185,7 @@ impl Diagnostic {
 
     /// What is wrong, written in `lang`.
     pub fn message_in(&self, lang: Lang) -> String {
-        match &self.message_text {
+        match self.texts.as_ref().and_then(|t| t.message.as_ref()) {
             Some(msg) => msg.render(lang),
             None => self.message.clone(),
         }
@@ -175,7 +193,7 @@ impl Diagnostic {
 
     /// What to do, written in `lang` (empty when there is no hint).
     pub fn hint_in(&self, lang: Lang) -> String {
-        match &self.hint_text {
+        match self.texts.as_ref().and_then(|t| t.hint.as_ref()) {
             Some(msg) => msg.render(lang),
             None => self.hint.clone(),
         }
@@ -183,12 +201,13 @@ impl Diagnostic {
 
     /// The catalog text of the message, when it has one.
     pub fn text(&self) -> Option<&'static Text> {
-        self.message_text.as_ref().map(|msg| msg.text)
+        let msg = self.texts.as_ref()?.message.as_ref()?;
+        Some(msg.text)
     }
 
     /// The value given to argument `name` of the message, as written.
     fn argument(&self, name: &str) -> Option<String> {
-        let msg = self.message_text.as_ref()?;
+        let msg = self.texts.as_ref()?.message.as_ref()?;
         msg.args
             .iter()
             .find(|(n, _)| *n == name)

@@ -407,7 +407,7 @@ impl Code {
             e.id,
             e.name,
             e.summary(lang),
-            e.text(lang)
+            wrap(&e.text(lang), EXPLAIN_WIDTH)
         );
         if let Some(example) = &e.example {
             let (bad, fixed, merged) = match lang {
@@ -428,11 +428,16 @@ impl Code {
                 ""
             };
             let colon = colon.trim_end();
+            let empty = match lang {
+                Lang::Fr => "(fichier vide)",
+                Lang::En => "(empty file)",
+            };
+            let shown = |text: &str| indent(if text.is_empty() { empty } else { text });
             out.push_str(&format!(
                 "\n{bad}, {}{merged}{colon}\n\n{}\n{fixed}{colon}\n\n{}",
                 example.file,
-                indent(example.bad),
-                indent(example.fixed)
+                shown(example.bad),
+                shown(example.fixed)
             ));
         }
         out
@@ -445,6 +450,29 @@ fn typeset(text: &str, lang: Lang) -> String {
         Lang::Fr => french_spacing(text),
         Lang::En => text.to_string(),
     }
+}
+
+/// Columns of an explanation's text, as `rustc --explain` keeps them readable.
+const EXPLAIN_WIDTH: usize = 90;
+
+/// `text` broken into lines of at most `width` characters, at plain spaces only: a
+/// no-break space keeps `erreur :` or `« valeur »` together.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / width + 1);
+    let mut column = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = word.chars().count();
+        if column > 0 && column + 1 + len > width {
+            out.push('\n');
+            column = 0;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out
 }
 
 fn indent(text: &str) -> String {

@@ -250,6 +250,10 @@ impl DeferredJob {
 impl AssetFile {
     /// The bytes to publish and their digest, or why the file cannot be published (as in a
     /// build: unreadable, or an active HTML or SVG file while `trust_html` is false).
+    #[expect(
+        clippy::result_large_err,
+        reason = "a Diagnostic is 128 bytes since it keeps its catalog texts; made once per problem"
+    )]
     fn publishable(&self, trust_html: bool) -> Result<(&Arc<Vec<u8>>, u64), Diagnostic> {
         match (&self.bytes, &self.untrusted) {
             (Err(err), _) => Err(Diagnostic::error(

@@ -127,4 +127,38 @@ mod tests {
         assert!(!html.contains("<script>"));
         assert!(html.contains("did you mean `Estrie`?"));
     }
+
+    #[test]
+    fn the_overlay_speaks_the_terminals_language() {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(
+            Diagnostic::error(
+                "content/a.md",
+                crate::messages::UNKNOWN_VALUE.with("value", "Estri"),
+            )
+            .at(4, 9)
+            .field("region"),
+        );
+        for lang in Lang::ALL {
+            let html = html(&diagnostics, lang);
+            assert!(
+                html.contains(&format!("lang=\"{}\"", lang.code())),
+                "{html}"
+            );
+            let line = diagnostics
+                .report_in(lang)
+                .lines()
+                .next()
+                .unwrap()
+                .to_string();
+            let rest = line.strip_prefix("content/a.md:4:9").unwrap();
+            assert!(html.contains(&escape(rest)), "{html}");
+        }
+        let french = html(&diagnostics, Lang::Fr);
+        assert!(french.contains("Le site n’a pas pu être reconstruit (1 erreur)"));
+        assert!(french.contains("valeur inconnue"));
+        let english = html(&diagnostics, Lang::En);
+        assert!(english.contains("The site could not be rebuilt (1 error)"));
+        assert!(english.contains("Hide (Esc)") && english.contains("unknown value `Estri`"));
+    }
 }
