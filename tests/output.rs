@@ -187,7 +187,10 @@ fn a_file_in_the_way_that_passerelle_did_not_write_is_an_error_not_overwritten()
     let (code, _, stderr) = build(root, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("etudes-de-cas/deux/index.html"), "{stderr}");
-    assert!(stderr.contains("Passerelle did not write it"), "{stderr}");
+    assert!(
+        stderr.contains("un fichier est déjà là et Passerelle ne l’a pas écrit"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "ma page");
 }
 
@@ -485,7 +488,7 @@ fn full_disk_is_reported_in_a_few_lines_and_leaves_nothing_behind() {
         stderr.contains("autres fichiers pour la même raison (No space left on device"),
         "{stderr}"
     );
-    assert!(stderr.contains("free disk space"), "{stderr}");
+    assert!(stderr.contains("l’espace libre sur le disque"), "{stderr}");
     assert!(
         !public.exists(),
         "a failed first build left {}",

@@ -1308,6 +1308,26 @@ texts! {
         en: "{what} is already there and Passerelle did not write it",
         fr: "{what} est déjà là et Passerelle ne l’a pas écrit",
     }
+    IN_THE_WAY_FILE {
+        en: "a file",
+        fr: "un fichier",
+    }
+    IN_THE_WAY_FOLDER {
+        en: "a folder",
+        fr: "un dossier",
+    }
+    IN_THE_WAY_SYMLINK {
+        en: "a symbolic link",
+        fr: "un lien symbolique",
+    }
+    IN_THE_WAY_SYMLINK_ON_THE_WAY {
+        en: "a symbolic link on its way",
+        fr: "un lien symbolique sur son chemin",
+    }
+    IN_THE_WAY_OTHER {
+        en: "{what}",
+        fr: "{what}",
+    }
     HINT_NOT_OURS {
         en: "move it out of the output folder and build again: Passerelle replaces only files it wrote",
         fr: "déplacez-le hors du dossier de sortie et relancez la construction : Passerelle ne remplace que les fichiers qu’il a écrits",
