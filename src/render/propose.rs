@@ -38,6 +38,8 @@ pub(super) fn form_description(
 ) -> Json {
     json!({
         "lang": lang,
+        // Between a field and its message, as the build writes it (`region : …` in French).
+        "colon": Lang::parse(lang).unwrap_or(Lang::En).words().colon,
         "section": site.config.case_studies.section,
         "contact": site.config.contact,
         "fields": describe_fields(site, lang, label, fields, &[]),
@@ -294,6 +296,7 @@ mod tests {
         let site = example_site();
         let labels = |key: &str| (key == "field_title").then(|| "Titre".to_string());
         let description = form_description(&site, &site.config.fields, "fr", &labels);
+        assert_eq!(description["colon"], "\u{a0}: ");
         let fields = &description["fields"];
         let names: Vec<&str> = (fields.as_array().unwrap().iter())
             .filter_map(|f| f["name"].as_str())
