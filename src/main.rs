@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use passerelle::diagnostic::{Diagnostics, counted};
-use passerelle::messages::{Code, Lang};
+use passerelle::messages::{self, Code, Lang};
 use passerelle::{BuildOptions, root_or_current};
 use std::io::Write;
 use std::path::PathBuf;
@@ -206,7 +206,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(diagnostics) => {
                     print_diagnostics(&diagnostics, lang);
-                    eprintln!("Build failed; {} was not changed.", output.display());
+                    let failed =
+                        messages::BUILD_FAILED.with("output", output.display().to_string());
+                    eprintln!("{}", failed.render(lang));
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -227,11 +229,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let (diagnostics, summary) = match passerelle::check(&options) {
                 Ok(mut built) => {
-                    let summary = format!(
-                        "No errors in {} and {}.",
-                        counted(built.site.case_studies.len(), "case study", "case studies"),
-                        counted(built.site.pages.len(), "page", "pages")
-                    );
+                    let case_studies = built.site.case_studies.len();
+                    let pages = built.site.pages.len();
+                    let summary = messages::NO_ERRORS
+                        .with(
+                            "case_studies",
+                            messages::counted(
+                                case_studies,
+                                &messages::CASE_STUDIES_ONE,
+                                &messages::CASE_STUDIES_MANY,
+                            ),
+                        )
+                        .with(
+                            "pages",
+                            messages::counted(pages, &messages::PAGES_ONE, &messages::PAGES_MANY),
+                        )
+                        .render(lang);
                     let diagnostics = std::mem::take(&mut built.diagnostics);
                     std::mem::forget(built); // As for `build`: the process ends here.
                     (diagnostics, Some(summary))

@@ -301,6 +301,12 @@ impl Msg {
     }
 }
 
+/// "1 case study" / "3 études de cas": `one` or `many` with `count`.
+pub fn counted(count: usize, one: &'static Text, many: &'static Text) -> Msg {
+    let text = if count == 1 { one } else { many };
+    text.with("count", count)
+}
+
 impl fmt::Display for Msg {
     /// In English, as the code and its tests read messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -353,8 +359,8 @@ pub struct CodeEntry {
 }
 
 /// A file that gives the problem, and the same file fixed. For `config.yaml`, the lines are
-/// merged into the site's configuration (mappings key by key); any other file is written
-/// whole.
+/// merged into the site's configuration (mappings key by key, a list replacing the list);
+/// any other file is written whole.
 #[derive(Debug)]
 pub struct Example {
     pub file: &'static str,
@@ -414,12 +420,12 @@ impl Code {
                 Lang::Fr => (
                     "Exemple qui donne ce problème",
                     "Corrigé",
-                    " (lignes à fusionner dans la configuration)",
+                    " (à fusionner dans la configuration ; une liste y remplace celle du même nom)",
                 ),
                 Lang::En => (
                     "Example that gives this problem",
                     "Fixed",
-                    " (lines merged into the configuration)",
+                    " (merged into the configuration; a list replaces the one of the same name)",
                 ),
             };
             let merged = if example.file == crate::config::CONFIG_FILE {

@@ -35,7 +35,7 @@ fn run_case(case: &Path) -> Vec<String> {
             ));
         }
     }
-    if !output.contains("public was not changed") {
+    if !output.contains("public n’a pas été modifié") {
         failures.push(format!(
             "{name}: no reassurance that public/ is unchanged\n{output}"
         ));

@@ -86,7 +86,7 @@ fn check_writes_nothing() {
     let (code, stdout, stderr) =
         common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("No errors"), "{stdout}");
+    assert!(stdout.contains("Aucune erreur dans "), "{stdout}");
     assert!(!site.path().join("public").exists());
 }
 

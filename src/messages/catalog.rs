@@ -376,7 +376,11 @@ codes! {
             "Chaque classement (`taxonomies`) porte sur un champ déclaré sous `fields` et a son propre slug, distinct de la section des études de cas : deux classements au même slug écriraient aux mêmes adresses.",
             "Each taxonomy is on a field declared under `fields` and has its own slug, different from the case studies' section: two taxonomies with one slug would write to the same addresses.",
         ],
-        example: None,
+        example: Some(Example {
+            file: "config.yaml",
+            bad: "taxonomies:\n  - {field: region, slug: regions}\n  - {field: theme, slug: themes}\n",
+            fixed: "taxonomies:\n  - {field: region, slug: regions}\n  - {field: themes, slug: themes}\n",
+        }),
     }
     DuplicateTerm = "P0211" "vocabulary-duplicate" {
         summary: ["deux termes d’un vocabulaire se confondent", "two terms of a vocabulary read the same"],
@@ -384,7 +388,11 @@ codes! {
             "Une valeur se compare aux identifiants, codes, libellés et alias des termes sans tenir compte de la casse, des accents ni des tirets : deux termes qui s’écrivent pareil rendraient la valeur ambiguë. Faites-les différer.",
             "A value is compared with the terms' ids, codes, labels and aliases ignoring case, accents and dashes: two terms that read the same would make a value ambiguous. Make them differ.",
         ],
-        example: None,
+        example: Some(Example {
+            file: "config.yaml",
+            bad: "vocabularies:\n  status:\n    - {id: planifie, fr: planifié, en: planned}\n    - {id: planifie, fr: prévu, en: scheduled}\n",
+            fixed: "vocabularies:\n  status:\n    - {id: planifie, fr: planifié, en: planned}\n    - {id: prevu, fr: prévu, en: scheduled}\n",
+        }),
     }
     UnknownVocabulary = "P0212" "unknown-vocabulary" {
         summary: ["un champ nomme un vocabulaire qui n’existe pas", "a field names a vocabulary that does not exist"],
@@ -1401,6 +1409,34 @@ texts! {
     HINT_MORE {
         en: "fix the ones above and check again: one mistake often causes many",
         fr: "corrigez ceux ci-dessus et vérifiez de nouveau : une seule faute en cause souvent beaucoup",
+    }
+    BUILD_FAILED {
+        en: "Build failed; {output} was not changed.",
+        fr: "La construction a échoué ; {output} n’a pas été modifié.",
+    }
+    PREVIEW_BUILD_FAILED {
+        en: "Build failed after {ms} ms; still serving the last good version.",
+        fr: "La construction a échoué après {ms} ms ; la dernière version correcte reste servie.",
+    }
+    NO_ERRORS {
+        en: "No errors in {case_studies} and {pages}.",
+        fr: "Aucune erreur dans {case_studies} et {pages}.",
+    }
+    CASE_STUDIES_ONE {
+        en: "{count} case study",
+        fr: "{count} étude de cas",
+    }
+    CASE_STUDIES_MANY {
+        en: "{count} case studies",
+        fr: "{count} études de cas",
+    }
+    PAGES_ONE {
+        en: "{count} page",
+        fr: "{count} page",
+    }
+    PAGES_MANY {
+        en: "{count} pages",
+        fr: "{count} pages",
     }
     SUMMARY {
         en: "{errors} error(s), {warnings} warning(s)",

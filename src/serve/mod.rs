@@ -504,11 +504,9 @@ fn build_and_publish(
                 &json!({"generation": generation, "overlay": &*overlay}),
             );
             print_report(&diagnostics, lang);
-            let _ = writeln!(
-                std::io::stderr(),
-                "Build failed after {} ms; still serving the last good version.",
-                started.elapsed().as_millis()
-            );
+            let failed = crate::messages::PREVIEW_BUILD_FAILED
+                .with("ms", started.elapsed().as_millis().to_string());
+            let _ = writeln!(std::io::stderr(), "{}", failed.render(lang));
             Outcome::Failed
         }
     }
