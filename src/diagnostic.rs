@@ -2,7 +2,9 @@
 //!
 //! Every stage pushes `Diagnostic`s instead of stopping at the first one, so an author fixes
 //! all their mistakes in one pass. The same text is printed in the terminal and shown in the
-//! preview server's overlay.
+//! preview server's overlay, in the author's language: a diagnostic keeps its message as a
+//! text of the catalog (`crate::messages`) with its arguments and its stable code, and is
+//! written out in French or English only where it is shown.
 //!
 //! One way to report: a stage takes `problems: &mut Vec<Diagnostic>` and pushes to it,
 //! returning what it could make anyway; only a stage that has nothing to give without its
@@ -75,7 +77,6 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The kind of problem (`P0114`), when it has one: stable, and explained by
     /// `passerelle explain`. Set from the message's catalog text, or with [`Diagnostic::code`].
-    #[serde(skip)]
     pub code: Option<Code>,
     /// Path relative to the site root, with `/` separators.
     pub file: String,

@@ -358,6 +358,13 @@ pub struct CodeEntry {
     pub example: Option<Example>,
 }
 
+impl serde::Serialize for Code {
+    /// As its id, `"P0114"`: what tools match on.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
 /// A file that gives the problem, and the same file fixed. For `config.yaml`, the lines are
 /// merged into the site's configuration (mappings key by key, a list replacing the list);
 /// any other file is written whole.

@@ -1284,7 +1284,7 @@ texts! {
     }
     HINT_WHILE_RENDERING {
         en: "the error happened while rendering `{path}`",
-        fr: "l’erreur s’est produite en produisant `{path}`",
+        fr: "l’erreur est survenue pendant la production de `{path}`",
     }
     HINT_TEMPLATE {
         en: "fix the template; Tera's syntax is described at https://keats.github.io/tera/",
