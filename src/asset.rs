@@ -7,6 +7,7 @@
 //! document.
 
 use crate::diagnostic::Diagnostic;
+use crate::messages;
 
 /// Extensions a browser opens as an HTML or XML document.
 const DOCUMENT_EXTENSIONS: [&str; 10] = [
@@ -27,6 +28,10 @@ const ACTIVE_ELEMENTS: [&str; 9] = [
 ];
 
 /// Checks one file of `content/` (`file` is its path for messages) before it is copied.
+#[expect(
+    clippy::result_large_err,
+    reason = "a Diagnostic is 128 bytes since it keeps its catalog texts; made once per problem"
+)]
 pub fn check(file: &str, bytes: &[u8], trust_html: bool) -> Result<(), Diagnostic> {
     if trust_html {
         return Ok(());
@@ -35,34 +40,30 @@ pub fn check(file: &str, bytes: &[u8], trust_html: bool) -> Result<(), Diagnosti
         .rsplit_once('.')
         .map(|(_, extension)| extension.to_ascii_lowercase())
         .unwrap_or_default();
-    let refuse = |message: String| {
-        Diagnostic::error(file, message).hint(
-            "publish the image as PNG or JPEG, write the page in Markdown, or set `trust_html: true` in config.yaml if every author of the site is trusted",
-        )
-    };
+    let refuse =
+        |message: messages::Msg| Diagnostic::error(file, message).hint(&messages::HINT_ACTIVE_FILE);
     if DOCUMENT_EXTENSIONS.contains(&extension.as_str()) || extension == "svgz" {
-        return Err(refuse(format!(
-            "`.{extension}` files are not published while `trust_html` is false: a browser would run the scripts they may hold"
-        )));
+        return Err(refuse(
+            messages::ACTIVE_DOCUMENT.with("extension", extension),
+        ));
     }
     if extension != "svg" {
         return Ok(());
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| refuse("this SVG image is not UTF-8 text".into()))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| refuse(messages::SVG_NOT_UTF8.msg()))?;
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
     };
     let document = roxmltree::Document::parse_with_options(text, options).map_err(|err| {
         let position = err.pos();
-        refuse(format!("this SVG image cannot be read: {err}"))
+        refuse(messages::SVG_UNREADABLE.with("reason", err.to_string()))
             .at(position.row as usize, position.col as usize)
     })?;
     for node in document.descendants() {
         if let Some(reason) = active_content(&node) {
             let position = document.text_pos_at(node.range().start);
-            return Err(refuse(format!("this SVG image holds {reason}"))
+            return Err(refuse(messages::SVG_HOLDS.with("what", reason))
                 .at(position.row as usize, position.col as usize));
         }
     }
@@ -70,22 +71,22 @@ pub fn check(file: &str, bytes: &[u8], trust_html: bool) -> Result<(), Diagnosti
 }
 
 /// What in `node` could run a script, if anything.
-fn active_content(node: &roxmltree::Node) -> Option<String> {
+fn active_content(node: &roxmltree::Node) -> Option<messages::Msg> {
     if node.is_pi() {
         // `<?xml-stylesheet?>` can load an XSLT program.
-        return Some("a processing instruction (`<?…?>`)".into());
+        return Some(messages::SVG_PROCESSING_INSTRUCTION.msg());
     }
     if !node.is_element() {
         return None;
     }
     let name = node.tag_name().name().to_ascii_lowercase();
     if ACTIVE_ELEMENTS.contains(&name.as_str()) {
-        return Some(format!("a `<{}>` element", node.tag_name().name()));
+        return Some(messages::SVG_ELEMENT.with("name", node.tag_name().name()));
     }
     if name == "style" {
         let css: String = node.descendants().filter_map(|n| n.text()).collect();
         if is_active_css(&css) {
-            return Some("a style sheet that loads a script".into());
+            return Some(messages::SVG_STYLE_SHEET.msg());
         }
     }
     // Animations can set a link or an event handler to a script: `<set attributeName="href"
@@ -99,24 +100,24 @@ fn active_content(node: &roxmltree::Node) -> Option<String> {
             .unwrap_or_default()
             .to_ascii_lowercase();
         if target.ends_with("href") || target.starts_with("on") {
-            return Some(format!("an animation of `{target}`"));
+            return Some(messages::SVG_ANIMATION.with("target", target));
         }
     }
     for attribute in node.attributes() {
         let name = attribute.name().to_ascii_lowercase();
         let value = attribute.value();
         if name.starts_with("on") {
-            return Some(format!("an event handler (`{}`)", attribute.name()));
+            return Some(messages::SVG_EVENT_HANDLER.with("name", attribute.name()));
         }
         if name == "style" && is_active_css(value) {
-            return Some("a style that loads a script".into());
+            return Some(messages::SVG_STYLE.msg());
         }
         if matches!(
             name.as_str(),
             "href" | "src" | "action" | "formaction" | "data"
         ) && is_script_link(value)
         {
-            return Some(format!("a link to a script (`{}`)", attribute.name()));
+            return Some(messages::SVG_SCRIPT_LINK.with("name", attribute.name()));
         }
     }
     None

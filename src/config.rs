@@ -3,7 +3,8 @@
 //! The schema (fields, types, aliases, vocabularies) is data, not code: the generator validates
 //! any collection of best practices, and the example site declares Quebec's municipal one.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
+use crate::messages::{self, Msg};
 use crate::text::{closest, match_key, slugify};
 use crate::yaml::{Locator, Segment};
 use indexmap::IndexMap;
@@ -63,7 +64,7 @@ pub struct Config {
 fn default_base_url() -> String {
     "/".into()
 }
-fn default_language() -> String {
+pub(crate) fn default_language() -> String {
     "fr".into()
 }
 fn default_license() -> String {
@@ -292,7 +293,7 @@ impl JsonLdRole {
     }
 
     /// `Err` with the kind of field the role needs when `spec` is not one.
-    fn accepts(self, spec: &FieldSpec) -> Result<(), &'static str> {
+    fn accepts(self, spec: &FieldSpec) -> Result<(), &'static messages::Text> {
         use JsonLdRole::*;
         let object = spec.kind == FieldType::Object;
         let fits = match self {
@@ -308,11 +309,11 @@ impl JsonLdRole {
             return Ok(());
         }
         Err(match self {
-            Funding => "an `object` field (a grant, or with `list: true` several)",
-            Period => "an `object` field without `list: true` (one start, one end)",
-            Amount => "an `integer` or `number` field",
-            Start | End => "a `date` field",
-            _ => "a field of texts, numbers or vocabulary terms, not an `object`",
+            Funding => &messages::JSON_LD_NEEDS_FUNDING,
+            Period => &messages::JSON_LD_NEEDS_PERIOD,
+            Amount => &messages::JSON_LD_NEEDS_AMOUNT,
+            Start | End => &messages::JSON_LD_NEEDS_DATE,
+            _ => &messages::JSON_LD_NEEDS_VALUES,
         })
     }
 }
@@ -489,18 +490,20 @@ impl SiteConfig {
     }
 
     /// Replaces `base_url` (from the command line), checked like the one in config.yaml.
+    #[expect(
+        clippy::result_large_err,
+        reason = "a Diagnostic is 128 bytes since it keeps its catalog texts; made once per problem"
+    )]
     pub fn override_base_url(&mut self, base_url: &str) -> Result<(), Diagnostic> {
         if let Err(problem) = check_base_url(base_url) {
             return Err(Diagnostic::error("--base-url", problem)
                 .field("base_url")
-                .hint(BASE_URL_HINT));
+                .hint(&messages::HINT_BASE_URL));
         }
         self.config.base_url = base_url.to_string();
         Ok(())
     }
 }
-
-const BASE_URL_HINT: &str = "write a path such as `/` or `/pratiques/`, or a web address such as `https://example.org/pratiques/`";
 
 /// `text` without `prefix`, compared ignoring ASCII case (`HTTPS://` is an http address).
 fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
@@ -514,7 +517,7 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 /// address (`https://example.org/pratiques/`). It is written into every link and into
 /// `<base>`-like places of feeds, so anything else (`javascript:`, `//other.host/`, quotes)
 /// is refused rather than escaped.
-pub fn check_base_url(url: &str) -> Result<(), String> {
+pub fn check_base_url(url: &str) -> Result<(), Msg> {
     let url = url.trim();
     // Escaped: the value is printed in a terminal, where a control character could act.
     let shown: String = url.chars().take(80).flat_map(char::escape_debug).collect();
@@ -522,25 +525,20 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         .chars()
         .find(|&c| c.is_whitespace() || c.is_control() || "\"'<>`\\{}|^?#".contains(c))
     {
-        return Err(format!(
-            "`{shown}` contains `{}`, which cannot be part of the site's address",
-            bad.escape_default()
-        ));
+        return Err(messages::BASE_URL_BAD_CHAR
+            .with("url", &shown)
+            .with("bad", bad.escape_default().to_string()));
     }
     let path = if let Some(path) = url.strip_prefix('/') {
         if path.starts_with('/') {
-            return Err(format!(
-                "`{shown}` names another host (it starts with `//`)"
-            ));
+            return Err(messages::BASE_URL_OTHER_HOST.with("url", &shown));
         }
         path
     } else {
         let Some(after) = strip_prefix_ignore_case(url, "https://")
             .or_else(|| strip_prefix_ignore_case(url, "http://"))
         else {
-            return Err(format!(
-                "`{shown}` is neither a path starting with `/` nor an http(s) address"
-            ));
+            return Err(messages::BASE_URL_NOT_PATH.with("url", &shown));
         };
         let (host, path) = after.split_once('/').unwrap_or((after, ""));
         let host_ok = !host.is_empty()
@@ -548,7 +546,7 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
         if !host_ok {
-            return Err(format!("`{shown}` has no valid host name"));
+            return Err(messages::BASE_URL_NO_HOST.with("url", &shown));
         }
         path
     };
@@ -556,7 +554,7 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         .split('/')
         .any(|segment| segment == "." || segment == "..")
     {
-        return Err(format!("`{shown}` contains a `.` or `..` segment"));
+        return Err(messages::BASE_URL_DOTS.with("url", &shown));
     }
     Ok(())
 }
@@ -568,8 +566,11 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         Ok(text) => text,
         Err(err) => {
             return Err(vec![
-                Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {err}"))
-                    .hint("run `passerelle init DIR` to create a site, or pass --root with the folder that holds config.yaml"),
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    messages::CONFIG_UNREADABLE.with("reason", err.to_string()),
+                )
+                .hint(&messages::HINT_CONFIG_UNREADABLE),
             ]);
         }
     };
@@ -579,17 +580,20 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 /// Parses the text of a `config.yaml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let config: Config = crate::yaml::parse(text, 1).map_err(|err| {
-        let hint = if err.hint.is_empty() {
-            unknown_setting_hint(&err.message)
-                .unwrap_or_else(|| "fix config.yaml; the README lists every setting".into())
-        } else {
-            err.hint
-        };
+        let hint = err.hint.unwrap_or_else(|| {
+            unknown_setting_hint(&err.message.to_string())
+                .unwrap_or_else(|| messages::HINT_CONFIG_README.msg())
+        });
         vec![
-            Diagnostic::error(CONFIG_FILE, err.message)
-                .at(err.line, err.column)
-                .field(err.field)
-                .hint(hint),
+            // Whatever YAML says (a repeated key too), it is config.yaml's own problem.
+            Diagnostic::error(
+                CONFIG_FILE,
+                unknown_setting(&err.message).unwrap_or(err.message),
+            )
+            .code(messages::Code::ConfigSyntax)
+            .at(err.line, err.column)
+            .field(err.field)
+            .hint(hint),
         ]
     })?;
     let problems = check(&config, &Locator::new(text, 1));
@@ -608,13 +612,21 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     })
 }
 
+/// serde's "unknown field `x`, expected one of …", said as the catalog says it.
+fn unknown_setting(message: &Msg) -> Option<Msg> {
+    let text = message.to_string();
+    let rest = text.strip_prefix("unknown field `")?;
+    let (unknown, _) = rest.split_once('`')?;
+    Some(messages::UNKNOWN_SETTING.with("key", unknown))
+}
+
 /// serde reports "unknown field `x`, expected one of `a`, `b`": suggest the closest.
-fn unknown_setting_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+fn unknown_setting_hint(message: &str) -> Option<Msg> {
+    let rest = message.split_once("unknown field `")?.1;
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let suggestion = closest(unknown, candidates.iter().copied())?;
-    Some(format!("did you mean `{suggestion}`?"))
+    Some(messages::HINT_DID_YOU_MEAN.with("suggestion", suggestion))
 }
 
 /// Collects the problems of a parsed config, each at its line in config.yaml.
@@ -624,7 +636,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, path: &[Segment], needle: Option<&str>, message: String, hint: String) {
+    fn error(
+        &mut self,
+        path: &[Segment],
+        needle: Option<&str>,
+        message: impl Into<Message>,
+        hint: impl Into<Message>,
+    ) {
         let (line, column) = self.locator.locate(path, needle);
         self.problems.push(
             Diagnostic::error(CONFIG_FILE, message)
@@ -636,26 +654,23 @@ impl Checker<'_> {
 
     /// A value that becomes a segment of the site's addresses and of its output paths:
     /// `../../x` would write outside the output folder, so only clean slugs pass.
-    fn slug(&mut self, path: &[Segment], value: &str, what: &str) {
+    fn slug(&mut self, path: &[Segment], value: &str, what: &'static messages::Text) {
         if is_slug(value) {
             return;
         }
         let suggestion = slugify(value);
-        let example = if suggestion.is_empty() {
-            String::new()
+        let hint = if suggestion.is_empty() {
+            messages::HINT_SLUG.msg()
         } else {
-            format!(", e.g. `{suggestion}`")
+            messages::HINT_SLUG_EXAMPLE.with("suggestion", suggestion)
         };
         self.error(
             path,
             Some(value),
-            format!(
-                "{what} `{}` is not a URL slug",
-                value.chars().take(80).collect::<String>()
-            ),
-            format!(
-                "it becomes part of the site's addresses: use lowercase ASCII letters, digits and single hyphens{example}"
-            ),
+            messages::NOT_A_SLUG
+                .with("what", what.msg())
+                .with("value", value.chars().take(80).collect::<String>()),
+            hint,
         );
     }
 }
@@ -677,8 +692,8 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
         c.error(
             &[Segment::Key("language")],
             Some(&config.language),
-            format!("unsupported language `{}`", config.language),
-            format!("use one of: {}", LANGUAGES.join(", ")),
+            messages::CONFIG_LANGUAGE.with("lang", &config.language),
+            messages::HINT_USE_ONE_OF.with("values", LANGUAGES.join(", ")),
         );
     }
     if let Err(problem) = check_base_url(&config.base_url) {
@@ -686,15 +701,15 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             &[Segment::Key("base_url")],
             Some(&config.base_url),
             problem,
-            BASE_URL_HINT.into(),
+            &messages::HINT_BASE_URL,
         );
     }
     if config.paginate == 0 {
         c.error(
             &[Segment::Key("paginate")],
             None,
-            "must be at least 1".into(),
-            "set paginate to the number of case studies per list page, e.g. 20".into(),
+            &messages::PAGINATE_ZERO,
+            &messages::HINT_PAGINATE,
         );
     }
     if let Some(contact) = &config.contact {
@@ -707,11 +722,9 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             c.error(
                 &[Segment::Key("contact")],
                 Some(contact),
-                format!(
-                    "expected an email address, found `{}`",
-                    contact.chars().take(80).collect::<String>()
-                ),
-                "write a role address such as pratiques@organisme.example (never a person's address: Law 25), or remove the line".into(),
+                messages::CONFIG_CONTACT
+                    .with("found", contact.chars().take(80).collect::<String>()),
+                &messages::HINT_CONFIG_CONTACT,
             );
         }
     }
@@ -720,23 +733,23 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
         c.error(
             &[Segment::Key("theme")],
             Some(theme),
-            format!("theme `{theme}` is not a folder name"),
-            "name a folder under themes/, e.g. `theme: mon-theme`, or remove the line to use the default theme".into(),
+            messages::THEME_NOT_FOLDER.with("theme", theme),
+            &messages::HINT_THEME_NOT_FOLDER,
         );
     }
     let section = config.case_studies.section.as_str();
     c.slug(
         &[Segment::Key("case_studies"), Segment::Key("section")],
         section,
-        "section",
+        &messages::WHAT_SECTION,
     );
     for name in ["title", "date", "summary"] {
         if !config.fields.contains_key(name) {
             c.error(
                 &[Segment::Key("fields")],
                 None,
-                format!("the schema must declare `{name}`"),
-                "every case study needs a title, a date and a summary".into(),
+                messages::SCHEMA_CORE_FIELD.with("name", name),
+                &messages::HINT_SCHEMA_CORE_FIELD,
             );
         }
     }
@@ -755,18 +768,18 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             c.error(
                 &path,
                 Some(&taxonomy.field),
-                format!("taxonomy on unknown field `{}`", taxonomy.field),
-                "name a field declared under `fields`".into(),
+                messages::TAXONOMY_UNKNOWN_FIELD.with("field", &taxonomy.field),
+                &messages::HINT_TAXONOMY_UNKNOWN_FIELD,
             );
         }
         let slug = taxonomy.slug.as_str();
-        c.slug(&path, slug, "taxonomy slug");
+        c.slug(&path, slug, &messages::WHAT_TAXONOMY_SLUG);
         if slug == section {
             c.error(
                 &path,
                 Some(slug),
-                format!("taxonomy slug `{slug}` is also the case studies' section"),
-                "give the taxonomy its own slug: both would use the same addresses".into(),
+                messages::TAXONOMY_IS_SECTION.with("slug", slug),
+                &messages::HINT_TAXONOMY_IS_SECTION,
             );
         }
         if let Some(first) = slugs.insert(slug, index) {
@@ -776,8 +789,10 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             c.error(
                 &path,
                 Some(slug),
-                format!("taxonomy slug `{slug}` is used twice (first on line {line})"),
-                "give each taxonomy its own slug".into(),
+                messages::TAXONOMY_TWICE
+                    .with("slug", slug)
+                    .with("line", line),
+                &messages::HINT_TAXONOMY_TWICE,
             );
         }
     }
@@ -799,7 +814,7 @@ fn check_vocabulary(c: &mut Checker, name: &str, terms: &[VocabularyTerm]) {
             Segment::Key(name),
             Segment::Index(index),
         ];
-        c.slug(&path, &term.id, "term id");
+        c.slug(&path, &term.id, &messages::WHAT_TERM_ID);
         let spellings = [("id", &term.id), ("fr", &term.fr), ("en", &term.en)]
             .into_iter()
             .chain(term.code.iter().map(|code| ("code", code)))
@@ -821,20 +836,25 @@ fn check_vocabulary(c: &mut Checker, name: &str, terms: &[VocabularyTerm]) {
                     let (message, hint) = if kind == other_kind && (kind == "id" || kind == "code")
                     {
                         (
-                            format!(
-                                "duplicate {kind} `{spelling}` in vocabulary `{name}` (first on line {line})"
-                            ),
-                            format!(
-                                "each term needs its own {kind}: change or remove one of the two"
-                            ),
+                            messages::TERM_DUPLICATE
+                                .with("kind", kind)
+                                .with("spelling", spelling)
+                                .with("name", name)
+                                .with("line", line),
+                            messages::HINT_TERM_DUPLICATE.with("kind", kind),
                         )
                     } else {
                         (
-                            format!(
-                                "{kind} `{spelling}` of term `{}` reads the same as {other_kind} `{other_spelling}` of term `{}` (line {line}) in vocabulary `{name}`",
-                                term.id, terms[other].id
-                            ),
-                            "a value written this way would match both terms: make them differ (case, accents and dashes are ignored when matching)".to_string(),
+                            messages::TERM_SAME_AS
+                                .with("kind", kind)
+                                .with("spelling", spelling)
+                                .with("term", &term.id)
+                                .with("other_kind", other_kind)
+                                .with("other_spelling", other_spelling)
+                                .with("other_term", &terms[other].id)
+                                .with("line", line)
+                                .with("name", name),
+                            messages::HINT_TERM_SAME_AS.msg(),
                         )
                     };
                     c.error(&path, Some(spelling), message, hint);
@@ -863,22 +883,28 @@ fn check_fields<'a>(
                 Some(v) => {
                     let names: Vec<&str> = config.vocabularies.keys().map(String::as_str).collect();
                     let hint = match closest(v, names.iter().copied()) {
-                        Some(suggestion) => format!("did you mean `{suggestion}`?"),
-                        None if names.is_empty() => "declare it under `vocabularies`".into(),
-                        None => format!(
-                            "declare it under `vocabularies`, or use one of: {}",
-                            names.join(", ")
-                        ),
+                        Some(suggestion) => {
+                            messages::HINT_DID_YOU_MEAN.with("suggestion", suggestion)
+                        }
+                        None if names.is_empty() => messages::HINT_DECLARE_VOCABULARY.msg(),
+                        None => {
+                            messages::HINT_DECLARE_VOCABULARY_OR.with("names", names.join(", "))
+                        }
                     };
                     let mut at = path.clone();
                     at.push(Segment::Key("vocabulary"));
-                    c.error(&at, Some(v), format!("unknown vocabulary `{v}`"), hint);
+                    c.error(
+                        &at,
+                        Some(v),
+                        messages::UNKNOWN_VOCABULARY.with("name", v),
+                        hint,
+                    );
                 }
                 None => c.error(
                     path,
                     None,
-                    "a vocabulary field needs `vocabulary: NAME`".into(),
-                    "name one of the lists under `vocabularies`".into(),
+                    &messages::VOCABULARY_NOT_NAMED,
+                    &messages::HINT_VOCABULARY_NOT_NAMED,
                 ),
             }
         }
@@ -919,8 +945,11 @@ fn check_json_ld<'a>(
                 c.error(
                     &at,
                     Some(written),
-                    format!("JSON-LD role `{written}` is also given to `{first}` (line {line})"),
-                    "it stands for one value: give it to one field only".into(),
+                    messages::JSON_LD_TWICE
+                        .with("role", written)
+                        .with("first", first)
+                        .with("line", line),
+                    &messages::HINT_JSON_LD_TWICE,
                 );
             }
             Some(role)
@@ -961,13 +990,13 @@ fn check_json_ld_role(
         .map(|(name, _, _)| *name)
         .collect();
     let allowed = match scope {
-        Some(JsonLdScope::CaseStudy) => format!("a case study's field takes one of: {}", here.join(", ")),
-        Some(JsonLdScope::Within(parent)) => format!(
-            "a sub-field of a `{}` field takes one of: {}",
-            parent.name(),
-            here.join(", ")
-        ),
-        None => "a sub-field takes a role only in a field whose role is `funding` or `period`; remove `json_ld` here".into(),
+        Some(JsonLdScope::CaseStudy) => {
+            messages::JSON_LD_ALLOWED_HERE.with("roles", here.join(", "))
+        }
+        Some(JsonLdScope::Within(parent)) => messages::JSON_LD_ALLOWED_WITHIN
+            .with("parent", parent.name())
+            .with("roles", here.join(", ")),
+        None => messages::JSON_LD_ALLOWED_NONE.msg(),
     };
     let Some(&(_, role, role_scope)) = JSON_LD_ROLES.iter().find(|(name, _, _)| *name == written)
     else {
@@ -977,43 +1006,43 @@ fn check_json_ld_role(
             .flat_map(char::escape_debug)
             .collect();
         let hint = match closest(written, here.iter().copied()) {
-            Some(suggestion) => format!("did you mean `{suggestion}`? ({allowed})"),
+            Some(suggestion) => messages::HINT_JSON_LD_DID_YOU_MEAN
+                .with("suggestion", suggestion)
+                .with("allowed", allowed),
             None => allowed,
         };
         c.error(
             &at,
             Some(written),
-            format!("unknown JSON-LD role `{shown}`"),
+            messages::JSON_LD_UNKNOWN.with("role", shown),
             hint,
         );
         return None;
     };
     if Some(role_scope) != scope {
         let message = match role_scope {
-            JsonLdScope::CaseStudy => {
-                format!(
-                    "JSON-LD role `{written}` is for a case study's own fields, not for a sub-field"
-                )
-            }
-            JsonLdScope::Within(parent) => format!(
-                "JSON-LD role `{written}` is for a sub-field of a field whose role is `{}`",
-                parent.name()
-            ),
+            JsonLdScope::CaseStudy => messages::JSON_LD_NOT_SUB_FIELD.with("role", written),
+            JsonLdScope::Within(parent) => messages::JSON_LD_SUB_FIELD_ONLY
+                .with("role", written)
+                .with("parent", parent.name()),
         };
         c.error(&at, Some(written), message, allowed);
         return None;
     }
     if let Err(needed) = role.accepts(spec) {
         let kind = if spec.list {
-            format!("a list of `{}`", spec.kind.name())
+            messages::JSON_LD_LIST_OF.with("kind", spec.kind.name())
         } else {
-            format!("`{}`", spec.kind.name())
+            messages::JSON_LD_KIND.with("kind", spec.kind.name())
         };
         c.error(
             &at,
             Some(written),
-            format!("JSON-LD role `{written}` needs {needed}; this field is {kind}"),
-            "change the field's `type`, or give the role to another field".into(),
+            messages::JSON_LD_WRONG_TYPE
+                .with("role", written)
+                .with("needed", needed.msg())
+                .with("kind", kind),
+            &messages::HINT_JSON_LD_WRONG_TYPE,
         );
         return None;
     }
@@ -1030,23 +1059,20 @@ fn check_bounds(c: &mut Checker, path: &[Segment], spec: &FieldSpec) {
         let mut at = path.to_vec();
         at.push(Segment::Key(key));
         let problem = if !numeric {
-            Some("applies only to `integer` and `number` fields".to_string())
+            Some(messages::BOUND_NOT_NUMERIC.with("key", key))
         } else if !bound.is_finite() || bound.abs() > limit {
-            Some(format!(
-                "must be a number from -{MAX_EXACT_INTEGER} to {MAX_EXACT_INTEGER}"
-            ))
+            Some(
+                messages::BOUND_RANGE
+                    .with("key", key)
+                    .with("limit", MAX_EXACT_INTEGER.to_string()),
+            )
         } else if spec.kind == FieldType::Integer && bound.fract() != 0.0 {
-            Some("must be a whole number for an `integer` field".to_string())
+            Some(messages::BOUND_NOT_WHOLE.with("key", key))
         } else {
             None
         };
         if let Some(problem) = problem {
-            c.error(
-                &at,
-                None,
-                format!("`{key}` {problem}"),
-                "correct or remove it".into(),
-            );
+            c.error(&at, None, problem, &messages::HINT_CORRECT_OR_REMOVE);
         }
     }
     if let (Some(min), Some(max)) = (spec.min, spec.max)
@@ -1057,8 +1083,10 @@ fn check_bounds(c: &mut Checker, path: &[Segment], spec: &FieldSpec) {
         c.error(
             &at,
             None,
-            format!("`min` ({min}) is greater than `max` ({max})"),
-            "swap them".into(),
+            messages::BOUNDS_SWAPPED
+                .with("min", min.to_string())
+                .with("max", max.to_string()),
+            &messages::HINT_SWAP,
         );
     }
 }

@@ -14,6 +14,7 @@ pub mod export;
 pub mod format;
 pub mod load;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -119,9 +120,9 @@ pub fn build_to_dir(
         .map(|(path, what)| {
             Diagnostic::error(
                 format!("{}/{path}", output.display()),
-                format!("{what} is already there and Passerelle did not write it"),
+                messages::NOT_OURS.with("what", in_the_way_text(what)),
             )
-            .hint("move it out of the output folder and build again: Passerelle replaces only files it wrote")
+            .hint(&messages::HINT_NOT_OURS)
         })
         .collect();
     match result {
@@ -149,4 +150,16 @@ pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
 /// The site's root folder given on the command line, or the current folder.
 pub fn root_or_current(root: Option<PathBuf>) -> PathBuf {
     root.unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// What the output module found in the way (it names it in English, for the code), in the
+/// catalog's words; anything else it may say stays as it is.
+fn in_the_way_text(what: &str) -> messages::Msg {
+    match what {
+        "a file" => messages::IN_THE_WAY_FILE.msg(),
+        "a folder" => messages::IN_THE_WAY_FOLDER.msg(),
+        "a symbolic link" => messages::IN_THE_WAY_SYMLINK.msg(),
+        "a folder on its way is a symbolic link" => messages::IN_THE_WAY_SYMLINK_ON_THE_WAY.msg(),
+        other => messages::IN_THE_WAY_OTHER.with("what", other),
+    }
 }

@@ -2,6 +2,7 @@
 //! files (images, PDFs) that are copied as they are.
 
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::messages;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -49,8 +50,8 @@ pub fn load_content(root: &Path, problems: &mut Vec<Diagnostic>) -> Loaded {
     let mut markdown = Vec::new();
     if !content_dir.is_dir() {
         problems.push(
-            Diagnostic::error(CONTENT_DIR, "the content folder is missing")
-                .hint("create `content/` and put the case studies in it"),
+            Diagnostic::error(CONTENT_DIR, &messages::CONTENT_MISSING)
+                .hint(&messages::HINT_CREATE_CONTENT),
         );
         return loaded;
     }
@@ -109,7 +110,7 @@ pub fn site_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Ve
         Err(err) => {
             problems.extend([Diagnostic::error(
                 display_path(root, dir),
-                format!("cannot read: {err}"),
+                messages::CANNOT_READ.with("reason", err.to_string()),
             )]);
             return files;
         }
@@ -125,13 +126,14 @@ pub fn site_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Ve
                 let file = err
                     .path()
                     .map_or_else(|| display_path(root, dir), |p| display_path(root, p));
-                let hint = if err.loop_ancestor().is_some() {
-                    "this symbolic link points to one of its own parent folders; remove it"
+                let (message, hint) = if err.loop_ancestor().is_some() {
+                    (&messages::SYMLINK_BROKEN, &messages::HINT_SYMLINK_LOOP)
                 } else {
-                    "check that the file exists and can be read"
+                    (&messages::CANNOT_READ, &messages::HINT_CHECK_READABLE)
                 };
-                problems
-                    .extend([Diagnostic::error(file, format!("cannot read: {err}")).hint(hint)]);
+                problems.extend([
+                    Diagnostic::error(file, message.with("reason", err.to_string())).hint(hint),
+                ]);
                 continue;
             }
         };
@@ -142,12 +144,9 @@ pub fn site_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Ve
                 Ok(target) => {
                     problems.extend([Diagnostic::error(
                         display_path(root, entry.path()),
-                        format!(
-                            "this symbolic link points outside the site's folder, to {}",
-                            target.display()
-                        ),
+                        messages::SYMLINK_OUTSIDE.with("target", target.display().to_string()),
                     )
-                    .hint("copy the file into the site instead: Passerelle never publishes what lies outside it")]);
+                    .hint(&messages::HINT_SYMLINK_OUTSIDE)]);
                     if entry.file_type().is_dir() {
                         walker.skip_current_dir();
                     }
@@ -156,9 +155,9 @@ pub fn site_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Ve
                 Err(err) => {
                     problems.extend([Diagnostic::error(
                         display_path(root, entry.path()),
-                        format!("cannot read: {err}"),
+                        messages::SYMLINK_BROKEN.with("reason", err.to_string()),
                     )
-                    .hint("this symbolic link points to nothing; remove it")]);
+                    .hint(&messages::HINT_SYMLINK_BROKEN)]);
                     continue;
                 }
             }
@@ -194,14 +193,14 @@ pub fn read_document(
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(Box::new(
-            Diagnostic::error(file, format!("file is too large ({size} bytes)"))
-                .hint("split it into several case studies; the limit is 32 MB"),
+            Diagnostic::error(file, messages::FILE_TOO_LARGE.with("size", size))
+                .hint(&messages::HINT_SPLIT_FILE),
         ));
     }
     let bytes = std::fs::read(path).map_err(|err| {
         Box::new(
-            Diagnostic::error(file, format!("cannot read: {err}"))
-                .hint("check the file's permissions"),
+            Diagnostic::error(file, messages::CANNOT_READ.with("reason", err.to_string()))
+                .hint(&messages::HINT_CHECK_PERMISSIONS),
         )
     })?;
     let text = String::from_utf8(bytes).map_err(|err| {
@@ -210,15 +209,19 @@ pub fn read_document(
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
         Box::new(
-            Diagnostic::error(file, "the file is not valid UTF-8 text")
+            Diagnostic::error(file, &messages::NOT_UTF8)
                 .at(line, column)
-                .hint("save the file with UTF-8 encoding in your editor"),
+                .hint(&messages::HINT_SAVE_UTF8),
         )
     })?;
     split_front_matter(&text, file, content_path).map_err(Box::new)
 }
 
 /// Splits `---\nyaml\n---\nbody`. A leading byte-order mark is ignored.
+#[expect(
+    clippy::result_large_err,
+    reason = "a Diagnostic is 128 bytes since it keeps its catalog texts; made once per problem"
+)]
 pub fn split_front_matter(
     text: &str,
     file: &str,
@@ -226,16 +229,16 @@ pub fn split_front_matter(
 ) -> Result<Document, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(file, "the file is empty").at(1, 1).hint(
-            "start it with front matter between `---` lines (run `passerelle new` for a template)",
-        ));
+        return Err(Diagnostic::error(file, &messages::EMPTY_FILE)
+            .at(1, 1)
+            .hint(&messages::HINT_EMPTY_FILE));
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();
     if first.trim_end() != "---" {
-        return Err(Diagnostic::error(file, "missing front matter")
+        return Err(Diagnostic::error(file, &messages::NO_FRONT_MATTER)
             .at(1, 1)
-            .hint("the file must start with a `---` line, then the fields (title, date, …), then another `---` line"));
+            .hint(&messages::HINT_NO_FRONT_MATTER));
     }
     let mut offset = first.len();
     let front_start = offset;
@@ -255,9 +258,9 @@ pub fn split_front_matter(
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(file, "the front matter is never closed")
+    Err(Diagnostic::error(file, &messages::UNCLOSED_FRONT_MATTER)
         .at(1, 1)
-        .hint("add a line with `---` after the last field, before the text"))
+        .hint(&messages::HINT_CLOSE_FRONT_MATTER))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use passerelle::diagnostic::{Diagnostics, counted};
+use passerelle::messages::{self, Code, Lang};
 use passerelle::{BuildOptions, root_or_current};
 use std::io::Write;
 use std::path::PathBuf;
@@ -75,6 +76,19 @@ enum Command {
     /// VS Code) and other tools.
     Schema {
         /// Site folder. Defaults to the current folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Explain a problem's code (the `P0114` of `error[P0114]`): what it means, why it
+    /// matters, how to fix it, with an example that gives it and the same example fixed.
+    /// Without a code, list every code with one line each.
+    ///
+    /// Messages are in French when the site's `language` is French, in English otherwise;
+    /// set PASSERELLE_LANG=fr or PASSERELLE_LANG=en to choose.
+    Explain {
+        /// The code, e.g. P0114 (or its name, e.g. date-format).
+        code: Option<String>,
+        /// Site folder, for its language. Defaults to the current folder.
         #[arg(long)]
         root: Option<PathBuf>,
     },
@@ -159,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let root = root_or_current(root);
             let output = output.unwrap_or_else(|| root.join("public"));
+            let lang = Lang::for_site(&root);
             let options = BuildOptions {
                 root,
                 base_url,
@@ -173,7 +188,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             match passerelle::build_to_dir(&options, &output, waiting)? {
                 Ok((built, files)) => {
-                    print_diagnostics(&built.diagnostics);
+                    print_diagnostics(&built.diagnostics, lang);
                     say!(
                         "Built {} and {} into {} in {} ms: {} written, {} removed, {} unchanged",
                         counted(built.site.case_studies.len(), "case study", "case studies"),
@@ -190,8 +205,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(diagnostics) => {
-                    print_diagnostics(&diagnostics);
-                    eprintln!("Build failed; {} was not changed.", output.display());
+                    print_diagnostics(&diagnostics, lang);
+                    let failed =
+                        messages::BUILD_FAILED.with("output", output.display().to_string());
+                    eprintln!("{}", failed.render(lang));
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -204,17 +221,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // GitHub places an annotation by its path from the repository's root, which is
             // the current folder in a workflow: the site's folder from there.
             let prefix = root.as_deref().map_or_else(String::new, github_prefix);
+            let root = root_or_current(root);
+            let lang = Lang::for_site(&root);
             let options = BuildOptions {
                 drafts,
-                ..BuildOptions::new(root_or_current(root))
+                ..BuildOptions::new(root)
             };
             let (diagnostics, summary) = match passerelle::check(&options) {
                 Ok(mut built) => {
-                    let summary = format!(
-                        "No errors in {} and {}.",
-                        counted(built.site.case_studies.len(), "case study", "case studies"),
-                        counted(built.site.pages.len(), "page", "pages")
-                    );
+                    let case_studies = built.site.case_studies.len();
+                    let pages = built.site.pages.len();
+                    let summary = messages::NO_ERRORS
+                        .with(
+                            "case_studies",
+                            messages::counted(
+                                case_studies,
+                                &messages::CASE_STUDIES_ONE,
+                                &messages::CASE_STUDIES_MANY,
+                            ),
+                        )
+                        .with(
+                            "pages",
+                            messages::counted(pages, &messages::PAGES_ONE, &messages::PAGES_MANY),
+                        )
+                        .render(lang);
                     let diagnostics = std::mem::take(&mut built.diagnostics);
                     std::mem::forget(built); // As for `build`: the process ends here.
                     (diagnostics, Some(summary))
@@ -223,24 +253,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             match format {
                 Format::Text => {
-                    print_diagnostics(&diagnostics);
+                    print_diagnostics(&diagnostics, lang);
                     if let Some(summary) = &summary {
                         say!("{summary}");
                     }
                 }
                 // Nothing else on stdout: it is one JSON document.
-                Format::Json => say!("{}", diagnostics.to_json()),
+                Format::Json => say!("{}", diagnostics.to_json_in(lang)),
                 // The log shows each command as an annotation: the text report would repeat it.
                 Format::Github => {
-                    let report = diagnostics.github_report(&prefix);
+                    let report = diagnostics.github_report_in(&prefix, lang);
                     let _ = std::io::stdout().write_all(report.as_bytes());
                     match &summary {
                         Some(summary) => say!("{summary}"),
-                        None => say!(
-                            "{} error(s), {} warning(s)",
-                            diagnostics.error_count(),
-                            diagnostics.warning_count()
-                        ),
+                        None => say!("{}", diagnostics.summary(lang)),
                     }
                 }
             }
@@ -250,13 +276,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        Command::Explain { code, root } => {
+            let lang = Lang::for_site(&root_or_current(root));
+            Ok(explain(code.as_deref(), lang))
+        }
         Command::Schema { root } => {
-            let site = match passerelle::config::load(&root_or_current(root)) {
+            let root = root_or_current(root);
+            let site = match passerelle::config::load(&root) {
                 Ok(site) => site,
                 Err(errors) => {
                     let mut diagnostics = Diagnostics::new();
                     diagnostics.extend(errors);
-                    print_diagnostics(&diagnostics);
+                    print_diagnostics(&diagnostics, Lang::for_site(&root));
                     return Ok(ExitCode::FAILURE);
                 }
             };
@@ -271,7 +302,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(errors) => {
                     let mut diagnostics = Diagnostics::new();
                     diagnostics.extend(errors);
-                    print_diagnostics(&diagnostics);
+                    print_diagnostics(&diagnostics, Lang::for_site(&root));
                     return Ok(ExitCode::FAILURE);
                 }
             };
@@ -346,10 +377,51 @@ fn github_prefix(root: &std::path::Path) -> String {
     parts.join("/").replace("//", "/")
 }
 
-/// Problems go to stderr; a closed pipe is not an error worth a panic.
-fn print_diagnostics(diagnostics: &Diagnostics) {
+/// Problems go to stderr, in `lang`; a closed pipe is not an error worth a panic.
+fn print_diagnostics(diagnostics: &Diagnostics, lang: Lang) {
     if diagnostics.is_empty() {
         return;
     }
-    let _ = std::io::stderr().write_all(diagnostics.report().as_bytes());
+    let _ = std::io::stderr().write_all(diagnostics.report_in(lang).as_bytes());
+}
+
+/// `passerelle explain [CODE]`: the explanation of a code, or the list of codes.
+fn explain(code: Option<&str>, lang: Lang) -> ExitCode {
+    let Some(written) = code else {
+        let mut out = String::new();
+        for code in Code::ALL {
+            let entry = code.entry();
+            out.push_str(&format!(
+                "{}  {:<22} {}\n",
+                entry.id,
+                entry.name,
+                entry.summary(lang)
+            ));
+        }
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        return ExitCode::SUCCESS;
+    };
+    match Code::parse(written) {
+        Some(code) => {
+            let _ = std::io::stdout().write_all(code.explain(lang).as_bytes());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let shown: String = written
+                .chars()
+                .take(40)
+                .flat_map(char::escape_debug)
+                .collect();
+            let message = match lang {
+                Lang::Fr => format!(
+                    "erreur\u{a0}: code inconnu «\u{a0}{shown}\u{a0}». Les codes s’écrivent comme P0114\u{a0}; chaque problème signalé donne le sien entre crochets (erreur[P0114]), et `passerelle explain` sans code les liste tous."
+                ),
+                Lang::En => format!(
+                    "error: unknown code `{shown}`. Codes are written like P0114; each problem reported shows its own in brackets (error[P0114]), and `passerelle explain` with no code lists them all."
+                ),
+            };
+            let _ = writeln!(std::io::stderr(), "{message}");
+            ExitCode::from(2)
+        }
+    }
 }

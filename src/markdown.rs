@@ -2,6 +2,7 @@
 //! to other `.md` files rewritten to page URLs, and raw HTML sanitised unless trusted.
 
 use crate::diagnostic::Diagnostic;
+use crate::messages;
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -114,13 +115,10 @@ impl MarkdownRenderer {
             events.problems.push(
                 Diagnostic::error(
                     file,
-                    format!(
-                        "this text makes a page larger than {} MB of HTML",
-                        MAX_HTML_BYTES >> 20
-                    ),
+                    messages::HTML_TOO_LARGE.with("limit", MAX_HTML_BYTES >> 20),
                 )
                 .at(line, column)
-                .hint("split the page into several: its text grows when written as HTML (a `&` takes five characters, a table cell about ten)"),
+                .hint(&messages::HINT_HTML_TOO_LARGE),
             );
             return RenderedBody::default();
         }
@@ -142,10 +140,10 @@ impl MarkdownRenderer {
                 problems.push(
                     Diagnostic::error(
                         file,
-                        format!("this raw HTML is in a page of more than {MAX_SANITIZED_TAGS} HTML tags, too many to check it"),
+                        messages::TOO_MANY_TAGS.with("limit", MAX_SANITIZED_TAGS),
                     )
                     .at(line, column)
-                    .hint("write it in Markdown instead, or split the page into several"),
+                    .hint(&messages::HINT_TOO_MANY_TAGS),
                 );
                 return RenderedBody::default();
             }
@@ -196,13 +194,13 @@ impl MarkdownRenderer {
         let shown = resolved.unwrap_or_else(|| decoded.to_string());
         let is_page = decoded.ends_with(".md");
         problems.push(
-            Diagnostic::error(file, format!("link to a missing file `content/{shown}`"))
+            Diagnostic::error(file, messages::MISSING_LINK.with("path", shown))
                 .at(line, column)
                 .field("link")
                 .hint(if is_page {
-                    "check the file name (links are relative to this file's folder), or remove the link"
+                    &messages::HINT_MISSING_PAGE
                 } else {
-                    "put the file under content/ next to this page, or fix the path"
+                    &messages::HINT_MISSING_FILE
                 }),
         );
         dest.clone()
@@ -282,26 +280,25 @@ fn check_limits(body: &str, file: &str, first_line: usize) -> Result<(), Box<Dia
         return Err(Box::new(
             Diagnostic::error(
                 file,
-                format!(
-                    "the text is too large ({:.1} MB after the front matter; the limit is {} MB)",
-                    body.len() as f64 / f64::from(1 << 20),
-                    MAX_BODY_BYTES >> 20
-                ),
+                messages::TEXT_TOO_LARGE
+                    .with(
+                        "size",
+                        format!("{:.1}", body.len() as f64 / f64::from(1 << 20)),
+                    )
+                    .with("limit", MAX_BODY_BYTES >> 20),
             )
             .at(first_line, 1)
-            .hint("split it into several pages, or put large data in a CSV file under content/ and link to it"),
+            .hint(&messages::HINT_TEXT_TOO_LARGE),
         ));
     }
     if let Some(line) = table_over_limit(body, MAX_TABLE_CELLS) {
         return Err(Box::new(
             Diagnostic::error(
                 file,
-                format!(
-                    "with this table, the tables of the page have more than {MAX_TABLE_CELLS} cells (rows shorter than the header count as full rows)"
-                ),
+                messages::TOO_MANY_CELLS.with("limit", MAX_TABLE_CELLS),
             )
             .at(first_line + line, 1)
-            .hint("split the table over several pages, or put the data in a CSV file under content/ and link to it"),
+            .hint(&messages::HINT_TOO_MANY_CELLS),
         ));
     }
     Ok(())

@@ -9,6 +9,7 @@ use crate::config::{SiteConfig, TaxonomyGroup};
 use crate::diagnostic::Diagnostic;
 use crate::load::Asset;
 use crate::markdown::{LinkTargets, MarkdownRenderer, RenderedBody};
+use crate::messages;
 use crate::text::{fold, slugify};
 use crate::validate::{Entry, EntryKind};
 use chrono::Datelike;
@@ -189,10 +190,12 @@ pub fn link_targets<'e>(
             problems.push(
                 Diagnostic::error(
                     entry.file.clone(),
-                    format!("same address `/{}` as `{other}`", entry.url_path),
+                    messages::SAME_ADDRESS
+                        .with("url", &entry.url_path)
+                        .with("other", other),
                 )
                 .at(1, 1)
-                .hint("rename one of the two files: file names that differ only by accents, case or spaces give the same URL"),
+                .hint(&messages::HINT_SAME_ADDRESS),
             );
         }
     }

@@ -5,6 +5,7 @@
 //! `static/` and `i18n/` override it file by file.
 
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::messages;
 use include_dir::{Dir, include_dir};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -51,9 +52,12 @@ pub fn load(root: &Path, theme_name: &str, problems: &mut Vec<Diagnostic>) -> Th
         add_builtin(&DEFAULT_THEME, &mut theme);
     } else if !root.join("themes").join(theme_name).is_dir() {
         problems.push(
-            Diagnostic::error("config.yaml", format!("theme `{theme_name}` not found"))
-                .field("theme")
-                .hint(format!("create themes/{theme_name}/ or remove the `theme` setting to use the default theme")),
+            Diagnostic::error(
+                "config.yaml",
+                messages::THEME_NOT_FOUND.with("theme", theme_name),
+            )
+            .field("theme")
+            .hint(messages::HINT_THEME_NOT_FOUND.with("theme", theme_name)),
         );
     }
     for dir in override_dirs(root, theme_name) {
@@ -134,7 +138,10 @@ fn add_dir(
                     },
                 );
             }
-            Err(err) => problems.push(Diagnostic::error(display, format!("cannot read: {err}"))),
+            Err(err) => problems.push(Diagnostic::error(
+                display,
+                messages::THEME_UNREADABLE.with("reason", err.to_string()),
+            )),
         }
     }
 }
@@ -147,8 +154,11 @@ fn merge_strings(theme: &mut Theme, name: &str, file: &ThemeFile, problems: &mut
         Ok(text) => text,
         Err(err) => {
             problems.push(
-                Diagnostic::error(file.display.clone(), format!("invalid UI strings: {err}"))
-                    .hint("save the file with UTF-8 encoding in your editor"),
+                Diagnostic::error(
+                    file.display.clone(),
+                    messages::INVALID_UI_STRINGS.with("reason", err.to_string()),
+                )
+                .hint(&messages::HINT_SAVE_UTF8),
             );
             return;
         }
@@ -161,15 +171,11 @@ fn merge_strings(theme: &mut Theme, name: &str, file: &ThemeFile, problems: &mut
             .or_default()
             .extend(strings),
         Err(err) => {
-            let hint = if err.hint.is_empty() {
-                "write one `key: text` per line".to_string()
-            } else {
-                err.hint
-            };
+            let hint = err.hint.unwrap_or_else(|| messages::HINT_UI_STRINGS.msg());
             problems.push(
                 Diagnostic::error(
                     file.display.clone(),
-                    format!("invalid UI strings: {}", err.message),
+                    messages::INVALID_UI_STRINGS.with("reason", err.message),
                 )
                 .at(err.line, err.column)
                 .hint(hint),

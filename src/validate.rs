@@ -3,8 +3,9 @@
 //! file:line:column.
 
 use crate::config::{FieldSpec, FieldType, SiteConfig};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
 use crate::load::Document;
+use crate::messages::{self, Msg};
 use crate::text::{closest, match_key, slugify};
 use crate::yaml::{Locator, Segment, path_label};
 use chrono::NaiveDate;
@@ -66,31 +67,30 @@ pub fn validate(
         Ok(Yaml::Null) => Yaml::Mapping(Default::default()),
         Ok(value) => value,
         Err(err) => {
-            let hint = if err.hint.is_empty() {
-                "check indentation, and quote values that contain `:` or start with `[`, `{`, `*`, `&`, `!`, `|`, `>` or `#`".to_string()
-            } else {
-                err.hint
+            let hint = err
+                .hint
+                .unwrap_or_else(|| messages::HINT_INVALID_YAML.msg());
+            let message = match err.kind {
+                // A repeated key is its own problem, not a syntax error.
+                crate::yaml::YamlErrorKind::Duplicate => err.message,
+                crate::yaml::YamlErrorKind::Syntax => {
+                    messages::INVALID_YAML.with("reason", err.message)
+                }
             };
             problems.push(
-                Diagnostic::error(
-                    file,
-                    format!("invalid YAML in front matter: {}", err.message),
-                )
-                .at(err.line, err.column)
-                .field(err.field)
-                .hint(hint),
+                Diagnostic::error(file, message)
+                    .at(err.line, err.column)
+                    .field(err.field)
+                    .hint(hint),
             );
             return None;
         }
     };
     let Yaml::Mapping(mapping) = yaml else {
         problems.push(
-            Diagnostic::error(
-                file,
-                "the front matter must be a list of `field: value` lines",
-            )
-            .at(document.front_matter_line, 1)
-            .hint("write one field per line, e.g. `title: Mon initiative`"),
+            Diagnostic::error(file, &messages::NOT_A_MAPPING)
+                .at(document.front_matter_line, 1)
+                .hint(&messages::HINT_NOT_A_MAPPING),
         );
         return None;
     };
@@ -206,7 +206,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn report(&mut self, path: &[Segment], needle: Option<&str>, message: String, hint: String) {
+    fn report(
+        &mut self,
+        path: &[Segment],
+        needle: Option<&str>,
+        message: impl Into<Message>,
+        hint: impl Into<Message>,
+    ) {
         let (line, column) = self.locator.locate(path, needle);
         self.problems.push(
             Diagnostic::error(self.file, message)
@@ -231,8 +237,8 @@ impl Checker<'_> {
                 self.report(
                     path,
                     None,
-                    "a field name must be plain text".into(),
-                    "write `name: value`".into(),
+                    &messages::FIELD_NAME_NOT_TEXT,
+                    &messages::HINT_FIELD_NAME_NOT_TEXT,
                 );
                 continue;
             };
@@ -263,28 +269,25 @@ impl Checker<'_> {
                             .iter()
                             .find(|(n, spec)| *n == s || spec.aliases.iter().any(|a| a == s))
                             .map_or(s, |(n, _)| n.as_str());
-                        format!("did you mean `{target}`?")
+                        messages::HINT_DID_YOU_MEAN.with("suggestion", target)
                     }
-                    None => format!(
-                        "known fields: {}",
+                    None => messages::HINT_KNOWN_FIELDS.with(
+                        "names",
                         schema
                             .keys()
                             .map(String::as_str)
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
                     ),
                 };
                 let mut key_path = path.to_vec();
                 key_path.push(Segment::Key(&key_text));
                 let (line, column) = self.locator.locate(&key_path, None);
                 self.problems.push(
-                    Diagnostic::warning(
-                        self.file,
-                        format!("unknown field `{key_text}` is ignored"),
-                    )
-                    .at(line, column)
-                    .field(key_text.clone())
-                    .hint(hint),
+                    Diagnostic::warning(self.file, messages::UNKNOWN_FIELD.with("key", &key_text))
+                        .at(line, column)
+                        .field(key_text.clone())
+                        .hint(hint),
                 );
                 continue;
             };
@@ -294,8 +297,10 @@ impl Checker<'_> {
                 self.report(
                     &key_path,
                     None,
-                    format!("`{key_text}` repeats the field `{previous}`"),
-                    format!("keep only one of them (both mean `{name}`)"),
+                    messages::REPEATS_FIELD
+                        .with("key", &key_text)
+                        .with("previous", previous),
+                    messages::HINT_REPEATS_FIELD.with("name", name),
                 );
                 continue;
             }
@@ -311,12 +316,16 @@ impl Checker<'_> {
         }
         for (name, spec) in schema {
             if spec.required && !out.contains_key(name) && !written.contains_key(name.as_str()) {
-                let example = spec
+                let hint = match spec
                     .example
                     .as_ref()
                     .and_then(|e| serde_yaml::to_string(e).ok())
-                    .map(|e| format!(", e.g. `{name}: {}`", e.trim()))
-                    .unwrap_or_default();
+                {
+                    Some(example) => messages::HINT_ADD_FIELD_EXAMPLE
+                        .with("name", name)
+                        .with("example", example.trim()),
+                    None => messages::HINT_ADD_FIELD.with("name", name),
+                };
                 let (line, column) = if top_level {
                     (self.locator.first_line.saturating_sub(1).max(1), 1)
                 } else {
@@ -325,10 +334,10 @@ impl Checker<'_> {
                 let mut field_path = path.to_vec();
                 field_path.push(Segment::Key(name));
                 self.problems.push(
-                    Diagnostic::error(self.file, "required field is missing")
+                    Diagnostic::error(self.file, &messages::REQUIRED_MISSING)
                         .at(line, column)
                         .field(path_label(&field_path))
-                        .hint(format!("add `{name}:` to the front matter{example}")),
+                        .hint(hint),
                 );
             }
         }
@@ -352,11 +361,8 @@ impl Checker<'_> {
         self.report(
             &[Segment::Key(key)],
             Some(&shown),
-            format!("unsupported language `{shown}`"),
-            format!(
-                "write one of: {} (the languages the site has interface strings and labels for)",
-                crate::config::LANGUAGES.join(", ")
-            ),
+            messages::UNSUPPORTED_LANG.with("lang", &shown),
+            messages::HINT_PAGE_LANGS.with("langs", crate::config::LANGUAGES.join(", ")),
         );
     }
 
@@ -384,8 +390,8 @@ impl Checker<'_> {
                 self.report(
                     path,
                     None,
-                    "needs at least one value".into(),
-                    "write `[value, …]` or one value per line starting with `- `".into(),
+                    &messages::NEEDS_A_VALUE,
+                    &messages::HINT_NEEDS_A_VALUE,
                 );
                 return None;
             }
@@ -395,8 +401,8 @@ impl Checker<'_> {
                 self.report(
                     path,
                     None,
-                    "expected one value, found a list".into(),
-                    "keep a single value for this field".into(),
+                    &messages::ONE_VALUE_NOT_LIST,
+                    &messages::HINT_ONE_VALUE,
                 );
                 return None;
             }
@@ -411,12 +417,7 @@ impl Checker<'_> {
         };
         if matches!(value, Yaml::Null) {
             if spec.required {
-                self.report(
-                    path,
-                    None,
-                    "is empty".into(),
-                    "give it a value or remove the line".into(),
-                );
+                self.report(path, None, &messages::IS_EMPTY, &messages::HINT_GIVE_VALUE);
             }
             return if spec.required {
                 None
@@ -432,14 +433,14 @@ impl Checker<'_> {
                 Some(t) if !t.trim().is_empty() => Some(Json::String(t.trim().to_string())),
                 Some(_) if !spec.required => Some(Json::Null),
                 Some(_) => {
-                    self.report(path, None, "is empty".into(), "write some text".into());
+                    self.report(path, None, &messages::IS_EMPTY, &messages::HINT_WRITE_TEXT);
                     None
                 }
-                None => self.mismatch(path, "text", &found()),
+                None => self.mismatch(path, &messages::EXPECT_TEXT, found()),
             },
             FieldType::Date => {
                 let Some(t) = text else {
-                    return self.mismatch(path, "a date", &found());
+                    return self.mismatch(path, &messages::EXPECT_DATE, found());
                 };
                 match parse_date(&t) {
                     Ok(date) => Some(Json::String(date.format("%Y-%m-%d").to_string())),
@@ -453,17 +454,16 @@ impl Checker<'_> {
             FieldType::Number => self.number(spec, value, path),
             FieldType::Bool => match value {
                 Yaml::Bool(b) => Some(Json::Bool(*b)),
-                _ => self.mismatch(path, "`true` or `false`", &found()),
+                _ => self.mismatch(path, &messages::EXPECT_BOOL, found()),
             },
             FieldType::Email => match text {
                 Some(t) if is_email(t.trim()) => Some(Json::String(t.trim().to_string())),
                 _ => {
-                    let shown = found();
                     self.report(
                         path,
                         None,
-                        format!("expected an email address, found {shown}"),
-                        "use a role address such as immigration@ville.example (never a person's address: Law 25)".into(),
+                        messages::EMAIL.with("found", found()),
+                        &messages::HINT_EMAIL,
                     );
                     None
                 }
@@ -474,15 +474,15 @@ impl Checker<'_> {
                     self.report(
                         path,
                         None,
-                        format!("expected a web address, found {}", found()),
-                        "write a full address starting with https://".into(),
+                        messages::URL.with("found", found()),
+                        &messages::HINT_URL,
                     );
                     None
                 }
             },
             FieldType::Vocabulary => {
                 let Some(t) = text else {
-                    return self.mismatch(path, "a value from the list", &found());
+                    return self.mismatch(path, &messages::EXPECT_VOCABULARY, found());
                 };
                 self.vocabulary(spec, t.trim(), path)
             }
@@ -498,11 +498,11 @@ impl Checker<'_> {
                     self.report(
                         path,
                         None,
-                        format!("expected fields ({}), found {}", keys.join(", "), found()),
-                        format!(
-                            "write them indented under the field, e.g. `{}: …`",
-                            keys.first().copied().unwrap_or("name")
-                        ),
+                        messages::EXPECTED_FIELDS
+                            .with("names", keys.join(", "))
+                            .with("found", found()),
+                        messages::HINT_EXPECTED_FIELDS
+                            .with("first", keys.first().copied().unwrap_or("name")),
                     );
                     None
                 }
@@ -528,7 +528,12 @@ impl Checker<'_> {
         if spec.open {
             let id = slugify(text);
             if id.is_empty() {
-                self.report(path, Some(text), "is empty".into(), "write a name".into());
+                self.report(
+                    path,
+                    Some(text),
+                    &messages::IS_EMPTY,
+                    &messages::HINT_WRITE_NAME,
+                );
                 return None;
             }
             let mut object = Map::new();
@@ -537,7 +542,7 @@ impl Checker<'_> {
             return Some(Json::Object(object));
         }
         let hint = match vocabulary.suggest(text, lang) {
-            Some(suggestion) => format!("did you mean `{suggestion}`?"),
+            Some(suggestion) => messages::HINT_DID_YOU_MEAN.with("suggestion", suggestion),
             None => {
                 let labels: Vec<String> = vocabulary
                     .terms
@@ -547,19 +552,24 @@ impl Checker<'_> {
                         None => t.label(lang).to_string(),
                     })
                     .collect();
-                format!("accepted values: {}", labels.join(", "))
+                messages::HINT_ACCEPTED_VALUES.with("values", labels.join(", "))
             }
         };
-        self.report(path, Some(text), format!("unknown value `{text}`"), hint);
+        self.report(
+            path,
+            Some(text),
+            messages::UNKNOWN_VALUE.with("value", text),
+            hint,
+        );
         None
     }
 
     /// A whole number within the field's `min`/`max`, and within what prints and exports
     /// exactly (see [`crate::config::MAX_EXACT_INTEGER`]).
     fn integer(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
-        const EXPECTED: &str = "a whole number (digits only, e.g. 15000)";
+        let expected = &messages::EXPECT_WHOLE;
         let Yaml::Number(n) = value else {
-            return self.mismatch(path, EXPECTED, &describe(value));
+            return self.mismatch(path, expected, describe(value));
         };
         let (min, max) = spec.integer_bounds();
         match n.as_i64() {
@@ -569,7 +579,7 @@ impl Checker<'_> {
             None if n.as_u64().is_some() => {
                 self.out_of_range(spec, path, n, min as f64, max as f64)
             }
-            None => self.mismatch(path, EXPECTED, &describe(value)),
+            None => self.mismatch(path, expected, describe(value)),
         }
     }
 
@@ -577,18 +587,14 @@ impl Checker<'_> {
     /// numbers to serde_yaml, and JSON cannot hold them: they used to vanish silently.
     fn number(&mut self, spec: &FieldSpec, value: &Yaml, path: &[Segment]) -> Option<Json> {
         let Yaml::Number(n) = value else {
-            return self.mismatch(
-                path,
-                "a number (digits only, e.g. 643000)",
-                &describe(value),
-            );
+            return self.mismatch(path, &messages::EXPECT_NUMBER, describe(value));
         };
         let Some(f) = n.as_f64().filter(|f| f.is_finite()) else {
             self.report(
                 path,
                 Some(&n.to_string()),
-                format!("expected a number, found `{n}`, which is not a finite number"),
-                "write it in digits, e.g. 643000, or remove the line".into(),
+                messages::NOT_FINITE.with("found", n.to_string()),
+                &messages::HINT_NOT_FINITE,
             );
             return None;
         };
@@ -611,40 +617,47 @@ impl Checker<'_> {
         max: f64,
     ) -> Option<Json> {
         let kind = if spec.kind == FieldType::Integer {
-            "a whole number"
+            &messages::KIND_WHOLE
         } else {
-            "a number"
+            &messages::KIND_NUMBER
         };
         let hint = match found.as_f64() {
-            Some(f) if f < 0.0 && min >= 0.0 => "a negative value is not allowed here".to_string(),
+            Some(f) if f < 0.0 && min >= 0.0 => messages::HINT_NEGATIVE.msg(),
             _ => match spec
                 .example
                 .as_ref()
                 .and_then(|e| serde_yaml::to_string(e).ok())
             {
-                Some(example) => format!("check the number of digits, e.g. {}", example.trim()),
-                None => "check the number of digits".to_string(),
+                Some(example) => messages::HINT_DIGITS_EXAMPLE.with("example", example.trim()),
+                None => messages::HINT_DIGITS.msg(),
             },
         };
         self.report(
             path,
             Some(&found.to_string()),
-            format!(
-                "expected {kind} from {} to {}, found `{found}`",
-                crate::format::number(min, "en"),
-                crate::format::number(max, "en")
-            ),
+            messages::OUT_OF_RANGE
+                .with("kind", kind.msg())
+                .with("min", messages::Arg::Number(min))
+                .with("max", messages::Arg::Number(max))
+                .with("found", found.to_string()),
             hint,
         );
         None
     }
 
-    fn mismatch(&mut self, path: &[Segment], expected: &str, found: &str) -> Option<Json> {
+    fn mismatch(
+        &mut self,
+        path: &[Segment],
+        expected: &'static messages::Text,
+        found: Msg,
+    ) -> Option<Json> {
         self.report(
             path,
             None,
-            format!("expected {expected}, found {found}"),
-            "correct the value".into(),
+            messages::MISMATCH
+                .with("expected", expected.msg())
+                .with("found", found),
+            &messages::HINT_CORRECT_VALUE,
         );
         None
     }
@@ -660,14 +673,17 @@ fn yaml_scalar_text(value: &Yaml) -> Option<String> {
     }
 }
 
-fn describe(value: &Yaml) -> String {
+/// How a value reads in a message.
+fn describe(value: &Yaml) -> Msg {
     match value {
-        Yaml::Null => "nothing".into(),
-        Yaml::Bool(b) => format!("`{b}`"),
-        Yaml::Number(n) => format!("the number `{n}`"),
-        Yaml::String(s) => format!("`{}`", s.chars().take(60).collect::<String>()),
-        Yaml::Sequence(_) => "a list".into(),
-        Yaml::Mapping(_) => "nested fields".into(),
+        Yaml::Null => messages::FOUND_NOTHING.msg(),
+        Yaml::Bool(b) => messages::FOUND_CODE.with("value", b.to_string()),
+        Yaml::Number(n) => messages::FOUND_NUMBER.with("value", n.to_string()),
+        Yaml::String(s) => {
+            messages::FOUND_TEXT.with("value", s.chars().take(60).collect::<String>())
+        }
+        Yaml::Sequence(_) => messages::FOUND_LIST.msg(),
+        Yaml::Mapping(_) => messages::FOUND_FIELDS.msg(),
         Yaml::Tagged(tagged) => describe(&tagged.value),
     }
 }
@@ -691,8 +707,8 @@ fn is_url(text: &str) -> bool {
 
 /// Why a text is not a date, with the corrected spelling when it is clear.
 struct BadDate {
-    message: String,
-    hint: String,
+    message: Msg,
+    hint: Msg,
 }
 
 /// Dates are written `YYYY-MM-DD`. YAML gives them to us as text (serde_yaml has no date
@@ -703,53 +719,47 @@ struct BadDate {
 fn parse_date(written: &str) -> Result<NaiveDate, BadDate> {
     let text = written.trim();
     let shown = shorten(text);
-    let expected = format!("expected a date as YYYY-MM-DD, found `{shown}`");
     let date_end = text
         .find(|c: char| !(c.is_ascii_digit() || c == '-'))
         .unwrap_or(text.len());
     let (date_part, rest) = text.split_at_checked(date_end).unwrap_or((text, ""));
+    let found = |text: &'static messages::Text| text.with("found", &shown);
     match strict_ymd(date_part) {
         Some((year, month, day)) => match NaiveDate::from_ymd_opt(year, month, day) {
             Some(date) if rest.is_empty() || is_time(rest) => Ok(date),
             Some(date) => Err(BadDate {
-                message: expected,
-                hint: format!(
-                    "remove `{}` after the date: write {}",
-                    shorten(rest.trim()),
-                    date.format("%Y-%m-%d")
-                ),
+                message: found(&messages::DATE),
+                hint: messages::HINT_DATE_TRAILING
+                    .with("rest", shorten(rest.trim()))
+                    .with("date", date.format("%Y-%m-%d").to_string()),
             }),
-            None => {
-                let (reason, hint) = match days_in_month(year, month) {
-                    None => (
-                        format!("there is no month {month:02}"),
-                        "write the month from 01 to 12, e.g. 2022-03-15".to_string(),
-                    ),
-                    Some(days) if day > 0 => (
-                        format!("month {month:02} of {year} has {days} days"),
-                        format!(
-                            "write the last day as {year}-{month:02}-{days:02}, or check the month"
-                        ),
-                    ),
-                    Some(_) => (
-                        "there is no day 00".to_string(),
-                        format!("write the first day as {year}-{month:02}-01"),
-                    ),
-                };
-                Err(BadDate {
-                    message: format!("{expected}: {reason}"),
-                    hint,
-                })
-            }
+            None => Err(match days_in_month(year, month) {
+                None => BadDate {
+                    message: found(&messages::DATE_NO_MONTH).with("month", format!("{month:02}")),
+                    hint: messages::HINT_DATE_MONTH.msg(),
+                },
+                Some(days) if day > 0 => BadDate {
+                    message: found(&messages::DATE_MONTH_DAYS)
+                        .with("month", format!("{month:02}"))
+                        .with("year", year)
+                        .with("days", days),
+                    hint: messages::HINT_DATE_LAST_DAY
+                        .with("date", format!("{year}-{month:02}-{days:02}")),
+                },
+                Some(_) => BadDate {
+                    message: found(&messages::DATE_NO_DAY_ZERO),
+                    hint: messages::HINT_DATE_FIRST_DAY
+                        .with("date", format!("{year}-{month:02}-01")),
+                },
+            }),
         },
         None => Err(BadDate {
-            message: expected,
+            message: found(&messages::DATE),
             hint: match loose_date(text) {
-                Some(date) => format!(
-                    "write {} (year-month-day, two digits for the month and the day)",
-                    date.format("%Y-%m-%d")
-                ),
-                None => "write the date as year-month-day, e.g. 2022-03-15".into(),
+                Some(date) => {
+                    messages::HINT_DATE_CORRECTED.with("date", date.format("%Y-%m-%d").to_string())
+                }
+                None => messages::HINT_DATE_FORMAT.msg(),
             },
         }),
     }

@@ -5,6 +5,7 @@
 //! duplicate-key position, finding a field's line) lives here so that a config error and a
 //! front matter error are located the same way.
 
+use crate::messages::{self, Msg};
 use serde::de::DeserializeOwned;
 
 /// Deepest nesting of lists and fields accepted. Real front matter nests three levels
@@ -20,9 +21,19 @@ pub struct YamlError {
     pub column: usize,
     /// The field concerned, when known (`funding[2].program`).
     pub field: String,
-    pub message: String,
-    /// Empty when the caller's general advice fits best.
-    pub hint: String,
+    pub kind: YamlErrorKind,
+    pub message: Msg,
+    /// `None` when the caller's general advice fits best.
+    pub hint: Option<Msg>,
+}
+
+/// What a YAML problem is, for the caller to say it in its own terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// Not YAML, too deep, or not of the shape the caller reads (`message` is the reason).
+    Syntax,
+    /// A key written twice (`message` is complete).
+    Duplicate,
 }
 
 /// Parses `text`, whose first line is line `first_line` of its file.
@@ -32,9 +43,9 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
             line: first_line + line - 1,
             column,
             field: String::new(),
-            message: format!("lists or fields are nested more than {MAX_NESTING} levels deep"),
-            hint: "flatten the structure: a field holds a value, a list, or a list of fields"
-                .into(),
+            kind: YamlErrorKind::Syntax,
+            message: messages::YAML_TOO_DEEP.with("max", MAX_NESTING),
+            hint: Some(messages::HINT_YAML_TOO_DEEP.msg()),
         });
     }
     serde_yaml::from_str(text).map_err(|err| {
@@ -44,18 +55,20 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
             return duplicate;
         }
         let hint = if message.contains("repetition limit") {
-            "the YAML repeats aliases (`&name` / `*name`) too many times; write the values out instead"
+            Some(messages::HINT_YAML_ALIASES.msg())
         } else if message.contains("recursion limit") {
-            "the YAML nests lists or fields too deeply; flatten it"
+            Some(messages::HINT_YAML_RECURSION.msg())
         } else {
-            ""
+            None
         };
         YamlError {
             line: first_line + line - 1,
             column,
             field: String::new(),
-            message,
-            hint: hint.into(),
+            kind: YamlErrorKind::Syntax,
+            // serde_yaml speaks English only: its words are kept, and said to be its own.
+            message: messages::YAML_PARSER.with("reason", message),
+            hint,
         }
     })
 }
@@ -102,11 +115,11 @@ fn duplicate_key(
         line: first_line + again - 1,
         column: *again_column,
         field,
-        message: format!(
-            "`{key}` is written twice (first on line {})",
-            first_line + first - 1
-        ),
-        hint: format!("keep one `{key}:` line and remove the other"),
+        kind: YamlErrorKind::Duplicate,
+        message: messages::WRITTEN_TWICE
+            .with("key", &key)
+            .with("line", first_line + first - 1),
+        hint: Some(messages::HINT_WRITTEN_TWICE.with("key", &key)),
     })
 }
 
@@ -539,7 +552,10 @@ mod tests {
         let err = parse::<Value>(text, 2).unwrap_err();
         assert_eq!((err.line, err.column), (5, 1), "{err:?}");
         assert_eq!(err.field, "title");
-        assert!(err.message.contains("first on line 2"), "{err:?}");
+        assert!(
+            err.message.to_string().contains("first on line 2"),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -548,12 +564,18 @@ mod tests {
         let err = parse::<Value>(text, 1).unwrap_err();
         assert_eq!((err.line, err.column), (5, 5), "{err:?}");
         assert_eq!(err.field, "funding[2].program");
-        assert!(err.message.contains("first on line 3"), "{err:?}");
+        assert!(
+            err.message.to_string().contains("first on line 3"),
+            "{err:?}"
+        );
 
         let text = "title: A\nperiod: {start: 2024-01-01, \"start\": 2024-02-01}\n";
         let err = parse::<Value>(text, 1).unwrap_err();
         assert_eq!((err.line, err.column), (2, 29), "{err:?}");
-        assert!(err.message.contains("first on line 2"), "{err:?}");
+        assert!(
+            err.message.to_string().contains("first on line 2"),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -568,7 +590,10 @@ mod tests {
         ] {
             let started = std::time::Instant::now();
             let err = parse::<Value>(&text, 1).unwrap_err();
-            assert!(err.message.contains("nested more than"), "{err:?}");
+            assert!(
+                err.message.to_string().contains("nested more than"),
+                "{err:?}"
+            );
             assert!(started.elapsed().as_secs() < 1);
         }
     }

@@ -35,7 +35,7 @@ fn run_case(case: &Path) -> Vec<String> {
             ));
         }
     }
-    if !output.contains("public was not changed") {
+    if !output.contains("public n’a pas été modifié") {
         failures.push(format!(
             "{name}: no reassurance that public/ is unchanged\n{output}"
         ));
@@ -82,7 +82,7 @@ fn symlink_loop_is_reported_not_followed_forever() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("content/etudes-de-cas/boucle"), "{stderr}");
     assert!(
-        stderr.contains("points to one of its own parent folders"),
+        stderr.contains("mène à l’un de ses propres dossiers parents"),
         "{stderr}"
     );
 }
@@ -149,7 +149,7 @@ fn unreadable_markdown_file_adds_no_link_errors() {
     );
     let missing: Vec<&str> = stderr
         .lines()
-        .filter(|l| l.contains("missing file"))
+        .filter(|l| l.contains("lien vers un fichier absent"))
         .collect();
     assert_eq!(
         missing.len(),

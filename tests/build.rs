@@ -483,7 +483,7 @@ fn unknown_keys_warn_with_a_suggestion_without_failing() {
     let out = site.path().join("public");
     let (code, _, stderr) = common::passerelle(&["build", "--root", site.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("content/etudes-de-cas/vision-attractivite-estrie.md:2:1: warning: target_group: unknown field `target_group` is ignored — did you mean `target_groups`?"), "{stderr}");
+    assert!(stderr.contains("content/etudes-de-cas/vision-attractivite-estrie.md:2:1: avertissement[P0110]\u{a0}: target_group\u{a0}: champ inconnu `target_group`, ignoré — aide\u{a0}: vouliez-vous dire `target_groups`\u{a0}?"), "{stderr}");
     assert!(out.join("index.html").exists());
 }
 

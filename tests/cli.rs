@@ -86,7 +86,7 @@ fn check_writes_nothing() {
     let (code, stdout, stderr) =
         common::passerelle(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("No errors"), "{stdout}");
+    assert!(stdout.contains("Aucune erreur dans "), "{stdout}");
     assert!(!site.path().join("public").exists());
 }
 
@@ -126,7 +126,8 @@ fn bad_input_site(case: &std::path::Path) -> tempfile::TempDir {
     site
 }
 
-/// `path:line:column: severity: field: message — hint`, rebuilt from one JSON diagnostic.
+/// `path:line:column: erreur[P0114] : champ : message — aide : indice`, rebuilt from one
+/// JSON diagnostic (the example site is French: the text and the JSON are both French).
 fn text_line(d: &serde_json::Value) -> String {
     let mut line = d["file"].as_str().unwrap().to_string();
     if let Some(n) = d["line"].as_u64() {
@@ -135,13 +136,22 @@ fn text_line(d: &serde_json::Value) -> String {
             line.push_str(&format!(":{c}"));
         }
     }
-    line.push_str(&format!(": {}: ", d["severity"].as_str().unwrap()));
+    let severity = match d["severity"].as_str().unwrap() {
+        "error" => "erreur",
+        "warning" => "avertissement",
+        other => panic!("severity {other}"),
+    };
+    line.push_str(&format!(": {severity}"));
+    if let Some(code) = d["code"].as_str() {
+        line.push_str(&format!("[{code}]"));
+    }
+    line.push_str("\u{a0}: ");
     if let Some(field) = d["field"].as_str() {
-        line.push_str(&format!("{field}: "));
+        line.push_str(&format!("{field}\u{a0}: "));
     }
     line.push_str(d["message"].as_str().unwrap());
     if let Some(hint) = d["hint"].as_str() {
-        line.push_str(&format!(" — {hint}"));
+        line.push_str(&format!(" — aide\u{a0}: {hint}"));
     }
     line
 }
@@ -175,7 +185,7 @@ fn check_format_json_matches_the_text_report_line_for_line() {
         let items = json.as_array().expect("an array");
         for d in items {
             for key in [
-                "file", "line", "column", "field", "severity", "message", "hint",
+                "file", "line", "column", "field", "severity", "code", "message", "hint",
             ] {
                 assert!(d.get(key).is_some(), "{name}: no `{key}` in {d}");
             }
@@ -183,13 +193,13 @@ fn check_format_json_matches_the_text_report_line_for_line() {
         let mut lines: Vec<&str> = text_err.lines().collect();
         // The text ends with its count; stdout has only the "no errors" line.
         assert!(
-            lines.pop().is_some_and(|l| l.ends_with("warning(s)")),
+            lines.pop().is_some_and(|l| l.ends_with("avertissement(s)")),
             "{name}"
         );
-        assert!(!text_out.contains("error"), "{name}");
+        assert!(!text_out.contains("erreur"), "{name}");
         if lines
             .iter()
-            .any(|l| l.contains("in this file are not shown"))
+            .any(|l| l.contains("de ce fichier ne sont pas affichés"))
         {
             // The text shows 50 problems per file; the JSON lists every one.
             assert!(items.len() > lines.len(), "{name}");
@@ -226,16 +236,16 @@ fn check_format_github_escapes_percent_newlines_and_property_separators() {
         "{properties}"
     );
     assert!(
-        properties.ends_with(",title=passerelle%3A region"),
+        properties.ends_with(",title=passerelle P0116%3A region"),
         "{properties}"
     );
     assert!(
         message.starts_with(
-            "unknown value `100%25 Estrie%0Aou presque` — accepted values: 01 Bas-Saint-Laurent, "
+            "valeur inconnue\u{a0}: «\u{a0}100%25 Estrie%0Aou presque\u{a0}» — valeurs acceptées\u{a0}: 01 Bas-Saint-Laurent, "
         ),
         "{message}"
     );
-    assert_eq!(lines[1], "1 error(s), 0 warning(s)");
+    assert_eq!(lines[1], "1 erreur(s), 0 avertissement(s)");
     // From the repository's root, a site in a sub-folder is named by its path there.
     let folder = site.path().file_name().unwrap().to_str().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))

@@ -187,7 +187,10 @@ fn a_file_in_the_way_that_passerelle_did_not_write_is_an_error_not_overwritten()
     let (code, _, stderr) = build(root, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("etudes-de-cas/deux/index.html"), "{stderr}");
-    assert!(stderr.contains("Passerelle did not write it"), "{stderr}");
+    assert!(
+        stderr.contains("un fichier est déjà là et Passerelle ne l’a pas écrit"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "ma page");
 }
 
@@ -411,7 +414,7 @@ fn symlinks_out_of_the_site_are_reported_and_never_published() {
     ] {
         assert!(
             stderr.contains(&format!(
-                "{file}: error: this symbolic link points outside the site's folder"
+                "{file}: erreur[P0120]\u{a0}: ce lien symbolique mène hors du dossier du site"
             )),
             "{file} not reported:\n{stderr}"
         );
@@ -475,17 +478,17 @@ fn full_disk_is_reported_in_a_few_lines_and_leaves_nothing_behind() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     let write_errors = stderr
         .lines()
-        .filter(|l| l.contains("cannot write"))
+        .filter(|l| l.contains("écriture impossible"))
         .count();
     assert!(
         write_errors <= 4,
         "{write_errors} lines about writing:\n{stderr}"
     );
     assert!(
-        stderr.contains("more files for the same reason (No space left on device"),
+        stderr.contains("autres fichiers pour la même raison (No space left on device"),
         "{stderr}"
     );
-    assert!(stderr.contains("free disk space"), "{stderr}");
+    assert!(stderr.contains("l’espace libre sur le disque"), "{stderr}");
     assert!(
         !public.exists(),
         "a failed first build left {}",

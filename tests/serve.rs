@@ -984,7 +984,10 @@ fn links_out_of_the_site_and_active_files_saved_while_serving_are_refused_as_in_
     let data = events.next("errors");
     let overlay = data["overlay"].as_str().unwrap();
     assert!(overlay.contains("content/passwd.txt"), "{overlay}");
-    assert!(overlay.contains("points outside the site"), "{overlay}");
+    assert!(
+        overlay.contains("mène hors du dossier du site"),
+        "{overlay}"
+    );
     assert_eq!(served.get("/passwd.txt").status, 404);
     std::fs::remove_file(served.path("content/passwd.txt")).unwrap();
     events.next("build");
@@ -1021,8 +1024,14 @@ fn a_link_to_a_file_that_fails_to_load_is_reported_once_as_in_a_build() {
             break overlay;
         }
     };
-    assert!(overlay.contains("not valid UTF-8"), "{overlay}");
-    assert!(!overlay.contains("missing file"), "{overlay}");
+    assert!(
+        overlay.contains("n’est pas du texte UTF-8 valide"),
+        "{overlay}"
+    );
+    assert!(
+        !overlay.contains("lien vers un fichier absent"),
+        "{overlay}"
+    );
 }
 
 /// A save made while the exports and search index of the previous one are being made was
@@ -1148,7 +1157,7 @@ fn a_file_saved_over_a_generated_one_is_refused_as_in_a_build() {
         .unwrap()
         .to_string();
     assert!(overlay.contains("content/robots.txt"), "{overlay}");
-    assert!(overlay.contains("is also written by"), "{overlay}");
+    assert!(overlay.contains("est aussi écrit par"), "{overlay}");
     std::fs::remove_file(served.path("content/robots.txt")).unwrap();
     events.next("build");
     served.assert_equals_full_build("a file saved over robots.txt, then removed");

@@ -1410,7 +1410,7 @@ fn serves_errors(
 ) -> Result<(), String> {
     let diagnostics: Vec<&str> = report
         .lines()
-        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .filter(|l| l.contains(": erreur[") || l.contains(": avertissement["))
         .collect();
     let deadline = Instant::now() + PATIENCE;
     loop {

@@ -2,6 +2,7 @@
 //! the page, theme file, export, asset or search index that makes it.
 
 use crate::diagnostic::Diagnostic;
+use crate::messages;
 use crate::{export, load, model, output, render, search, theme};
 
 /// Who makes an output file; described only when there is a problem to report (the preview
@@ -25,15 +26,15 @@ impl Owner<'_> {
         }
     }
 
-    fn describe(self, site: &model::Site) -> String {
+    fn describe(self, site: &model::Site) -> messages::Msg {
         if let Some(file) = self.file(site) {
-            return format!("`{file}`");
+            return messages::OWNER_FILE.with("file", file);
         }
         match self {
-            Owner::Page(job) => format!("the page Passerelle generates from `{}`", job.template),
-            Owner::Theme(file) => format!("the theme file `{}`", file.display),
-            Owner::Export => "the open data export".into(),
-            _ => format!("the search index (the `{}` folder)", search::INDEX_DIR),
+            Owner::Page(job) => messages::OWNER_PAGE.with("template", job.template),
+            Owner::Theme(file) => messages::OWNER_THEME.with("file", &file.display),
+            Owner::Export => messages::OWNER_EXPORT.msg(),
+            _ => messages::OWNER_SEARCH.with("folder", search::INDEX_DIR),
         }
     }
 }
@@ -94,12 +95,10 @@ pub(crate) fn claim_outputs(
             (Some(file), None) => (file, second),
             (None, None) => ("config.yaml".to_string(), first),
         };
-        let message = format!(
-            "its output `{path}` is also written by {}",
-            other.describe(site)
-        );
-        Diagnostic::error(blamed, message)
-            .hint("rename or move this file: two sources cannot make the same output file")
+        let message = messages::TWO_OWNERS
+            .with("path", path)
+            .with("other", other.describe(site));
+        Diagnostic::error(blamed, message).hint(&messages::HINT_TWO_OWNERS)
     };
     let mut problems = Vec::new();
     let mut owners: rustc_hash::FxHashMap<&str, Owner> = Default::default();
@@ -107,9 +106,10 @@ pub(crate) fn claim_outputs(
     for (path, owner) in outputs(site, theme, jobs) {
         if let Err(err) = output::check_relative_path(path) {
             let blamed = owner.file(site).unwrap_or_else(|| "config.yaml".into());
-            problems.push(Diagnostic::error(blamed, err.to_string()).hint(
-                "rename the file or folder it comes from: every folder and file name needs a letter or digit, and every URL segment in config.yaml must be a plain slug",
-            ));
+            problems.push(
+                Diagnostic::error(blamed, bad_output_path(path, &err.to_string()))
+                    .hint(&messages::HINT_BAD_OUTPUT_PATH),
+            );
             continue;
         }
         if path.starts_with(search::INDEX_DIR) {
@@ -121,4 +121,19 @@ pub(crate) fn claim_outputs(
         }
     }
     problems
+}
+
+/// Why `output::check_relative_path` refused `path`, from its message, in the catalog's
+/// words (the output module speaks to the code in English; unknown reasons stay as they are).
+fn bad_output_path(path: &str, reason: &str) -> messages::Msg {
+    let why = reason.rsplit_once("` ").map_or("", |(_, why)| why);
+    let text = match why {
+        "is empty" => &messages::OUTPUT_PATH_EMPTY,
+        "holds a control character or a backslash" => &messages::OUTPUT_PATH_CONTROL,
+        "has an empty folder or file name" => &messages::OUTPUT_PATH_EMPTY_NAME,
+        "would leave the output folder" => &messages::OUTPUT_PATH_LEAVES,
+        "is inside Passerelle's own folder" => &messages::OUTPUT_PATH_STATE,
+        _ => return messages::BAD_OUTPUT_PATH.with("reason", reason),
+    };
+    text.with("path", path.escape_debug().to_string())
 }

@@ -255,11 +255,15 @@ impl DeferredJob {
 impl AssetFile {
     /// The bytes to publish and their digest, or why the file cannot be published (as in a
     /// build: unreadable, or an active HTML or SVG file while `trust_html` is false).
+    #[expect(
+        clippy::result_large_err,
+        reason = "a Diagnostic is 128 bytes since it keeps its catalog texts; made once per problem"
+    )]
     fn publishable(&self, trust_html: bool) -> Result<(&Arc<Vec<u8>>, u64), Diagnostic> {
         match (&self.bytes, &self.untrusted) {
             (Err(err), _) => Err(Diagnostic::error(
                 format!("{CONTENT_DIR}/{}", self.asset.content_path),
-                format!("cannot read: {err}"),
+                crate::messages::CANNOT_READ.with("reason", err.to_string()),
             )),
             (Ok(_), Some(refused)) if !trust_html => Err(refused.clone()),
             (Ok((bytes, key)), _) => Ok((bytes, *key)),

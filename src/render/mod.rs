@@ -206,9 +206,10 @@ impl<'a> Renderer<'a> {
         let found = Mutex::new(Vec::new());
         let report = |err: Diagnostic| found.lock().unwrap_or_else(|e| e.into_inner()).push(err);
         let card_error = |err: &tera::Error| {
-            report(template_diagnostic(self.theme, err).hint(format!(
-                "the error happened while rendering `{CARD_TEMPLATE}`"
-            )))
+            report(
+                template_diagnostic(self.theme, err)
+                    .hint(crate::messages::HINT_WHILE_RENDERING.with("path", CARD_TEMPLATE)),
+            )
         };
         jobs.into_par_iter().for_each(|job| {
             if stop() {
@@ -235,7 +236,7 @@ impl<'a> Renderer<'a> {
                 }
                 Err(err) => report(
                     template_diagnostic(self.theme, &err)
-                        .hint(format!("the error happened while rendering `{}`", job.path)),
+                        .hint(crate::messages::HINT_WHILE_RENDERING.with("path", &job.path)),
                 ),
             }
         });

@@ -5,11 +5,13 @@
 //! The form must say what `passerelle check` would say of the file it writes. Rather than a
 //! second copy of the build's messages, each field's message templates are *asked of the
 //! validator*: a small front matter with a marker value is validated, and the message the
-//! build gives is kept with the marker turned into `{value}`. A message changed (or
-//! translated) in `validate.rs` therefore changes in the form too.
+//! build gives, written from the message catalog (`crate::messages`) in the page's
+//! language, is kept with the marker turned into `{value}`. A message changed or translated
+//! in the catalog therefore changes in the form too.
 
 use crate::config::{FieldSpec, FieldType, SiteConfig};
 use crate::load::Document;
+use crate::messages::Lang;
 use crate::text::match_key;
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json, json};
@@ -36,6 +38,8 @@ pub(super) fn form_description(
 ) -> Json {
     json!({
         "lang": lang,
+        // Between a field and its message, as the build writes it (`region : …` in French).
+        "colon": Lang::parse(lang).unwrap_or(Lang::En).words().colon,
         "section": site.config.case_studies.section,
         "contact": site.config.contact,
         "fields": describe_fields(site, lang, label, fields, &[]),
@@ -118,7 +122,7 @@ fn describe_field(
         "min": min,
         "max": max,
         "fields": describe_fields(site, lang, label, &spec.fields, path),
-        "messages": messages(site, spec, path),
+        "messages": messages(site, spec, path, lang),
     })
 }
 
@@ -154,10 +158,13 @@ fn example_text(example: &Yaml) -> String {
 /// The build's messages for the rules the field is checked by, `{value}` standing for what
 /// the author wrote. A rule the validator does not answer as expected is left out (the form
 /// then does not check it rather than say something the build would not).
-fn messages(site: &SiteConfig, spec: &FieldSpec, path: &[&str]) -> Map<String, Json> {
+fn messages(site: &SiteConfig, spec: &FieldSpec, path: &[&str], lang: &str) -> Map<String, Json> {
+    // The page's language; a page in another language gets the English messages, as a
+    // site in another language does in the terminal.
+    let lang = Lang::parse(lang).unwrap_or(Lang::En);
     let mut messages = Map::new();
     let mut ask = |rule: &str, value: Option<Yaml>, written: &str| {
-        if let Some(message) = probe(site, path, value, written) {
+        if let Some(message) = probe(site, path, value, written, lang) {
             messages.insert(rule.into(), message.into());
         }
     };
@@ -190,8 +197,15 @@ fn messages(site: &SiteConfig, spec: &FieldSpec, path: &[&str]) -> Map<String, J
 }
 
 /// The message the validator gives for the field at `path` holding `value` (missing when
-/// `None`), with `written` (how the value reads in the message) turned into `{value}`.
-fn probe(site: &SiteConfig, path: &[&str], value: Option<Yaml>, written: &str) -> Option<String> {
+/// `None`), written in `lang`, with `written` (how the value reads in the message) turned
+/// into `{value}`.
+fn probe(
+    site: &SiteConfig,
+    path: &[&str],
+    value: Option<Yaml>,
+    written: &str,
+    lang: Lang,
+) -> Option<String> {
     let (&name, parents) = path.split_last()?;
     // The innermost mapping: the field, or nothing for a missing one.
     let mut node = serde_yaml::Mapping::new();
@@ -242,14 +256,14 @@ fn probe(site: &SiteConfig, path: &[&str], value: Option<Yaml>, written: &str) -
         .collect::<Vec<_>>()
         .join(".");
     let problem = problems.iter().find(|p| p.is_error() && p.field == label)?;
+    let message = problem.message_in(lang);
     if written.is_empty() {
-        return Some(problem.message.clone());
+        return Some(message);
     }
     // A rule whose message does not show the value is not one this probe understood.
-    problem
-        .message
+    message
         .contains(written)
-        .then(|| problem.message.replace(written, "{value}"))
+        .then(|| message.replace(written, "{value}"))
 }
 
 /// `value` as JSON safe inside `<script type="application/json">`: `<` is escaped, so
@@ -282,6 +296,7 @@ mod tests {
         let site = example_site();
         let labels = |key: &str| (key == "field_title").then(|| "Titre".to_string());
         let description = form_description(&site, &site.config.fields, "fr", &labels);
+        assert_eq!(description["colon"], "\u{a0}: ");
         let fields = &description["fields"];
         let names: Vec<&str> = (fields.as_array().unwrap().iter())
             .filter_map(|f| f["name"].as_str())
@@ -292,12 +307,15 @@ mod tests {
         let title = field(fields, "title");
         assert_eq!(title["label"], "Titre");
         assert_eq!(title["required"], true);
-        assert_eq!(title["messages"]["required"], "required field is missing");
+        assert_eq!(title["messages"]["required"], "champ obligatoire absent");
         assert_eq!(field(fields, "mrc")["label"], "mrc");
 
         let region = field(fields, "region");
         assert_eq!(region["list"], true);
-        assert_eq!(region["messages"]["unknown"], "unknown value `{value}`");
+        assert_eq!(
+            region["messages"]["unknown"],
+            "valeur inconnue\u{a0}: «\u{a0}{value}\u{a0}»"
+        );
         let terms = region["vocabulary"].as_array().unwrap();
         assert_eq!(terms.len(), 17);
         let gaspesie = terms.iter().find(|t| t["code"] == "11").unwrap();
@@ -309,17 +327,17 @@ mod tests {
         let date = field(fields, "date");
         assert_eq!(
             date["messages"]["date"],
-            "expected a date as YYYY-MM-DD, found `{value}`"
+            "date attendue au format AAAA-MM-JJ, trouvé «\u{a0}{value}\u{a0}»"
         );
         let population = field(fields, "population");
         assert_eq!(population["min"], 0);
         assert_eq!(
             population["messages"]["range"],
-            "expected a whole number from 0 to 10,000,000,000, found `{value}`"
+            "nombre entier de 0 à 10\u{a0}000\u{a0}000\u{a0}000 attendu, trouvé «\u{a0}{value}\u{a0}»"
         );
         assert_eq!(
             population["messages"]["not_whole"],
-            "expected a whole number (digits only, e.g. 15000), found the number `{value}`"
+            "attendu\u{a0}: un nombre entier (en chiffres, p. ex. 15000)\u{a0}; trouvé\u{a0}: le nombre {value}"
         );
 
         // Sub-fields, with their own messages found inside a list of objects.
@@ -327,25 +345,35 @@ mod tests {
         let source_title = field(&sources["fields"], "title");
         assert_eq!(
             source_title["messages"]["required"],
-            "required field is missing"
+            "champ obligatoire absent"
         );
         let funding = field(fields, "funding");
         let amount = field(&funding["fields"], "amount");
         assert!(
             (amount["messages"]["range"].as_str().unwrap())
-                .starts_with("expected a number from 0 to 1,000,000,000,000")
+                .starts_with("nombre de 0 à 1\u{a0}000\u{a0}000\u{a0}000\u{a0}000")
         );
         let program = field(&funding["fields"], "program");
         assert_eq!(program["open"], true);
-        assert_eq!(program["messages"]["empty"], "is empty");
+        assert_eq!(program["messages"]["empty"], "est vide");
         let lang = field(fields, "lang");
         assert_eq!(lang["choices"][0]["id"], "fr");
         assert_eq!(
             lang["messages"]["invalid"],
-            "unsupported language `{value}`"
+            "langue non prise en charge\u{a0}: «\u{a0}{value}\u{a0}»"
         );
         assert!(title["choices"].is_null() && title["messages"].get("invalid").is_none());
         let lat = field(&field(fields, "coordinates")["fields"], "lat");
+        // The English page has the English messages, from the same catalog.
+        let english = form_description(&site, &site.config.fields, "en", &labels);
+        assert_eq!(
+            field(&english["fields"], "title")["messages"]["required"],
+            "required field is missing"
+        );
+        assert_eq!(
+            field(&english["fields"], "region")["messages"]["unknown"],
+            "unknown value `{value}`"
+        );
         assert_eq!(lat["max"], 90.0);
     }
 

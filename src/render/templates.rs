@@ -3,6 +3,7 @@
 
 use super::filters::register_filters;
 use crate::diagnostic::Diagnostic;
+use crate::messages;
 use crate::model::StableHasher;
 use crate::theme::Theme;
 use std::collections::{BTreeSet, HashMap};
@@ -37,8 +38,8 @@ pub(crate) fn load_templates(theme: &Theme, problems: &mut Vec<Diagnostic>) -> O
             Err(_) => {
                 failed = true;
                 problems.push(
-                    Diagnostic::error(file.display.clone(), "template is not valid UTF-8")
-                        .hint("save it with UTF-8 encoding"),
+                    Diagnostic::error(file.display.clone(), &messages::TEMPLATE_NOT_UTF8)
+                        .hint(&messages::HINT_TEMPLATE_UTF8),
                 );
             }
         }
@@ -164,10 +165,10 @@ pub(super) fn template_diagnostic(theme: &Theme, err: &tera::Error) -> Diagnosti
         }
         None => ("templates".to_string(), 0, 0),
     };
-    Diagnostic::error(file, message)
+    Diagnostic::error(file, messages::TEMPLATE_ERROR.with("reason", message))
         .at(line, column)
         .field("template")
-        .hint("fix the template; Tera's syntax is described at https://keats.github.io/tera/")
+        .hint(&messages::HINT_TEMPLATE)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ mod watch;
 use crate::BuildOptions;
 use crate::diagnostic::{Diagnostics, counted};
 use crate::engine::{self, Changes, Engine, OpenPages, Update};
+use crate::messages::Lang;
 use crate::output::{MemorySink, Sink};
 use serde_json::json;
 use std::io::Write;
@@ -450,7 +451,9 @@ fn build_and_publish(
             // the next one ends.
             let (changed, removed) = publish(server, patch, engine.base_path(), unfinished == 0);
             let elapsed = started.elapsed();
-            print_report(&diagnostics);
+            if !diagnostics.is_empty() {
+                print_report(&diagnostics, Lang::for_site(engine.root()));
+            }
             let what = match cause {
                 None => format!(
                     "Built {} and {}",
@@ -491,18 +494,19 @@ fn build_and_publish(
             if !finished.is_empty() {
                 publish(server, finished, served_base, false);
             }
-            let overlay: Arc<str> = overlay::html(&diagnostics).into();
+            // The terminal and the overlay say the same, in the language of the site as it
+            // is now (config.yaml may be what changed).
+            let lang = Lang::for_site(engine.root());
+            let overlay: Arc<str> = overlay::html(&diagnostics, lang).into();
             let generation = server.store.set_overlay(Arc::clone(&overlay));
             server.hub.broadcast(
                 "errors",
                 &json!({"generation": generation, "overlay": &*overlay}),
             );
-            print_report(&diagnostics);
-            let _ = writeln!(
-                std::io::stderr(),
-                "Build failed after {} ms; still serving the last good version.",
-                started.elapsed().as_millis()
-            );
+            print_report(&diagnostics, lang);
+            let failed = crate::messages::PREVIEW_BUILD_FAILED
+                .with("ms", started.elapsed().as_millis().to_string());
+            let _ = writeln!(std::io::stderr(), "{}", failed.render(lang));
             Outcome::Failed
         }
     }
@@ -557,7 +561,9 @@ fn publish_deferred(
 ) {
     let mut problems = Diagnostics::new();
     problems.extend(made.problems.iter().cloned());
-    print_report(&problems);
+    if !problems.is_empty() {
+        print_report(&problems, Lang::for_site(engine.root()));
+    }
     let Some(stale) = engine.apply_deferred(made) else {
         return;
     };
@@ -588,9 +594,9 @@ fn say(line: &str) {
     let _ = stdout.flush();
 }
 
-fn print_report(diagnostics: &Diagnostics) {
+fn print_report(diagnostics: &Diagnostics, lang: Lang) {
     if !diagnostics.is_empty() {
-        let _ = std::io::stderr().write_all(diagnostics.report().as_bytes());
+        let _ = std::io::stderr().write_all(diagnostics.report_in(lang).as_bytes());
     }
 }
 

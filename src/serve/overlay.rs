@@ -3,65 +3,92 @@
 //! inserts it.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::messages::Lang;
 
 /// Id of the overlay element; the live-reload script finds it by this id.
 pub(crate) const OVERLAY_ID: &str = "passerelle-overlay";
 
-/// The overlay as an HTML fragment (a `role="alertdialog"` element with its own styles).
-pub(crate) fn html(diagnostics: &Diagnostics) -> String {
+/// The overlay as an HTML fragment (a `role="alertdialog"` element with its own styles),
+/// its frame and its lines in `lang`, the terminal's language.
+pub(crate) fn html(diagnostics: &Diagnostics, lang: Lang) -> String {
     let errors = diagnostics.error_count();
+    let frame = Frame::of(lang);
     let mut out = String::with_capacity(2048);
     out.push_str(&format!(
         "<div id=\"{OVERLAY_ID}\" role=\"alertdialog\" aria-modal=\"false\" \
          aria-labelledby=\"{OVERLAY_ID}-title\" aria-describedby=\"{OVERLAY_ID}-summary\" \
-         tabindex=\"-1\" lang=\"fr\">"
+         tabindex=\"-1\" lang=\"{}\">",
+        lang.code()
     ));
     out.push_str(STYLE);
+    let title = if errors > 1 {
+        frame.title_many
+    } else {
+        frame.title_one
+    };
     out.push_str(&format!(
-        "<h2 id=\"{OVERLAY_ID}-title\">Le site n’a pas pu être reconstruit ({errors} erreur{})</h2>",
-        if errors > 1 { "s" } else { "" }
+        "<h2 id=\"{OVERLAY_ID}-title\">{}</h2>",
+        escape(&title.replace("{errors}", &errors.to_string()))
     ));
     out.push_str(&format!(
-        "<p id=\"{OVERLAY_ID}-summary\">La dernière version correcte reste affichée. \
-         Corrigez le fichier et enregistrez : cette page se mettra à jour d’elle-même.</p>"
+        "<p id=\"{OVERLAY_ID}-summary\">{}</p>",
+        escape(frame.summary)
     ));
     out.push_str("<ol>");
     for diagnostic in diagnostics.shown() {
-        item(&diagnostic, &mut out);
+        item(&diagnostic, lang, &mut out);
     }
     out.push_str("</ol>");
-    out.push_str(
-        "<p><button type=\"button\" data-passerelle-close>Masquer (Échap)</button></p></div>",
-    );
+    out.push_str(&format!(
+        "<p><button type=\"button\" data-passerelle-close>{}</button></p></div>",
+        escape(frame.close)
+    ));
     out
 }
 
-fn item(diagnostic: &Diagnostic, out: &mut String) {
+/// The overlay's own words around the diagnostics.
+struct Frame {
+    title_one: &'static str,
+    title_many: &'static str,
+    summary: &'static str,
+    close: &'static str,
+}
+
+impl Frame {
+    fn of(lang: Lang) -> Frame {
+        match lang {
+            Lang::Fr => Frame {
+                title_one: "Le site n’a pas pu être reconstruit ({errors} erreur)",
+                title_many: "Le site n’a pas pu être reconstruit ({errors} erreurs)",
+                summary: "La dernière version correcte reste affichée. Corrigez le fichier et \
+                          enregistrez\u{a0}: cette page se mettra à jour d’elle-même.",
+                close: "Masquer (Échap)",
+            },
+            Lang::En => Frame {
+                title_one: "The site could not be rebuilt ({errors} error)",
+                title_many: "The site could not be rebuilt ({errors} errors)",
+                summary: "The last good version stays on screen. Fix the file and save: this \
+                          page will update by itself.",
+                close: "Hide (Esc)",
+            },
+        }
+    }
+}
+
+fn item(diagnostic: &Diagnostic, lang: Lang, out: &mut String) {
     let class = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
     // The line is the terminal's line; the location is set apart so it stands out.
-    let line = diagnostic.to_string();
-    let location = location(diagnostic);
+    let line = diagnostic.render(lang);
+    let location = diagnostic.location();
     let rest = line.strip_prefix(&location).unwrap_or(&line);
     out.push_str(&format!(
         "<li class=\"{class}\"><code>{}</code>{}</li>",
         escape(&location),
         escape(rest)
     ));
-}
-
-/// `file:line:column`, as the terminal report starts.
-fn location(diagnostic: &Diagnostic) -> String {
-    let mut location = diagnostic.file.clone();
-    if diagnostic.line > 0 {
-        location.push_str(&format!(":{}", diagnostic.line));
-        if diagnostic.column > 0 {
-            location.push_str(&format!(":{}", diagnostic.column));
-        }
-    }
-    location
 }
 
 /// See `escape_markup`.
@@ -93,11 +120,45 @@ mod tests {
                 .field("region")
                 .hint("did you mean `Estrie`?"),
         );
-        let html = html(&diagnostics);
+        let html = html(&diagnostics, Lang::En);
         assert!(html.contains("role=\"alertdialog\""));
         assert!(html.contains("<code>content/a.md:4:9</code>"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
         assert!(html.contains("did you mean `Estrie`?"));
+    }
+
+    #[test]
+    fn the_overlay_speaks_the_terminals_language() {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(
+            Diagnostic::error(
+                "content/a.md",
+                crate::messages::UNKNOWN_VALUE.with("value", "Estri"),
+            )
+            .at(4, 9)
+            .field("region"),
+        );
+        for lang in Lang::ALL {
+            let html = html(&diagnostics, lang);
+            assert!(
+                html.contains(&format!("lang=\"{}\"", lang.code())),
+                "{html}"
+            );
+            let line = diagnostics
+                .report_in(lang)
+                .lines()
+                .next()
+                .unwrap()
+                .to_string();
+            let rest = line.strip_prefix("content/a.md:4:9").unwrap();
+            assert!(html.contains(&escape(rest)), "{html}");
+        }
+        let french = html(&diagnostics, Lang::Fr);
+        assert!(french.contains("Le site n’a pas pu être reconstruit (1 erreur)"));
+        assert!(french.contains("valeur inconnue"));
+        let english = html(&diagnostics, Lang::En);
+        assert!(english.contains("The site could not be rebuilt (1 error)"));
+        assert!(english.contains("Hide (Esc)") && english.contains("unknown value `Estri`"));
     }
 }

@@ -25,6 +25,8 @@ pub fn fixture(relative: &str) -> PathBuf {
 pub fn passerelle(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_passerelle"))
         .args(args)
+        // Messages follow the site's language unless this asks otherwise: tests read them.
+        .env_remove("PASSERELLE_LANG")
         .output()
         .expect("run passerelle");
     (

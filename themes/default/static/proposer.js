@@ -476,7 +476,8 @@
     const list = summary.querySelector("#propose-errors-list");
     list.textContent = "";
     for (const error of errors) {
-      const text = error.label + ": " + error.message;
+      // Written as the build writes it: field, the language's colon, the build's message.
+      const text = error.label + ui.colon + error.message;
       const place = controls.get(error.at.join("/")) ||
         controls.get(error.at.slice(0, -1).join("/")) || null;
       const item = h("li", {});
@@ -549,6 +550,7 @@
     const description = JSON.parse(data.textContent);
     const d = form.dataset;
     const ui = {
+      colon: description.colon || ": ",
       required: d.required, choose: d.choose, add: d.add, remove: d.remove, item: d.item,
       example: d.example || "{example}", errorsOne: d.errorsOne, errorsMany: d.errorsMany,
       copied: d.copied, copyFailed: d.copyFailed, mailSubject: d.mailSubject,
