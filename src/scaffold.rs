@@ -2,6 +2,7 @@
 
 use crate::config::{FieldSpec, FieldType, SiteConfig};
 use crate::text::slugify;
+use crate::yaml::{flow, flow_scalar};
 use anyhow::{Context as _, Result, bail};
 use serde_yaml::Value as Yaml;
 use std::fmt::Write as _;
@@ -108,43 +109,6 @@ fn example_value(site: &SiteConfig, spec: &FieldSpec) -> Yaml {
         Yaml::Sequence(vec![single])
     } else {
         single
-    }
-}
-
-/// A YAML value on one line, in flow style: `[a, b]`, `{program: PAC, amount: 0}`.
-fn flow(value: &Yaml) -> String {
-    match value {
-        Yaml::Null => "null".into(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Number(n) => n.to_string(),
-        Yaml::String(text) => flow_scalar(text),
-        Yaml::Sequence(items) => {
-            let items: Vec<String> = items.iter().map(flow).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Yaml::Mapping(mapping) => {
-            let pairs: Vec<String> = mapping
-                .iter()
-                .map(|(key, value)| format!("{}: {}", flow(key), flow(value)))
-                .collect();
-            format!("{{{}}}", pairs.join(", "))
-        }
-        Yaml::Tagged(tagged) => flow(&tagged.value),
-    }
-}
-
-/// A string as a YAML scalar that reads back as the same string inside `[…]` or `{…}` too:
-/// plain when YAML allows it (`Gaspé`, `Organisme d’accueil local`), else double-quoted.
-fn flow_scalar(text: &str) -> String {
-    let block = serde_yaml::to_string(text).map(|s| s.trim_end().to_string());
-    let plain = block.as_deref().is_ok_and(|b| b == text)
-        && !text.contains([',', '[', ']', '{', '}', '#', '\n'])
-        && !text.ends_with(':');
-    if plain {
-        text.to_string()
-    } else {
-        // A JSON string is a valid YAML double-quoted scalar.
-        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
     }
 }
 

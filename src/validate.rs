@@ -316,11 +316,8 @@ impl Checker<'_> {
         }
         for (name, spec) in schema {
             if spec.required && !out.contains_key(name) && !written.contains_key(name.as_str()) {
-                let hint = match spec
-                    .example
-                    .as_ref()
-                    .and_then(|e| serde_yaml::to_string(e).ok())
-                {
+                // On one line, as a hint is: a list as `[a, b]`.
+                let hint = match spec.example.as_ref().map(crate::yaml::flow) {
                     Some(example) => messages::HINT_ADD_FIELD_EXAMPLE
                         .with("name", name)
                         .with("example", example.trim()),
@@ -623,11 +620,7 @@ impl Checker<'_> {
         };
         let hint = match found.as_f64() {
             Some(f) if f < 0.0 && min >= 0.0 => messages::HINT_NEGATIVE.msg(),
-            _ => match spec
-                .example
-                .as_ref()
-                .and_then(|e| serde_yaml::to_string(e).ok())
-            {
+            _ => match spec.example.as_ref().map(crate::yaml::flow) {
                 Some(example) => messages::HINT_DIGITS_EXAMPLE.with("example", example.trim()),
                 None => messages::HINT_DIGITS.msg(),
             },

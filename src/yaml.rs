@@ -519,6 +519,43 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// A YAML value on one line, in flow style: `[a, b]`, `{program: PAC, amount: 0}`.
+pub(crate) fn flow(value: &serde_yaml::Value) -> String {
+    match value {
+        serde_yaml::Value::Null => "null".into(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::String(text) => flow_scalar(text),
+        serde_yaml::Value::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        serde_yaml::Value::Mapping(mapping) => {
+            let pairs: Vec<String> = mapping
+                .iter()
+                .map(|(key, value)| format!("{}: {}", flow(key), flow(value)))
+                .collect();
+            format!("{{{}}}", pairs.join(", "))
+        }
+        serde_yaml::Value::Tagged(tagged) => flow(&tagged.value),
+    }
+}
+
+/// A string as a YAML scalar that reads back as the same string inside `[…]` or `{…}` too:
+/// plain when YAML allows it (`Gaspé`, `Organisme d’accueil local`), else double-quoted.
+pub(crate) fn flow_scalar(text: &str) -> String {
+    let block = serde_yaml::to_string(text).map(|s| s.trim_end().to_string());
+    let plain = block.as_deref().is_ok_and(|b| b == text)
+        && !text.contains([',', '[', ']', '{', '}', '#', '\n'])
+        && !text.ends_with(':');
+    if plain {
+        text.to_string()
+    } else {
+        // A JSON string is a valid YAML double-quoted scalar.
+        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
