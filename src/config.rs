@@ -33,9 +33,15 @@ pub struct Config {
     /// Where the site is served from: `/`, `/pratiques/` or `https://example.org/pratiques/`.
     #[serde(default = "default_base_url")]
     pub base_url: String,
-    /// Language of the interface and of the content: `fr` or `en`.
-    #[serde(default = "default_language")]
+    /// The default language of the interface and of the content: `fr` or `en`. Absent, the
+    /// first of `languages` (else `fr`); `parse` fills it in.
+    #[serde(default)]
     pub language: String,
+    /// Every language the site is published in, the default one first (`[fr, en]`): the
+    /// default language is served at the root, each other one under `/<lang>/`. Absent, the
+    /// default language only; `parse` makes it that list, so it is never empty.
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// Licence of the open data exports.
     #[serde(default = "default_license")]
     pub license: String,
@@ -63,9 +69,8 @@ pub struct Config {
 fn default_base_url() -> String {
     "/".into()
 }
-fn default_language() -> String {
-    "fr".into()
-}
+/// The site's language when config.yaml names none.
+const DEFAULT_LANGUAGE: &str = "fr";
 fn default_license() -> String {
     "CC BY 4.0".into()
 }
@@ -465,6 +470,33 @@ impl SiteConfig {
         self.vocabularies.get(name)
     }
 
+    /// Whether the site is published in `lang` beside its default language.
+    pub fn is_other_language(&self, lang: &str) -> bool {
+        lang != self.config.language && self.config.languages.iter().any(|l| l == lang)
+    }
+
+    /// Where the pages in `lang` live, from the base path: `` for the default language (and
+    /// for a language the site is not published in, whose pages stay where they were), else
+    /// `en/`. Every page of one language has the same path under its language's folder.
+    pub fn lang_path(&self, lang: &str) -> String {
+        if self.is_other_language(lang) {
+            format!("{lang}/")
+        } else {
+            String::new()
+        }
+    }
+
+    /// The address of a content file's page, from the base path: its `url_path` under its
+    /// language's folder, unless the file already sits in that folder (`content/en/…`).
+    pub fn entry_path(&self, lang: &str, url_path: &str) -> String {
+        let prefix = self.lang_path(lang);
+        if url_path.starts_with(&prefix) {
+            url_path.to_string()
+        } else {
+            format!("{prefix}{url_path}")
+        }
+    }
+
     /// The base URL's path, always starting and ending with `/` (`/pratiques/`).
     pub fn base_path(&self) -> String {
         let url = self.config.base_url.trim();
@@ -592,10 +624,12 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
                 .hint(hint),
         ]
     })?;
+    let mut config = config;
     let problems = check(&config, &Locator::new(text, 1));
     if !problems.is_empty() {
         return Err(problems);
     }
+    normalise_languages(&mut config);
     let vocabularies = config
         .vocabularies
         .iter()
@@ -606,6 +640,22 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         config,
         vocabularies,
     })
+}
+
+/// `language` and `languages` made whole once checked: the default language first in
+/// `languages`, each language once, and `language` that default.
+fn normalise_languages(config: &mut Config) {
+    if config.language.is_empty() {
+        config.language = (config.languages.first().cloned())
+            .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string());
+    }
+    let mut languages = vec![config.language.clone()];
+    for lang in &config.languages {
+        if !languages.contains(lang) {
+            languages.push(lang.clone());
+        }
+    }
+    config.languages = languages;
 }
 
 /// serde reports "unknown field `x`, expected one of `a`, `b`": suggest the closest.
@@ -667,13 +717,73 @@ pub fn is_slug(value: &str) -> bool {
     !value.is_empty() && slugify(value) == value
 }
 
+/// Each of `languages` must be one the built-in theme has strings and the vocabularies
+/// labels for, named once, and include `language` when both are given; and no address
+/// segment of the site may be a language's, which `/<lang>/` takes.
+fn check_languages(config: &Config, c: &mut Checker) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (index, lang) in config.languages.iter().enumerate() {
+        let path = [Segment::Key("languages"), Segment::Index(index)];
+        if !LANGUAGES.contains(&lang.as_str()) {
+            let suggestion = closest(lang, LANGUAGES.iter().copied())
+                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+            c.error(
+                &path,
+                Some(lang),
+                format!("unsupported language `{}`", lang.chars().take(20).collect::<String>()),
+                format!(
+                    "write languages the site has interface strings and labels for: {}{suggestion}",
+                    LANGUAGES.join(", ")
+                ),
+            );
+        } else if seen.contains(&lang.as_str()) {
+            c.error(
+                &path,
+                Some(lang),
+                format!("language `{lang}` is listed twice"),
+                "name each language once, the default one first: `languages: [fr, en]`".into(),
+            );
+        }
+        seen.push(lang);
+    }
+    let default = config.language.as_str();
+    if !default.is_empty() && !config.languages.is_empty() && !seen.contains(&default) {
+        c.error(
+            &[Segment::Key("languages")],
+            None,
+            format!("`language: {default}` is not one of `languages`"),
+            format!("add `{default}` first to `languages`, or remove the `language:` line: the first of `languages` is then the default"),
+        );
+    }
+    let mut segments = vec![(
+        vec![Segment::Key("case_studies"), Segment::Key("section")],
+        config.case_studies.section.as_str(),
+    )];
+    for (index, taxonomy) in config.taxonomies.iter().enumerate() {
+        segments.push((
+            vec![Segment::Key("taxonomies"), Segment::Index(index), Segment::Key("slug")],
+            taxonomy.slug.as_str(),
+        ));
+    }
+    for (path, segment) in segments {
+        if LANGUAGES.contains(&segment) {
+            c.error(
+                &path,
+                Some(segment),
+                format!("`{segment}` is a language code"),
+                format!("the pages in `{segment}` are served under `/{segment}/`: choose another address segment"),
+            );
+        }
+    }
+}
+
 fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
     let mut checker = Checker {
         locator,
         problems: Vec::new(),
     };
     let c = &mut checker;
-    if !LANGUAGES.contains(&config.language.as_str()) {
+    if !config.language.is_empty() && !LANGUAGES.contains(&config.language.as_str()) {
         c.error(
             &[Segment::Key("language")],
             Some(&config.language),
@@ -681,6 +791,7 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             format!("use one of: {}", LANGUAGES.join(", ")),
         );
     }
+    check_languages(config, c);
     if let Err(problem) = check_base_url(&config.base_url) {
         c.error(
             &[Segment::Key("base_url")],

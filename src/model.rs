@@ -62,10 +62,23 @@ impl Item {
 #[derive(Debug, Clone)]
 pub struct Term {
     pub id: String,
+    /// Its label in the site's default language.
     pub label: String,
+    /// Its label in each other language of the site whose vocabulary label differs: (lang,
+    /// label). A free-text value (a municipality) or a year is the same in every language.
+    pub labels: Vec<(String, String)>,
     pub url: String,
     /// Indexes into `Site::case_studies`, in the site's order (newest first).
     pub items: Vec<usize>,
+}
+
+impl Term {
+    /// Its label in `lang`: the vocabulary's label in that language when it has one.
+    pub fn label(&self, lang: &str) -> &str {
+        (self.labels.iter())
+            .find(|(l, _)| l == lang)
+            .map_or(&self.label, |(_, label)| label)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -350,8 +363,13 @@ fn link_terms(
     fields: &mut Map<String, Json>,
 ) -> Vec<(usize, String, String)> {
     let mut terms = Vec::new();
+    // Term links go to the term pages in the entry's language, labelled in it (the labels
+    // validation wrote are the default language's).
+    let lang_path = config.lang_path(&entry.lang);
+    let relabel = (entry.lang != config.config.language).then_some(entry.lang.as_str());
     for (taxonomy, taxonomy_config) in config.config.taxonomies.iter().enumerate() {
-        let url = format!("{base_path}{}/", taxonomy_config.slug);
+        let url = format!("{base_path}{lang_path}{}/", taxonomy_config.slug);
+        let vocabulary = relabel.and_then(|lang| Some((taxonomy_vocabulary(config, &taxonomy_config.field)?, lang)));
         let mut found = Vec::new();
         if taxonomy_config.group == Some(TaxonomyGroup::Year) {
             if let Some(date) = entry.date {
@@ -361,48 +379,70 @@ fn link_terms(
             }
         } else {
             let path: Vec<&str> = taxonomy_config.field.split('.').collect();
-            link_values(fields, &path, &url, &mut found);
+            link_values(fields, &path, &(&url, vocabulary), &mut found);
         }
         terms.extend(found.into_iter().map(|(id, label)| (taxonomy, id, label)));
     }
     terms
 }
 
+/// The vocabulary of the taxonomy field at `path` (`funding.program`), if it has one.
+fn taxonomy_vocabulary<'c>(config: &'c SiteConfig, path: &str) -> Option<&'c crate::config::Vocabulary> {
+    let mut parts = path.split('.');
+    let mut spec = config.config.fields.get(parts.next()?)?;
+    for part in parts {
+        spec = spec.fields.get(part)?;
+    }
+    config.vocabulary(spec.vocabulary.as_deref()?)
+}
+
+/// Where the terms of one taxonomy link to (the taxonomy's URL in the entry's language),
+/// and the vocabulary and language to label them in when that is not the default one.
+type TermTarget<'t> = (&'t str, Option<(&'t crate::config::Vocabulary, &'t str)>);
+
 /// Walks `path` inside `fields` (through lists), turning each plain value found into a
-/// linked term and adding its `url` to a term object; collects each term's (id, label).
+/// linked term and adding its `url` to a term object; collects each term's (id, label),
+/// the label in the default language.
 fn link_values(
     fields: &mut Map<String, Json>,
     path: &[&str],
-    taxonomy_url: &str,
+    target: &TermTarget,
     found: &mut Vec<(String, String)>,
 ) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
     if let Some(value) = fields.get_mut(*first) {
-        link_value(value, rest, taxonomy_url, found);
+        link_value(value, rest, target, found);
     }
 }
 
 fn link_value(
     value: &mut Json,
     rest: &[&str],
-    taxonomy_url: &str,
+    target: &TermTarget,
     found: &mut Vec<(String, String)>,
 ) {
+    let &(taxonomy_url, relabel) = target;
     match value {
         Json::Array(items) => {
             for item in items {
-                link_value(item, rest, taxonomy_url, found);
+                link_value(item, rest, target, found);
             }
         }
-        Json::Object(object) if !rest.is_empty() => link_values(object, rest, taxonomy_url, found),
+        Json::Object(object) if !rest.is_empty() => link_values(object, rest, target, found),
         Json::Object(object) => {
             if let Some(id) = object.get("id").and_then(Json::as_str) {
                 let id = id.to_string();
                 let label = object.get("label").and_then(Json::as_str);
                 let label = label.unwrap_or_default().to_string();
                 object.insert("url".into(), format!("{taxonomy_url}{id}/").into());
+                let translated = relabel.and_then(|(vocabulary, lang)| {
+                    Some(vocabulary.lookup(&id)?.label(lang).to_string())
+                });
+                if let Some(translated) = translated {
+                    object.insert("label".into(), translated.into());
+                }
                 found.push((id, label));
             }
         }
@@ -441,6 +481,7 @@ fn build_taxonomies(
                     url: format!("{}{id}/", urls[*taxonomy]),
                     id: id.clone(),
                     label: label.clone(),
+                    labels: other_labels(config, *taxonomy, id, label),
                     items: Vec::new(),
                 });
                 terms.len() - 1
@@ -481,6 +522,21 @@ fn build_taxonomies(
                 terms,
             }
         })
+        .collect()
+}
+
+/// The labels of the term `id` of a taxonomy in the site's other languages, where its
+/// vocabulary gives one that differs from `label`.
+fn other_labels(config: &SiteConfig, taxonomy: usize, id: &str, label: &str) -> Vec<(String, String)> {
+    let Some(field) = config.config.taxonomies.get(taxonomy).map(|t| t.field.as_str()) else {
+        return Vec::new();
+    };
+    let Some(term) = taxonomy_vocabulary(config, field).and_then(|v| v.lookup(id)) else {
+        return Vec::new();
+    };
+    (config.config.languages.iter().skip(1))
+        .filter(|lang| term.label(lang) != label)
+        .map(|lang| (lang.clone(), term.label(lang).to_string()))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 //! cannot read what its page's key does not cover.
 
 use super::charts::{self, Bar, MapRegion, VocabularyEntry};
-use super::inputs::{Card, Cards, Full, PageInputs, Schema, Taxonomies, TermOf};
+use super::inputs::{Card, Cards, Full, LangView, PageInputs, Schema, Taxonomies, TermOf};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
 use super::propose::{form_description, script_json};
@@ -32,8 +32,8 @@ pub(super) struct Global<'a> {
     raw_strings: &'a HashMap<String, Strings>,
     /// The same strings as Tera values, made from `raw_strings`.
     strings: HashMap<String, Value>,
-    /// Site-wide values every page shows, as a Tera value (`site`).
-    site_value: Value,
+    /// Site-wide values every page of each language shows: (language, home URL, `site`).
+    sites: Vec<(String, String, Value)>,
     /// The taxonomy drawn as a map of Quebec's regions, if any: made from `config` alone.
     regions: Option<RegionTaxonomy>,
     /// Digest of all of the above.
@@ -41,26 +41,36 @@ pub(super) struct Global<'a> {
 }
 
 impl<'a> Global<'a> {
-    pub(super) fn new(site: &'a Site, theme: &'a Theme) -> Self {
+    pub(super) fn new(site: &'a Site, theme: &'a Theme, langs: &[LangView]) -> Self {
         let config = &site.config.config;
-        let site_json = json!({
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "license": config.license,
-            "search_url": format!("{}{}", site.base_path, SEARCH_PATH),
-            "statistics_url": format!("{}{}", site.base_path, STATISTICS_PATH),
-            "propose_url": format!("{}{}", site.base_path, PROPOSE_PATH),
-            "case_studies_url": format!("{}{}/", site.base_path, config.case_studies.section),
-            "case_study_count": site.case_studies.len(),
-            "nav": site.pages.iter()
-                .filter(|p| p.entry.lang == config.language)
-                .map(|p| json!({"title": p.entry.title, "url": p.url}))
-                .collect::<Vec<_>>(),
-            "taxonomies": site.taxonomies.iter()
-                .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
-                .collect::<Vec<_>>(),
-        });
+        let site_jsons: Vec<(String, String, Json)> = langs
+            .iter()
+            .map(|view| {
+                let home = format!("{}{}", site.base_path, view.path);
+                let site_json = json!({
+                    "title": config.title,
+                    "description": config.description,
+                    "language": config.language,
+                    "languages": config.languages,
+                    "license": config.license,
+                    "home_url": home,
+                    "feed_url": format!("{home}atom.xml"),
+                    "search_url": format!("{home}{SEARCH_PATH}"),
+                    "statistics_url": format!("{home}{STATISTICS_PATH}"),
+                    "propose_url": format!("{home}{PROPOSE_PATH}"),
+                    "case_studies_url": format!("{home}{}/", config.case_studies.section),
+                    "case_study_count": view.all.len(),
+                    "nav": site.pages.iter()
+                        .filter(|p| p.entry.lang == view.code)
+                        .map(|p| json!({"title": p.entry.title, "url": p.url}))
+                        .collect::<Vec<_>>(),
+                    "taxonomies": view.taxonomies.iter()
+                        .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
+                        .collect::<Vec<_>>(),
+                });
+                (view.code.to_string(), home, site_json)
+            })
+            .collect();
         let mut global = Global {
             config: &site.config,
             base_path: &site.base_path,
@@ -71,16 +81,18 @@ impl<'a> Global<'a> {
                 .iter()
                 .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
                 .collect(),
-            site_value: Value::from_serializable(&site_json),
+            sites: (site_jsons.iter())
+                .map(|(lang, home, json)| (lang.clone(), home.clone(), Value::from_serializable(json)))
+                .collect(),
             regions: region_taxonomy(&site.config),
             key: 0,
         };
-        global.key = global.digest(&site_json);
+        global.key = global.digest(&site_jsons);
         global
     }
 
-    /// The digest of every site-wide value, given `site_json`, the source of `site_value`.
-    fn digest(&self, site_json: &Json) -> u64 {
+    /// The digest of every site-wide value, given `site_jsons`, the source of `sites`.
+    fn digest(&self, site_jsons: &[(String, String, Json)]) -> u64 {
         // Destructured without `..`: a value added to `Global` must be considered here.
         let Global {
             config,
@@ -88,14 +100,14 @@ impl<'a> Global<'a> {
             absolute_base,
             raw_strings,
             strings: _,    // made from `raw_strings`
-            site_value: _, // made from `site_json`
+            sites: _,      // made from `site_jsons`
             regions: _,    // made from `config`
             key: _,
         } = self;
         let mut hasher = StableHasher::default();
         // The vocabularies and JSON-LD roles of `SiteConfig` are derived from `config`.
         hash_json(&config.config, &mut hasher);
-        hash_json(site_json, &mut hasher);
+        hash_json(&site_jsons, &mut hasher);
         (base_path, absolute_base).hash(&mut hasher);
         let mut langs: Vec<_> = raw_strings.iter().collect();
         langs.sort_by(|a, b| a.0.cmp(b.0));
@@ -105,6 +117,60 @@ impl<'a> Global<'a> {
 
     fn language(&self) -> &'a str {
         &self.config.config.language
+    }
+
+    /// The site-wide values of the pages in `lang` (the default language's for a language
+    /// the site is not published in): its home page's URL and `site`.
+    fn site_of(&self, lang: &str) -> Option<&(String, String, Value)> {
+        (self.sites.iter().find(|(l, _, _)| l == lang)).or(self.sites.first())
+    }
+
+    /// The URL of the home page in `lang`: `/` or `/en/`.
+    pub(super) fn home(&self, lang: &str) -> &str {
+        self.site_of(lang).map_or(self.base_path, |(_, home, _)| home)
+    }
+
+    /// The same page in the other languages of the site, for a page every language has
+    /// (home, lists of all case studies, taxonomies, search…) at `url` in `lang`: (lang, URL).
+    fn same_page_in_others(&self, lang: &str, url: &str) -> Vec<(String, String)> {
+        let path = url.strip_prefix(self.home(lang)).unwrap_or(url);
+        (self.sites.iter())
+            .filter(|(other, _, _)| other != lang)
+            .map(|(other, home, _)| (other.clone(), format!("{home}{path}")))
+            .collect()
+    }
+
+    /// `translations` (each other-language version: lang, URL, permalink, the language's
+    /// name in itself) and `x_default` (the default language's version, for `hreflang`) of
+    /// the page at `url` in `lang`.
+    fn insert_translations(
+        &self,
+        context: &mut Context,
+        lang: &str,
+        url: &str,
+        others: &[(String, String)],
+    ) {
+        let entries: Vec<Json> = (others.iter())
+            .map(|(other, other_url)| {
+                json!({
+                    "lang": other,
+                    "url": other_url,
+                    "permalink": self.permalink(other_url),
+                    "name": self.string(other, &format!("lang_{other}")),
+                })
+            })
+            .collect();
+        let default = self.language();
+        let x_default = if lang == default {
+            Some(url)
+        } else {
+            (others.iter()).find(|(other, _)| other == default).map(|(_, u)| u.as_str())
+        };
+        context.insert("translations", &entries);
+        context.insert(
+            "x_default",
+            &x_default.filter(|_| !entries.is_empty()).map(|u| self.permalink(u)),
+        );
     }
 
     fn ui_lang<'l>(&'l self, lang: &'l str) -> &'l str {
@@ -151,6 +217,10 @@ impl<'a> Global<'a> {
 
     /// Context entries every page has.
     fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
+        let (home, site) = match self.site_of(lang) {
+            Some((_, home, site)) => (home.as_str(), site.clone()),
+            None => (self.base_path, Value::none()),
+        };
         let lang = self.ui_lang(lang);
         let mut context = Context::new();
         context.insert("lang", lang);
@@ -159,10 +229,20 @@ impl<'a> Global<'a> {
             self.strings.get(lang).cloned().unwrap_or_else(Value::none),
         );
         context.insert("base", self.base_path);
+        context.insert("home", home);
         context.insert("url", url);
         context.insert("title", title);
         context.insert("permalink", &self.permalink(url));
-        context.insert_value("site", self.site_value.clone());
+        context.insert_value("site", site);
+        context.insert("translations", &[] as &[Json]);
+        context
+    }
+
+    /// `base_context` of a page every language has, with its other-language versions.
+    fn ui_context(&self, lang: &str, url: &str, title: &str) -> Context {
+        let mut context = self.base_context(lang, url, title);
+        let others = self.same_page_in_others(lang, url);
+        self.insert_translations(&mut context, lang, url, &others);
         context
     }
 
@@ -207,7 +287,6 @@ impl<'a> Global<'a> {
         report: &dyn Fn(&tera::Error),
     ) -> Context {
         let card = |card: Card| cards.get(card, self, report);
-        let lang = self.language();
         match inputs {
             PageInputs::CaseStudy {
                 item,
@@ -225,49 +304,71 @@ impl<'a> Global<'a> {
             }
             PageInputs::Page(item) => self.page_context(*item),
             PageInputs::Home {
+                lang,
                 featured,
                 recent,
                 taxonomies,
             } => {
                 let config = &self.config.config;
-                let mut context = self.base_context(lang, self.base_path, &config.title);
+                let mut context = self.ui_context(lang, self.home(lang), &config.title);
                 let cards = |cards: &Cards| Value::from(cards.iter().map(card).collect::<Vec<_>>());
                 context.insert_value("featured", cards(featured));
                 context.insert_value("recent", cards(recent));
                 context.insert("taxonomies", taxonomies);
-                context.insert("map", &self.region_map(taxonomies.0));
+                context.insert("map", &self.region_map(lang, taxonomies.0));
                 context
             }
             PageInputs::List {
+                lang,
                 url,
                 term,
                 page,
                 total_pages,
                 total_items,
                 cards,
+                alternates,
             } => {
                 let items: Vec<Value> = cards.iter().map(card).collect();
-                self.list_context(url, term.as_ref(), *page, *total_pages, *total_items, items)
-            }
-            PageInputs::Taxonomy(taxonomy) => {
-                let title = self.string(lang, &format!("taxonomy_{}", taxonomy.0.name));
-                let mut context = self.base_context(lang, &taxonomy.0.url, &title);
-                context.insert("taxonomy", taxonomy);
-                context.insert("map", &self.region_map(std::slice::from_ref(taxonomy.0)));
+                let mut context = self.list_context(
+                    lang,
+                    url,
+                    term.as_ref(),
+                    *page,
+                    *total_pages,
+                    *total_items,
+                    items,
+                );
+                let others: Vec<(String, String)> = (alternates.iter())
+                    .map(|(l, u)| (l.to_string(), u.clone()))
+                    .collect();
+                self.insert_translations(&mut context, lang, &page_url(url, *page), &others);
                 context
             }
-            PageInputs::Search { taxonomies } => self.search_context(*taxonomies),
-            PageInputs::Statistics { taxonomies, items } => {
-                self.statistics_context(*taxonomies, *items)
+            PageInputs::Taxonomy { lang, taxonomy } => {
+                let title = self.string(lang, &format!("taxonomy_{}", taxonomy.0.name));
+                let mut context = self.ui_context(lang, &taxonomy.0.url, &title);
+                context.insert("taxonomy", taxonomy);
+                let map = self.region_map(lang, std::slice::from_ref(taxonomy.0));
+                context.insert("map", &map);
+                context
             }
-            PageInputs::Propose { schema } => self.propose_context(*schema),
-            PageInputs::NotFound => {
-                let url = format!("{}404.html", self.base_path);
-                self.base_context(lang, &url, &self.string(lang, "not_found_title"))
+            PageInputs::Search { lang, taxonomies } => self.search_context(lang, *taxonomies),
+            PageInputs::Statistics {
+                lang,
+                taxonomies,
+                items,
+            } => self.statistics_context(lang, *taxonomies, *items),
+            PageInputs::Propose { lang, schema } => self.propose_context(lang, *schema),
+            PageInputs::NotFound { lang } => {
+                let url = format!("{}404.html", self.home(lang));
+                self.ui_context(lang, &url, &self.string(lang, "not_found_title"))
             }
-            PageInputs::Feed { url, term, entries } => {
-                self.feed_context(url, term.as_ref(), *entries)
-            }
+            PageInputs::Feed {
+                lang,
+                url,
+                term,
+                entries,
+            } => self.feed_context(lang, url, term.as_ref(), *entries),
             PageInputs::Sitemap { urls } => {
                 let mut context = self.plain_context();
                 context.insert("urls", urls);
@@ -308,7 +409,7 @@ impl<'a> Global<'a> {
             json_ld: Some(&json_ld),
         };
         context.insert("page", &page);
-        context.insert("translations", &translations(item));
+        self.insert_translations(&mut context, &item.entry.lang, &item.url, &item.translations);
         let permalink = self.permalink(&item.url);
         let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
         context.insert("citation", &citation);
@@ -324,24 +425,22 @@ impl<'a> Global<'a> {
             json_ld: None,
         };
         context.insert("page", &page);
-        context.insert("translations", &translations(item));
+        self.insert_translations(&mut context, &item.entry.lang, &item.url, &item.translations);
         context
     }
 
-    fn search_context(&self, taxonomies: Taxonomies) -> Context {
-        let lang = self.language();
-        let search_url = format!("{}{SEARCH_PATH}", self.base_path);
-        let mut context = self.base_context(lang, &search_url, &self.string(lang, "search_title"));
+    fn search_context(&self, lang: &str, taxonomies: Taxonomies) -> Context {
+        let search_url = format!("{}{SEARCH_PATH}", self.home(lang));
+        let mut context = self.ui_context(lang, &search_url, &self.string(lang, "search_title"));
         context.insert("taxonomies", &taxonomies);
         context
     }
 
     /// The proposal form: the schema's fields described for `proposer.js`, labels from the
     /// UI strings (`field_region`, `field_funding_amount`, `lang_fr`…).
-    fn propose_context(&self, Schema(fields): Schema) -> Context {
-        let lang = self.language();
-        let url = format!("{}{PROPOSE_PATH}", self.base_path);
-        let mut context = self.base_context(lang, &url, &self.string(lang, "propose_title"));
+    fn propose_context(&self, lang: &str, Schema(fields): Schema) -> Context {
+        let url = format!("{}{PROPOSE_PATH}", self.home(lang));
+        let mut context = self.ui_context(lang, &url, &self.string(lang, "propose_title"));
         let label = |key: &str| self.string_opt(lang, key);
         // The fields of the page's inputs; the vocabularies and the contact address are the
         // configuration's, in this page's key through `Global`.
@@ -353,8 +452,7 @@ impl<'a> Global<'a> {
     }
 
     /// The Atom feed of the page at `url` (the home page, or a term's page).
-    fn feed_context(&self, url: &str, term: Option<&TermOf>, entries: Cards) -> Context {
-        let lang = self.language();
+    fn feed_context(&self, lang: &str, url: &str, term: Option<&TermOf>, entries: Cards) -> Context {
         let title = &self.config.config.title;
         let mut context = self.base_context(lang, url, title);
         if let Some(TermOf { taxonomy, term }) = term {
@@ -387,8 +485,10 @@ impl<'a> Global<'a> {
     }
 
     /// Page `number` of a list whose first page is at `url`, showing `items`.
+    #[allow(clippy::too_many_arguments)]
     fn list_context(
         &self,
+        lang: &str,
         url: &str,
         term: Option<&TermOf>,
         number: usize,
@@ -396,7 +496,6 @@ impl<'a> Global<'a> {
         total_items: usize,
         items: Vec<Value>,
     ) -> Context {
-        let lang = self.language();
         let per_page = self.per_page();
         let start = (number - 1) * per_page;
         let current = page_url(url, number);
@@ -436,15 +535,14 @@ impl<'a> Global<'a> {
 struct RegionTaxonomy {
     /// Its slug, which tells it among the site's taxonomies.
     slug: String,
-    /// The vocabulary's terms, in its order: id, label in the site's language, and region
-    /// (see `charts::quebec_regions`).
-    regions: Vec<(String, String, usize)>,
+    /// The vocabulary's terms, in its order, with their region (see
+    /// `charts::quebec_regions`).
+    regions: Vec<(crate::config::VocabularyTerm, usize)>,
 }
 
 /// The first taxonomy whose field takes a vocabulary of Quebec's regions: the map is drawn
 /// from the schema, never from a taxonomy's name, so another site's `region` gets no map.
 fn region_taxonomy(site: &SiteConfig) -> Option<RegionTaxonomy> {
-    let lang = site.config.language.as_str();
     site.config.taxonomies.iter().find_map(|taxonomy| {
         if taxonomy.group.is_some() {
             return None;
@@ -467,7 +565,7 @@ fn region_taxonomy(site: &SiteConfig) -> Option<RegionTaxonomy> {
         Some(RegionTaxonomy {
             slug: taxonomy.slug.clone(),
             regions: (vocabulary.terms.iter().zip(found))
-                .map(|(term, region)| (term.id.clone(), term.label(lang).to_string(), region))
+                .map(|(term, region)| (term.clone(), region))
                 .collect(),
         })
     })
@@ -528,14 +626,13 @@ impl Global<'_> {
     /// The map of Quebec's regions when one of `taxonomies` is the site's region taxonomy
     /// (null otherwise): the SVG, its legend, and the list that is its text equivalent. Every
     /// region of the vocabulary is drawn; one with no case study has no page to link to.
-    fn region_map(&self, taxonomies: &[Taxonomy]) -> Json {
+    fn region_map(&self, lang: &str, taxonomies: &[Taxonomy]) -> Json {
         let Some(regions) = &self.regions else {
             return Json::Null;
         };
         let Some(taxonomy) = taxonomies.iter().find(|t| t.slug == regions.slug) else {
             return Json::Null;
         };
-        let lang = self.language();
         let terms: HashMap<&str, &Term> = taxonomy
             .terms
             .iter()
@@ -550,10 +647,10 @@ impl Global<'_> {
             count_text: String,
         }
         let shown: Vec<Shown> = (regions.regions.iter())
-            .map(|(id, label, region)| {
-                let term = terms.get(id.as_str());
+            .map(|(vocabulary_term, region)| {
+                let term = terms.get(vocabulary_term.id.as_str());
                 let count = term.map_or(0, |t| t.items.len());
-                let label = term.map_or(label.as_str(), |t| t.label.as_str());
+                let label = term.map_or(vocabulary_term.label(lang), |t| t.label.as_str());
                 Shown {
                     region: *region,
                     label,
@@ -601,15 +698,14 @@ impl Global<'_> {
 
     /// The statistics page: a chart of every taxonomy's counts, then funding sums by
     /// program and by funder (the sub-fields with the JSON-LD roles `name` and `funder`).
-    fn statistics_context(&self, taxonomies: Taxonomies, items: Cards) -> Context {
-        let lang = self.language();
-        let url = format!("{}{STATISTICS_PATH}", self.base_path);
-        let mut context = self.base_context(lang, &url, &self.string(lang, "statistics_title"));
+    fn statistics_context(&self, lang: &str, taxonomies: Taxonomies, items: Cards) -> Context {
+        let url = format!("{}{STATISTICS_PATH}", self.home(lang));
+        let mut context = self.ui_context(lang, &url, &self.string(lang, "statistics_title"));
         let mut charts: Vec<Chart> = (self.config.config.taxonomies.iter())
             .zip(taxonomies.0)
             .filter_map(|(config, taxonomy)| {
                 let by_year = config.group == Some(TaxonomyGroup::Year);
-                self.count_chart(taxonomy, by_year)
+                self.count_chart(lang, taxonomy, by_year)
             })
             .collect();
         for (index, grant_fields) in self.config.json_ld.funding.iter().enumerate() {
@@ -625,7 +721,7 @@ impl Global<'_> {
                 }
                 let id = format!("chart-{}-{index}-{what}", grant_fields.field);
                 let title = self.string(lang, &format!("stats_funding_by_{what}"));
-                charts.push(self.funding_chart(id, title, header, groups));
+                charts.push(self.funding_chart(lang, id, title, header, groups));
             }
         }
         let charts: Vec<Json> = charts
@@ -668,8 +764,7 @@ impl Global<'_> {
 
     /// Case studies per term of `taxonomy`: years in order, other terms most frequent
     /// first. A vocabulary's terms that no case study has yet are listed with 0.
-    fn count_chart(&self, taxonomy: &Taxonomy, by_year: bool) -> Option<Chart> {
-        let lang = self.language();
+    fn count_chart(&self, lang: &str, taxonomy: &Taxonomy, by_year: bool) -> Option<Chart> {
         let mut counted: Vec<(&str, Option<&str>, usize)> = (taxonomy.terms.iter())
             .map(|t| (t.label.as_str(), Some(t.url.as_str()), t.items.len()))
             .collect();
@@ -732,12 +827,12 @@ impl Global<'_> {
     /// only: each is measured against the largest sum in its own currency.
     fn funding_chart(
         &self,
+        lang: &str,
         id: String,
         title: String,
         header: &str,
         mut groups: Vec<FundingGroup>,
     ) -> Chart {
-        let lang = self.language();
         groups.sort_by(|a, b| {
             (b.total.total_cmp(&a.total))
                 .then(b.grants.cmp(&a.grants))
@@ -869,7 +964,9 @@ impl<'a> CardCache<'a> {
             return Value::none();
         };
         slot.get_or_init(|| {
-            let lang = global.language();
+            // In the item's own language, and marked with it: a card is the same on every
+            // list, an English case study's on a French list as on an English one.
+            let lang = global.ui_lang(&item.entry.lang);
             let more = global.string(lang, "card_more");
             let card = Value::from_serializable(&card(item, lang, &more));
             let mut context = global.base_context(lang, &item.url, &item.entry.title);
@@ -927,13 +1024,6 @@ fn citation(item: &Item, roles: &JsonLdFields, permalink: &str, site_title: &str
         "publication_date": date.map(|d| d.format("%Y/%m/%d").to_string()),
         "url": permalink,
     })
-}
-
-fn translations(item: &Item) -> Vec<Json> {
-    item.translations
-        .iter()
-        .map(|(lang, url)| json!({"lang": lang, "url": url}))
-        .collect()
 }
 
 /// Values a card shows of one list; the others are counted (« et 9 997 autres »). A case
