@@ -171,7 +171,7 @@ impl<'a> Shared<'a> {
     }
 
     /// The same list in every other language, where it has page `page`: (lang, URL).
-    fn list_alternates(&self, lang: usize, list: ListOf, page: usize) -> Vec<(&str, String)> {
+    pub(super) fn list_alternates(&self, lang: usize, list: ListOf, page: usize) -> Vec<(&str, String)> {
         let view = &self.langs[lang];
         (self.langs.iter().enumerate())
             .filter(|(other, _)| *other != lang)
