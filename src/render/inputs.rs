@@ -664,12 +664,30 @@ mod tests {
                 "i18n string",
                 &[(fr, "\ncard_more: \"", "\ncard_more: \"+ ")],
             ),
+            // Shown on the English pages and on the cards of English case studies only.
+            (
+                "English i18n string",
+                &[("i18n/en.yaml", "\ncard_more: \"", "\ncard_more: \"+ ")],
+            ),
+            (
+                "languages",
+                &[("config.yaml", "\nlanguages: [fr, en]", "\nlanguages: [fr]")],
+            ),
+            // An English version's tags change the English lists, not the French ones.
+            (
+                "English version",
+                &[(
+                    "content/etudes-de-cas/umq-mifi-partnership.md",
+                    "\nfeatured: true",
+                    "\nfeatured: false",
+                )],
+            ),
             (
                 "card partial",
                 &[(
                     card,
-                    "<article class=\"card\">",
-                    "<article class=\"card new\">",
+                    "<article class=\"card\"",
+                    "<article class=\"card new\"",
                 )],
             ),
         ];
