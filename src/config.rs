@@ -646,8 +646,8 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
 /// `languages`, each language once, and `language` that default.
 fn normalise_languages(config: &mut Config) {
     if config.language.is_empty() {
-        config.language = (config.languages.first().cloned())
-            .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string());
+        config.language =
+            (config.languages.first().cloned()).unwrap_or_else(|| DEFAULT_LANGUAGE.to_string());
     }
     let mut languages = vec![config.language.clone()];
     for lang in &config.languages {
@@ -730,7 +730,10 @@ fn check_languages(config: &Config, c: &mut Checker) {
             c.error(
                 &path,
                 Some(lang),
-                format!("unsupported language `{}`", lang.chars().take(20).collect::<String>()),
+                format!(
+                    "unsupported language `{}`",
+                    lang.chars().take(20).collect::<String>()
+                ),
                 format!(
                     "write languages the site has interface strings and labels for: {}{suggestion}",
                     LANGUAGES.join(", ")
@@ -761,7 +764,11 @@ fn check_languages(config: &Config, c: &mut Checker) {
     )];
     for (index, taxonomy) in config.taxonomies.iter().enumerate() {
         segments.push((
-            vec![Segment::Key("taxonomies"), Segment::Index(index), Segment::Key("slug")],
+            vec![
+                Segment::Key("taxonomies"),
+                Segment::Index(index),
+                Segment::Key("slug"),
+            ],
             taxonomy.slug.as_str(),
         ));
     }

@@ -369,7 +369,8 @@ fn link_terms(
     let relabel = (entry.lang != config.config.language).then_some(entry.lang.as_str());
     for (taxonomy, taxonomy_config) in config.config.taxonomies.iter().enumerate() {
         let url = format!("{base_path}{lang_path}{}/", taxonomy_config.slug);
-        let vocabulary = relabel.and_then(|lang| Some((taxonomy_vocabulary(config, &taxonomy_config.field)?, lang)));
+        let vocabulary = relabel
+            .and_then(|lang| Some((taxonomy_vocabulary(config, &taxonomy_config.field)?, lang)));
         let mut found = Vec::new();
         if taxonomy_config.group == Some(TaxonomyGroup::Year) {
             if let Some(date) = entry.date {
@@ -387,7 +388,10 @@ fn link_terms(
 }
 
 /// The vocabulary of the taxonomy field at `path` (`funding.program`), if it has one.
-fn taxonomy_vocabulary<'c>(config: &'c SiteConfig, path: &str) -> Option<&'c crate::config::Vocabulary> {
+fn taxonomy_vocabulary<'c>(
+    config: &'c SiteConfig,
+    path: &str,
+) -> Option<&'c crate::config::Vocabulary> {
     let mut parts = path.split('.');
     let mut spec = config.config.fields.get(parts.next()?)?;
     for part in parts {
@@ -527,8 +531,18 @@ fn build_taxonomies(
 
 /// The labels of the term `id` of a taxonomy in the site's other languages, where its
 /// vocabulary gives one that differs from `label`.
-fn other_labels(config: &SiteConfig, taxonomy: usize, id: &str, label: &str) -> Vec<(String, String)> {
-    let Some(field) = config.config.taxonomies.get(taxonomy).map(|t| t.field.as_str()) else {
+fn other_labels(
+    config: &SiteConfig,
+    taxonomy: usize,
+    id: &str,
+    label: &str,
+) -> Vec<(String, String)> {
+    let Some(field) = config
+        .config
+        .taxonomies
+        .get(taxonomy)
+        .map(|t| t.field.as_str())
+    else {
         return Vec::new();
     };
     let Some(term) = taxonomy_vocabulary(config, field).and_then(|v| v.lookup(id)) else {

@@ -51,7 +51,10 @@ fn every_page_under_en_has_lang_en_and_every_other_lang_fr() {
     let mut english = 0;
     for path in pages(&files) {
         let document = html(&files, path);
-        let lang = select(&document, "html")[0].value().attr("lang").map(str::to_string);
+        let lang = select(&document, "html")[0]
+            .value()
+            .attr("lang")
+            .map(str::to_string);
         let wanted = if path.starts_with("en/") { "en" } else { "fr" };
         english += usize::from(wanted == "en");
         assert_eq!(lang.as_deref(), Some(wanted), "{path}");
@@ -86,7 +89,10 @@ fn hreflang_pairs_are_symmetric_and_point_to_existing_pages() {
             continue;
         }
         // A page that names its versions names itself and the default language's version.
-        assert!(links.iter().any(|(_, href)| *href == own), "{path}: {links:?}");
+        assert!(
+            links.iter().any(|(_, href)| *href == own),
+            "{path}: {links:?}"
+        );
         assert!(links.iter().any(|(lang, _)| lang == "x-default"), "{path}");
         for (lang, href) in &links {
             let target = file_of(href);
@@ -164,8 +170,14 @@ fn a_case_study_without_english_version_is_listed_in_english_with_hreflang_fr() 
 fn english_term_pages_carry_english_labels() {
     let files = example();
     let h1 = |path: &str| common::texts(&html(&files, path), "h1").join(" ");
-    assert!(h1("en/themes/attraction-regionalisation/index.html").contains("attraction and regionalization"));
-    assert!(h1("themes/attraction-regionalisation/index.html").contains("attraction et régionalisation"));
+    assert!(
+        h1("en/themes/attraction-regionalisation/index.html")
+            .contains("attraction and regionalization")
+    );
+    assert!(
+        h1("themes/attraction-regionalisation/index.html")
+            .contains("attraction et régionalisation")
+    );
     assert!(h1("en/statuts/en-cours/index.html").contains("ongoing"));
     let index = common::texts(&html(&files, "en/publics/index.html"), "main a").join("|");
     assert!(index.contains("host population"), "{index}");
@@ -182,7 +194,10 @@ fn english_term_pages_carry_english_labels() {
         facts.contains(&("/en/statuts/en-cours/".into(), "ongoing".into())),
         "{facts:?}"
     );
-    assert!(facts.iter().all(|(href, _)| href.starts_with("/en/")), "{facts:?}");
+    assert!(
+        facts.iter().all(|(href, _)| href.starts_with("/en/")),
+        "{facts:?}"
+    );
 }
 
 #[test]
@@ -191,16 +206,28 @@ fn the_english_search_page_has_english_strings_and_the_same_index() {
     let index_of = |path: &str| {
         let document = html(&files, path);
         let script = select(&document, "script[data-passerelle-index]");
-        script[0].value().attr("data-passerelle-index").map(str::to_string)
+        script[0]
+            .value()
+            .attr("data-passerelle-index")
+            .map(str::to_string)
     };
-    assert_eq!(index_of("en/recherche/index.html"), index_of("recherche/index.html"));
-    assert_eq!(index_of("en/recherche/index.html").as_deref(), Some("/search/"));
+    assert_eq!(
+        index_of("en/recherche/index.html"),
+        index_of("recherche/index.html")
+    );
+    assert_eq!(
+        index_of("en/recherche/index.html").as_deref(),
+        Some("/search/")
+    );
     let document = html(&files, "en/recherche/index.html");
     assert_eq!(common::texts(&document, "h1"), ["Search the case studies"]);
     let form = select(&document, "#search-form");
     let form = form[0].value();
     assert_eq!(form.attr("action"), Some("/en/recherche/"));
-    assert_eq!(form.attr("data-none"), Some("No case study matches your search."));
+    assert_eq!(
+        form.attr("data-none"),
+        Some("No case study matches your search.")
+    );
     assert_eq!(form.attr("data-legend-region"), Some("Regions"));
     // No second index.
     assert!(!files.keys().any(|p| p.starts_with("en/search/")));
@@ -237,7 +264,10 @@ fn a_site_without_languages_gets_no_en_folder() {
     assert!(english.is_empty(), "{english:?}");
     // Its English case studies stay where they were, in English.
     let document = html(&files, "etudes-de-cas/umq-mifi-partnership/index.html");
-    assert_eq!(select(&document, "html")[0].value().attr("lang"), Some("en"));
+    assert_eq!(
+        select(&document, "html")[0].value().attr("lang"),
+        Some("en")
+    );
 }
 
 #[test]
@@ -249,14 +279,21 @@ fn an_unknown_language_is_a_config_error_naming_the_line_and_the_field() {
         .lines()
         .position(|l| l.starts_with("languages:"))
         .expect("languages line");
-    std::fs::write(&config, text.replace("languages: [fr, en]", "languages: [fr, de]")).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("languages: [fr, en]", "languages: [fr, de]"),
+    )
+    .unwrap();
     let root = site.path().to_string_lossy().into_owned();
     let (code, stdout, stderr) = passerelle(&["check", "--root", &root]);
     let output = format!("{stdout}{stderr}");
     assert_eq!(code, 1, "{output}");
     assert!(output.contains(&format!("config.yaml:{line}:")), "{output}");
     assert!(output.contains("languages"), "{output}");
-    assert!(output.contains("`de`") && output.contains("fr, en"), "{output}");
+    assert!(
+        output.contains("`de`") && output.contains("fr, en"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -264,11 +301,17 @@ fn a_default_language_missing_from_languages_is_a_config_error() {
     let site = example_site_copy();
     let config = site.path().join("config.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, text.replace("languages: [fr, en]", "languages: [en]")).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("languages: [fr, en]", "languages: [en]"),
+    )
+    .unwrap();
     let root = site.path().to_string_lossy().into_owned();
     let (code, stdout, stderr) = passerelle(&["check", "--root", &root]);
     let output = format!("{stdout}{stderr}");
     assert_eq!(code, 1, "{output}");
-    assert!(output.contains("`language: fr` is not one of `languages`"), "{output}");
+    assert!(
+        output.contains("`language: fr` is not one of `languages`"),
+        "{output}"
+    );
 }
-

@@ -82,7 +82,9 @@ impl<'a> Global<'a> {
                 .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
                 .collect(),
             sites: (site_jsons.iter())
-                .map(|(lang, home, json)| (lang.clone(), home.clone(), Value::from_serializable(json)))
+                .map(|(lang, home, json)| {
+                    (lang.clone(), home.clone(), Value::from_serializable(json))
+                })
                 .collect(),
             regions: region_taxonomy(&site.config),
             key: 0,
@@ -99,9 +101,9 @@ impl<'a> Global<'a> {
             base_path,
             absolute_base,
             raw_strings,
-            strings: _,    // made from `raw_strings`
-            sites: _,      // made from `site_jsons`
-            regions: _,    // made from `config`
+            strings: _, // made from `raw_strings`
+            sites: _,   // made from `site_jsons`
+            regions: _, // made from `config`
             key: _,
         } = self;
         let mut hasher = StableHasher::default();
@@ -127,7 +129,8 @@ impl<'a> Global<'a> {
 
     /// The URL of the home page in `lang`: `/` or `/en/`.
     pub(super) fn home(&self, lang: &str) -> &str {
-        self.site_of(lang).map_or(self.base_path, |(_, home, _)| home)
+        self.site_of(lang)
+            .map_or(self.base_path, |(_, home, _)| home)
     }
 
     /// The same page in the other languages of the site, for a page every language has
@@ -164,12 +167,16 @@ impl<'a> Global<'a> {
         let x_default = if lang == default {
             Some(url)
         } else {
-            (others.iter()).find(|(other, _)| other == default).map(|(_, u)| u.as_str())
+            (others.iter())
+                .find(|(other, _)| other == default)
+                .map(|(_, u)| u.as_str())
         };
         context.insert("translations", &entries);
         context.insert(
             "x_default",
-            &x_default.filter(|_| !entries.is_empty()).map(|u| self.permalink(u)),
+            &x_default
+                .filter(|_| !entries.is_empty())
+                .map(|u| self.permalink(u)),
         );
     }
 
@@ -409,7 +416,12 @@ impl<'a> Global<'a> {
             json_ld: Some(&json_ld),
         };
         context.insert("page", &page);
-        self.insert_translations(&mut context, &item.entry.lang, &item.url, &item.translations);
+        self.insert_translations(
+            &mut context,
+            &item.entry.lang,
+            &item.url,
+            &item.translations,
+        );
         let permalink = self.permalink(&item.url);
         let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
         context.insert("citation", &citation);
@@ -425,7 +437,12 @@ impl<'a> Global<'a> {
             json_ld: None,
         };
         context.insert("page", &page);
-        self.insert_translations(&mut context, &item.entry.lang, &item.url, &item.translations);
+        self.insert_translations(
+            &mut context,
+            &item.entry.lang,
+            &item.url,
+            &item.translations,
+        );
         context
     }
 
@@ -452,7 +469,13 @@ impl<'a> Global<'a> {
     }
 
     /// The Atom feed of the page at `url` (the home page, or a term's page).
-    fn feed_context(&self, lang: &str, url: &str, term: Option<&TermOf>, entries: Cards) -> Context {
+    fn feed_context(
+        &self,
+        lang: &str,
+        url: &str,
+        term: Option<&TermOf>,
+        entries: Cards,
+    ) -> Context {
         let title = &self.config.config.title;
         let mut context = self.base_context(lang, url, title);
         if let Some(TermOf { taxonomy, term }) = term {
@@ -472,6 +495,8 @@ impl<'a> Global<'a> {
                 json!({
                     "title": item.entry.title,
                     "summary": item.entry.summary,
+                    // An entry in another language than the feed's says so (`xml:lang`).
+                    "lang": item.entry.lang,
                     "permalink": self.permalink(&item.url),
                     "id": self.atom_id(&item.url),
                     "date": item.entry.date.map(|d| d.to_string()),

@@ -15,6 +15,7 @@ use crate::model::{Item, Site, Taxonomy, Term, hash_json};
 use crate::theme::Theme;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -49,7 +50,16 @@ pub(super) struct LangView<'a> {
     site_terms: Vec<Vec<usize>>,
     /// For each taxonomy, the index among its terms of each of the site's terms.
     positions: Vec<Vec<Option<usize>>>,
+    /// The related practices of its case studies that have fewer than `MIN_RELATED` in
+    /// their own language, completed from those of their default-language version.
+    related: HashMap<usize, Vec<usize>>,
 }
+
+/// Related practices a case study page should show: fewer are completed from its
+/// translation's (see `LangView::related`).
+const MIN_RELATED: usize = 3;
+/// And at most.
+const MAX_RELATED: usize = 5;
 
 impl<'a> LangView<'a> {
     fn new(site: &'a Site, code: &'a str) -> Self {
@@ -69,6 +79,7 @@ impl<'a> LangView<'a> {
         if default && all.len() == shown.len() {
             // Nothing to relabel or leave out: the site's own taxonomies.
             return LangView {
+                related: HashMap::new(),
                 code,
                 path,
                 all,
@@ -121,6 +132,7 @@ impl<'a> LangView<'a> {
             });
         }
         LangView {
+            related: completed_related(site, code),
             code,
             path,
             all,
@@ -131,6 +143,44 @@ impl<'a> LangView<'a> {
             positions,
         }
     }
+}
+
+/// Related practices are found among the case studies of one language: a case study in a
+/// language with few of them (an English version among French case studies) links few.
+/// Those of its default-language version complete its list, each shown in `lang` when it
+/// has a version in it, as the lists of `lang` show it.
+fn completed_related(site: &Site, lang: &str) -> HashMap<usize, Vec<usize>> {
+    let default = site.config.config.language.as_str();
+    let mut versions: HashMap<(&str, &str), usize> = HashMap::new();
+    for (index, item) in site.case_studies.iter().enumerate() {
+        if let Some(key) = &item.entry.translation_key {
+            versions.entry((key, &item.entry.lang)).or_insert(index);
+        }
+    }
+    let key_of = |index: usize| site.case_studies[index].entry.translation_key.as_deref();
+    let mut completed = HashMap::new();
+    for (index, item) in site.case_studies.iter().enumerate() {
+        let own = site.related.get(index).map_or(&[][..], Vec::as_slice);
+        let Some(key) = key_of(index) else { continue };
+        if item.entry.lang != lang || lang == default || own.len() >= MIN_RELATED {
+            continue;
+        }
+        let Some(&original) = versions.get(&(key, default)) else {
+            continue;
+        };
+        let mut list = own.to_vec();
+        for &other in site.related.get(original).map_or(&[][..], Vec::as_slice) {
+            let shown = (key_of(other).and_then(|k| versions.get(&(k, lang))))
+                .copied()
+                .unwrap_or(other);
+            if shown != index && shown != original && !list.contains(&shown) {
+                list.push(shown);
+            }
+        }
+        list.truncate(MAX_RELATED);
+        completed.insert(index, list);
+    }
+    completed
 }
 
 /// Whether the lists in `lang` show `item`: its version in `lang` when there is one, else
@@ -171,7 +221,12 @@ impl<'a> Shared<'a> {
     }
 
     /// The same list in every other language, where it has page `page`: (lang, URL).
-    pub(super) fn list_alternates(&self, lang: usize, list: ListOf, page: usize) -> Vec<(&str, String)> {
+    pub(super) fn list_alternates(
+        &self,
+        lang: usize,
+        list: ListOf,
+        page: usize,
+    ) -> Vec<(&str, String)> {
         let view = &self.langs[lang];
         (self.langs.iter().enumerate())
             .filter(|(other, _)| *other != lang)
@@ -224,11 +279,28 @@ impl<'a> Shared<'a> {
                     let item = site.case_studies.get(i?)?;
                     Some(Card { index: i?, item })
                 };
+                let item = &site.case_studies[index];
+                // Its neighbours in the list of its language (sorted like the site), so that
+                // an English page leads to English pages, and to French ones only where the
+                // English list shows them; in the site's order if that list lacks it.
+                let view = (self.langs.iter())
+                    .find(|view| view.code == item.entry.lang)
+                    .or(self.langs.first());
+                let (newer, older) = match view.map(|v| (v, v.all.binary_search(&index))) {
+                    Some((view, Ok(at))) => (
+                        at.checked_sub(1).map(|at| view.all[at]),
+                        view.all.get(at + 1).copied(),
+                    ),
+                    _ => (index.checked_sub(1), index.checked_add(1)),
+                };
+                let related = (view.and_then(|view| view.related.get(&index)))
+                    .or(site.related.get(index))
+                    .map_or(&[][..], Vec::as_slice);
                 PageInputs::CaseStudy {
-                    item: Full(&site.case_studies[index]),
-                    newer: card(index.checked_sub(1)),
-                    older: card(index.checked_add(1)),
-                    related: cards(site.related.get(index).map_or(&[], Vec::as_slice)),
+                    item: Full(item),
+                    newer: card(newer),
+                    older: card(older),
+                    related: cards(related),
                 }
             }
             JobKind::Page(index) => PageInputs::Page(Full(&site.pages[index])),

@@ -56,10 +56,7 @@ impl SitemapUrl {
         let alternates: usize = (self.alternates.iter())
             .map(|a| ALTERNATE_OVERHEAD + escaped(&a.lang) + escaped(&a.href))
             .sum();
-        URL_OVERHEAD
-            + escaped(&self.loc)
-            + self.lastmod.as_deref().map_or(0, escaped)
-            + alternates
+        URL_OVERHEAD + escaped(&self.loc) + self.lastmod.as_deref().map_or(0, escaped) + alternates
     }
 }
 
