@@ -315,3 +315,109 @@ fn a_default_language_missing_from_languages_is_a_config_error() {
         "{output}"
     );
 }
+
+/// Whether the preview at `preview` serves every page of `files` as they are, and answers
+/// 404 for each of `gone`; the first page that differs otherwise.
+fn preview_differs(
+    preview: &common::preview::Preview,
+    files: &Files,
+    gone: &[String],
+) -> Option<String> {
+    use common::preview::{strip_injection, url_of};
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let reply = match preview.get(&url_of("/", path, true)) {
+            Ok(reply) => reply,
+            Err(err) => return Some(format!("{path}: {err}")),
+        };
+        let (page, overlay) = strip_injection(&reply.body);
+        if reply.status != 200 || overlay.is_some() || page != *bytes {
+            return Some(format!(
+                "{path}: status {}, overlay {overlay:?}",
+                reply.status
+            ));
+        }
+    }
+    for path in gone {
+        match preview.get(&url_of("/", path, true)) {
+            Ok(reply) if reply.status == 404 => {}
+            Ok(reply) => return Some(format!("{path} still served ({})", reply.status)),
+            Err(err) => return Some(format!("{path}: {err}")),
+        }
+    }
+    None
+}
+
+/// Every page's language, translations and lists depend on other files than its own: after
+/// each edit of a `lang`, a `translation_key` or `languages`, the preview serves what a fresh
+/// build makes, byte for byte, and no page that build no longer has.
+#[test]
+fn the_preview_follows_edits_of_languages_and_translations() {
+    let site = example_site_copy();
+    let root = site.path();
+    let preview = common::preview::Preview::start(root, &[]);
+    let cases = root.join("content/etudes-de-cas");
+    let edit = |file: &std::path::Path, from: &str, to: &str| {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.contains(from), "{} lacks {from:?}", file.display());
+        std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+    };
+    let english = cases.join("umq-mifi-partnership.md");
+    let french = cases.join("cje-abitibi-ouest-recrutement-montreal.md");
+    let config = root.join("config.yaml");
+    type Step<'s> = (&'s str, &'s std::path::Path, &'s str, &'s str);
+    let steps: [Step; 5] = [
+        (
+            "unpair a translation",
+            &english,
+            "translation_key: umq-mifi-partnership",
+            "translation_key: autre",
+        ),
+        (
+            "pair it again",
+            &english,
+            "translation_key: autre",
+            "translation_key: umq-mifi-partnership",
+        ),
+        (
+            "move a case study to English",
+            &french,
+            "\nlang: fr",
+            "\nlang: en",
+        ),
+        (
+            "no languages",
+            &config,
+            "\nlanguages: [fr, en]",
+            "\nlanguages: [fr]",
+        ),
+        (
+            "languages again",
+            &config,
+            "\nlanguages: [fr]",
+            "\nlanguages: [fr, en]",
+        ),
+    ];
+    let mut before = build_in_memory(root, None);
+    let patience = std::time::Duration::from_secs(30);
+    assert_eq!(preview_differs(&preview, &before, &[]), None);
+    for (what, file, from, to) in steps {
+        // Past the preview's debounce of the previous save, and a new mtime.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        edit(file, from, to);
+        let after = build_in_memory(root, None);
+        let gone: Vec<String> = (before.keys())
+            .filter(|p| p.ends_with(".html") && !after.contains_key(*p))
+            .cloned()
+            .collect();
+        assert!(after != before, "{what}: the edit changed nothing");
+        let deadline = std::time::Instant::now() + patience;
+        loop {
+            let Some(difference) = preview_differs(&preview, &after, &gone) else {
+                break;
+            };
+            assert!(std::time::Instant::now() < deadline, "{what}: {difference}");
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        before = after;
+    }
+}
