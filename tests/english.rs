@@ -411,10 +411,7 @@ fn the_preview_follows_edits_of_languages_and_translations() {
             .collect();
         assert!(after != before, "{what}: the edit changed nothing");
         let deadline = std::time::Instant::now() + patience;
-        loop {
-            let Some(difference) = preview_differs(&preview, &after, &gone) else {
-                break;
-            };
+        while let Some(difference) = preview_differs(&preview, &after, &gone) {
             assert!(std::time::Instant::now() < deadline, "{what}: {difference}");
             std::thread::sleep(std::time::Duration::from_millis(200));
         }
