@@ -363,14 +363,11 @@ fn link_terms(
     fields: &mut Map<String, Json>,
 ) -> Vec<(usize, String, String)> {
     let mut terms = Vec::new();
-    // Term links go to the term pages in the entry's language, labelled in it (the labels
-    // validation wrote are the default language's).
+    // Term links go to the term pages in the entry's language. Labels stay those of the
+    // site's language, as the exports give them; pages show them in theirs (`render`).
     let lang_path = config.lang_path(&entry.lang);
-    let relabel = (entry.lang != config.config.language).then_some(entry.lang.as_str());
     for (taxonomy, taxonomy_config) in config.config.taxonomies.iter().enumerate() {
         let url = format!("{base_path}{lang_path}{}/", taxonomy_config.slug);
-        let vocabulary = relabel
-            .and_then(|lang| Some((taxonomy_vocabulary(config, &taxonomy_config.field)?, lang)));
         let mut found = Vec::new();
         if taxonomy_config.group == Some(TaxonomyGroup::Year) {
             if let Some(date) = entry.date {
@@ -380,7 +377,7 @@ fn link_terms(
             }
         } else {
             let path: Vec<&str> = taxonomy_config.field.split('.').collect();
-            link_values(fields, &path, &(&url, vocabulary), &mut found);
+            link_values(fields, &path, &url, &mut found);
         }
         terms.extend(found.into_iter().map(|(id, label)| (taxonomy, id, label)));
     }
@@ -400,53 +397,41 @@ fn taxonomy_vocabulary<'c>(
     config.vocabulary(spec.vocabulary.as_deref()?)
 }
 
-/// Where the terms of one taxonomy link to (the taxonomy's URL in the entry's language),
-/// and the vocabulary and language to label them in when that is not the default one.
-type TermTarget<'t> = (&'t str, Option<(&'t crate::config::Vocabulary, &'t str)>);
-
 /// Walks `path` inside `fields` (through lists), turning each plain value found into a
-/// linked term and adding its `url` to a term object; collects each term's (id, label),
-/// the label in the default language.
+/// linked term and adding its `url` to a term object; collects each term's (id, label).
 fn link_values(
     fields: &mut Map<String, Json>,
     path: &[&str],
-    target: &TermTarget,
+    taxonomy_url: &str,
     found: &mut Vec<(String, String)>,
 ) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
     if let Some(value) = fields.get_mut(*first) {
-        link_value(value, rest, target, found);
+        link_value(value, rest, taxonomy_url, found);
     }
 }
 
 fn link_value(
     value: &mut Json,
     rest: &[&str],
-    target: &TermTarget,
+    taxonomy_url: &str,
     found: &mut Vec<(String, String)>,
 ) {
-    let &(taxonomy_url, relabel) = target;
     match value {
         Json::Array(items) => {
             for item in items {
-                link_value(item, rest, target, found);
+                link_value(item, rest, taxonomy_url, found);
             }
         }
-        Json::Object(object) if !rest.is_empty() => link_values(object, rest, target, found),
+        Json::Object(object) if !rest.is_empty() => link_values(object, rest, taxonomy_url, found),
         Json::Object(object) => {
             if let Some(id) = object.get("id").and_then(Json::as_str) {
                 let id = id.to_string();
                 let label = object.get("label").and_then(Json::as_str);
                 let label = label.unwrap_or_default().to_string();
                 object.insert("url".into(), format!("{taxonomy_url}{id}/").into());
-                let translated = relabel.and_then(|(vocabulary, lang)| {
-                    Some(vocabulary.lookup(&id)?.label(lang).to_string())
-                });
-                if let Some(translated) = translated {
-                    object.insert("label".into(), translated.into());
-                }
                 found.push((id, label));
             }
         }

@@ -3,7 +3,9 @@
 //! cannot read what its page's key does not cover.
 
 use super::charts::{self, Bar, MapRegion, VocabularyEntry};
-use super::inputs::{Card, Cards, Full, LangView, PageInputs, Schema, Taxonomies, TermOf};
+use super::inputs::{
+    Card, Cards, Full, LangView, PageInputs, Schema, Taxonomies, TermOf, shown_in,
+};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
 use super::propose::{form_description, script_json};
@@ -14,7 +16,8 @@ use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json, value_la
 use crate::text::{fold, match_key};
 use crate::theme::{Strings, Theme};
 use chrono::Datelike;
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
@@ -60,9 +63,11 @@ impl<'a> Global<'a> {
                     "propose_url": format!("{home}{PROPOSE_PATH}"),
                     "case_studies_url": format!("{home}{}/", config.case_studies.section),
                     "case_study_count": view.all.len(),
+                    // Content pages as lists show case studies: in this language when
+                    // written in it, else in their own, marked with it.
                     "nav": site.pages.iter()
-                        .filter(|p| p.entry.lang == view.code)
-                        .map(|p| json!({"title": p.entry.title, "url": p.url}))
+                        .filter(|p| shown_in(p, view.code, &config.language))
+                        .map(|p| json!({"title": p.entry.title, "url": p.url, "lang": p.entry.lang}))
                         .collect::<Vec<_>>(),
                     "taxonomies": view.taxonomies.iter()
                         .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
@@ -220,6 +225,18 @@ impl<'a> Global<'a> {
         self.string(lang, "chart_value")
             .replace("{label}", label)
             .replace("{value}", value)
+    }
+
+    /// The fields of `item` with their vocabulary values labelled in its language: the
+    /// model keeps the labels of the site's language, which the exports give.
+    fn fields_in<'i>(&self, item: &'i Item) -> Cow<'i, Map<String, Json>> {
+        let lang = item.entry.lang.as_str();
+        if lang == self.language() || !crate::config::LANGUAGES.contains(&lang) {
+            return Cow::Borrowed(&item.fields);
+        }
+        let mut fields = item.fields.clone();
+        relabel(&mut fields, &self.config.config.fields, self.config, lang);
+        Cow::Owned(fields)
     }
 
     /// Context entries every page has.
@@ -403,14 +420,17 @@ impl<'a> Global<'a> {
     fn case_study_context(&self, Full(item): Full) -> Context {
         let config = &self.config.config;
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
+        let fields = self.fields_in(item);
         let json_ld = json_ld(
             item,
+            &fields,
             &self.config.json_ld,
             &self.permalink(&item.url),
             &config.license,
         );
         let page = PageView {
             item,
+            fields: &fields,
             schema: Some(&config.fields),
             show_toc: item.body.toc.len() >= config.case_studies.toc_min_headings,
             json_ld: Some(&json_ld),
@@ -432,6 +452,7 @@ impl<'a> Global<'a> {
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
         let page = PageView {
             item,
+            fields: &item.fields,
             schema: None,
             show_toc: true,
             json_ld: None,
@@ -993,7 +1014,8 @@ impl<'a> CardCache<'a> {
             // list, an English case study's on a French list as on an English one.
             let lang = global.ui_lang(&item.entry.lang);
             let more = global.string(lang, "card_more");
-            let card = Value::from_serializable(&card(item, lang, &more));
+            let fields = global.fields_in(item);
+            let card = Value::from_serializable(&card(item, &fields, lang, &more));
             let mut context = global.base_context(lang, &item.url, &item.entry.title);
             context.insert_value("item", card.clone());
             let html = self
@@ -1009,6 +1031,47 @@ impl<'a> CardCache<'a> {
             Value::from(fields)
         })
         .clone()
+    }
+}
+
+/// Labels the vocabulary values among `fields` (declared by `schema`) in `lang`.
+fn relabel(
+    fields: &mut Map<String, Json>,
+    schema: &indexmap::IndexMap<String, FieldSpec>,
+    config: &SiteConfig,
+    lang: &str,
+) {
+    for (name, spec) in schema {
+        if let Some(value) = fields.get_mut(name) {
+            relabel_value(value, spec, config, lang);
+        }
+    }
+}
+
+fn relabel_value(value: &mut Json, spec: &FieldSpec, config: &SiteConfig, lang: &str) {
+    match value {
+        Json::Array(values) => {
+            for value in values {
+                relabel_value(value, spec, config, lang);
+            }
+        }
+        Json::Object(object) => {
+            if let Some(vocabulary) = spec
+                .vocabulary
+                .as_deref()
+                .and_then(|v| config.vocabulary(v))
+            {
+                // A value of an open vocabulary that is none of its terms keeps its text.
+                let term =
+                    (object.get("id").and_then(Json::as_str)).and_then(|id| vocabulary.lookup(id));
+                if let Some(term) = term {
+                    object.insert("label".into(), term.label(lang).into());
+                }
+            } else if !spec.fields.is_empty() {
+                relabel(object, &spec.fields, config, lang);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1062,7 +1125,7 @@ const CARD_FIELDS: [&str; 5] = ["municipality", "region", "themes", "status", "y
 
 /// What a list shows for one case study. `more` is the UI text for the values left out,
 /// with `{count}` for their number.
-fn card(item: &Item, lang: &str, more: &str) -> Json {
+fn card(item: &Item, fields: &Map<String, Json>, lang: &str, more: &str) -> Json {
     let mut card = json!({
         "title": item.entry.title,
         "url": item.url,
@@ -1073,7 +1136,7 @@ fn card(item: &Item, lang: &str, more: &str) -> Json {
         "lang": item.entry.lang,
     });
     for name in CARD_FIELDS {
-        let (shown, left_out) = match item.fields.get(name) {
+        let (shown, left_out) = match fields.get(name) {
             // "et 1 autre" would take the place of the value itself: show it instead.
             Some(Json::Array(values)) if values.len() > CARD_VALUES + 1 => (
                 Json::Array(values.iter().take(CARD_VALUES).cloned().collect()),
@@ -1094,6 +1157,8 @@ fn card(item: &Item, lang: &str, more: &str) -> Json {
 /// metadata. Serialised straight from the model, without an intermediate copy.
 struct PageView<'a> {
     item: &'a Item,
+    /// The item's fields, labelled in its language.
+    fields: &'a Map<String, Json>,
     /// Case studies list every schema field, so templates can test any of them.
     schema: Option<&'a indexmap::IndexMap<String, crate::config::FieldSpec>>,
     show_toc: bool,
@@ -1107,12 +1172,12 @@ impl serde::Serialize for PageView<'_> {
         let mut map = serializer.serialize_map(None)?;
         if let Some(schema) = self.schema {
             for name in schema.keys() {
-                if !item.fields.contains_key(name) && !ENTRY_KEYS.contains(&name.as_str()) {
+                if !self.fields.contains_key(name) && !ENTRY_KEYS.contains(&name.as_str()) {
                     map.serialize_entry(name, &Json::Null)?;
                 }
             }
         }
-        for (name, value) in &item.fields {
+        for (name, value) in self.fields {
             if !ENTRY_KEYS.contains(&name.as_str()) {
                 map.serialize_entry(name, value)?;
             }

@@ -185,7 +185,7 @@ fn completed_related(site: &Site, lang: &str) -> HashMap<usize, Vec<usize>> {
 
 /// Whether the lists in `lang` show `item`: its version in `lang` when there is one, else
 /// its version in the default language, else the item as it is.
-fn shown_in(item: &Item, lang: &str, default: &str) -> bool {
+pub(super) fn shown_in(item: &Item, lang: &str, default: &str) -> bool {
     let has = |wanted: &str| item.translations.iter().any(|(l, _)| l == wanted);
     item.entry.lang == lang || (!has(lang) && (item.entry.lang == default || !has(default)))
 }
