@@ -1216,6 +1216,44 @@ mod tests {
     }
 
     #[test]
+    fn languages_list_the_default_language_first_and_each_once() {
+        let parsed = |extra: &str| {
+            let site = parse(&config_with(extra)).unwrap_or_else(|e| panic!("{extra}: {e:?}"));
+            (site.config.language.clone(), site.config.languages.clone())
+        };
+        let pair = |l: &str, ls: &[&str]| {
+            (
+                l.to_string(),
+                ls.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(parsed(""), pair("fr", &["fr"]));
+        assert_eq!(parsed("language: en\n"), pair("en", &["en"]));
+        assert_eq!(parsed("languages: [en, fr]\n"), pair("en", &["en", "fr"]));
+        assert_eq!(
+            parsed("language: fr\nlanguages: [en, fr]\n"),
+            pair("fr", &["fr", "en"])
+        );
+        let site = parse(&config_with("languages: [fr, en]\n")).unwrap();
+        assert_eq!(site.lang_path("en"), "en/");
+        assert_eq!(site.lang_path("fr"), "");
+        assert_eq!(
+            site.entry_path("en", "etudes-de-cas/a/"),
+            "en/etudes-de-cas/a/"
+        );
+        assert_eq!(site.entry_path("en", "en/a-propos/"), "en/a-propos/");
+        // A language the site is not published in stays where it was.
+        let site = parse(&config_with("")).unwrap();
+        assert_eq!(
+            site.entry_path("en", "etudes-de-cas/a/"),
+            "etudes-de-cas/a/"
+        );
+        let err = parse(&config_with("languages: [fr, fr]\n")).unwrap_err();
+        assert!(err[0].message.contains("listed twice"), "{err:?}");
+        assert_eq!(err[0].field, "languages[2]");
+    }
+
+    #[test]
     fn base_url_accepts_paths_and_http_addresses_only() {
         for good in [
             "/",
