@@ -761,7 +761,13 @@ impl Global<'_> {
             ];
             for (part, what, header) in parts {
                 let Some(part) = part else { continue };
-                let groups = funding_groups(items, &grant_fields.field, part, grant_fields);
+                // A term link of an English case study is to the English term page.
+                let relink = |item: &Item, url: &str| {
+                    let path = url.strip_prefix(self.home(&item.entry.lang)).unwrap_or(url);
+                    format!("{}{path}", self.home(lang))
+                };
+                let groups =
+                    funding_groups(items, &grant_fields.field, part, grant_fields, &relink);
                 if groups.is_empty() {
                     continue;
                 }
@@ -927,11 +933,13 @@ impl Global<'_> {
 /// The grants of the object field `field` of every case study, grouped by the value of
 /// their sub-field `part` (a vocabulary term by its id, a text by its match key) and by
 /// currency (CAD when none is given): their number, and the sum of the amounts given.
+/// `relink` turns a term link of an item (in its language) into the page's language's.
 fn funding_groups(
     items: Cards,
     field: &str,
     part: &str,
     roles: &crate::config::GrantFields,
+    relink: &dyn Fn(&Item, &str) -> String,
 ) -> Vec<FundingGroup> {
     let mut groups: Vec<FundingGroup> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
@@ -963,7 +971,7 @@ fn funding_groups(
                 .filter(|a| a.is_finite());
             let at = *index.entry((key, currency.clone())).or_insert_with(|| {
                 groups.push(FundingGroup {
-                    url: value.get("url").and_then(Json::as_str).map(str::to_string),
+                    url: (value.get("url").and_then(Json::as_str)).map(|url| relink(item, url)),
                     label,
                     currency,
                     grants: 0,
