@@ -34,9 +34,15 @@ pub struct Config {
     /// Where the site is served from: `/`, `/pratiques/` or `https://example.org/pratiques/`.
     #[serde(default = "default_base_url")]
     pub base_url: String,
-    /// Language of the interface and of the content: `fr` or `en`.
-    #[serde(default = "default_language")]
+    /// The default language of the interface and of the content: `fr` or `en`. Absent, the
+    /// first of `languages` (else `fr`); `parse` fills it in.
+    #[serde(default)]
     pub language: String,
+    /// Every language the site is published in, the default one first (`[fr, en]`): the
+    /// default language is served at the root, each other one under `/<lang>/`. Absent, the
+    /// default language only; `parse` makes it that list, so it is never empty.
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// Licence of the open data exports.
     #[serde(default = "default_license")]
     pub license: String,
@@ -64,8 +70,10 @@ pub struct Config {
 fn default_base_url() -> String {
     "/".into()
 }
+/// The site's language when config.yaml names none.
+const DEFAULT_LANGUAGE: &str = "fr";
 pub(crate) fn default_language() -> String {
-    "fr".into()
+    DEFAULT_LANGUAGE.into()
 }
 fn default_license() -> String {
     "CC BY 4.0".into()
@@ -466,6 +474,33 @@ impl SiteConfig {
         self.vocabularies.get(name)
     }
 
+    /// Whether the site is published in `lang` beside its default language.
+    pub fn is_other_language(&self, lang: &str) -> bool {
+        lang != self.config.language && self.config.languages.iter().any(|l| l == lang)
+    }
+
+    /// Where the pages in `lang` live, from the base path: `` for the default language (and
+    /// for a language the site is not published in, whose pages stay where they were), else
+    /// `en/`. Every page of one language has the same path under its language's folder.
+    pub fn lang_path(&self, lang: &str) -> String {
+        if self.is_other_language(lang) {
+            format!("{lang}/")
+        } else {
+            String::new()
+        }
+    }
+
+    /// The address of a content file's page, from the base path: its `url_path` under its
+    /// language's folder, unless the file already sits in that folder (`content/en/…`).
+    pub fn entry_path(&self, lang: &str, url_path: &str) -> String {
+        let prefix = self.lang_path(lang);
+        if url_path.starts_with(&prefix) {
+            url_path.to_string()
+        } else {
+            format!("{prefix}{url_path}")
+        }
+    }
+
     /// The base URL's path, always starting and ending with `/` (`/pratiques/`).
     pub fn base_path(&self) -> String {
         let url = self.config.base_url.trim();
@@ -596,10 +631,12 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
             .hint(hint),
         ]
     })?;
+    let mut config = config;
     let problems = check(&config, &Locator::new(text, 1));
     if !problems.is_empty() {
         return Err(problems);
     }
+    normalise_languages(&mut config);
     let vocabularies = config
         .vocabularies
         .iter()
@@ -618,6 +655,22 @@ fn unknown_setting(message: &Msg) -> Option<Msg> {
     let rest = text.strip_prefix("unknown field `")?;
     let (unknown, _) = rest.split_once('`')?;
     Some(messages::UNKNOWN_SETTING.with("key", unknown))
+}
+
+/// `language` and `languages` made whole once checked: the default language first in
+/// `languages`, each language once, and `language` that default.
+fn normalise_languages(config: &mut Config) {
+    if config.language.is_empty() {
+        config.language =
+            (config.languages.first().cloned()).unwrap_or_else(|| DEFAULT_LANGUAGE.to_string());
+    }
+    let mut languages = vec![config.language.clone()];
+    for lang in &config.languages {
+        if !languages.contains(lang) {
+            languages.push(lang.clone());
+        }
+    }
+    config.languages = languages;
 }
 
 /// serde reports "unknown field `x`, expected one of `a`, `b`": suggest the closest.
@@ -682,13 +735,75 @@ pub fn is_slug(value: &str) -> bool {
     !value.is_empty() && slugify(value) == value
 }
 
+/// Each of `languages` must be one the built-in theme has strings and the vocabularies
+/// labels for, named once, and include `language` when both are given; and no address
+/// segment of the site may be a language's, which `/<lang>/` takes.
+fn check_languages(config: &Config, c: &mut Checker) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (index, lang) in config.languages.iter().enumerate() {
+        let path = [Segment::Key("languages"), Segment::Index(index)];
+        if !LANGUAGES.contains(&lang.as_str()) {
+            let shown: String = lang.chars().take(20).collect();
+            c.error(
+                &path,
+                Some(lang),
+                messages::CONFIG_LANGUAGE.with("lang", shown),
+                messages::HINT_USE_ONE_OF.with("values", LANGUAGES.join(", ")),
+            );
+        } else if seen.contains(&lang.as_str()) {
+            c.error(
+                &path,
+                Some(lang),
+                messages::LANGUAGE_TWICE.with("lang", lang),
+                &messages::HINT_LANGUAGE_ONCE,
+            );
+        }
+        seen.push(lang);
+    }
+    let default = config.language.as_str();
+    // An unsupported `language` is reported once, as such.
+    let supported = LANGUAGES.contains(&default);
+    if supported && !config.languages.is_empty() && !seen.contains(&default) {
+        c.error(
+            &[Segment::Key("languages")],
+            None,
+            messages::LANGUAGE_NOT_LISTED.with("lang", default),
+            messages::HINT_LANGUAGE_FIRST.with("lang", default),
+        );
+    }
+    let mut segments = vec![(
+        vec![Segment::Key("case_studies"), Segment::Key("section")],
+        config.case_studies.section.as_str(),
+    )];
+    for (index, taxonomy) in config.taxonomies.iter().enumerate() {
+        segments.push((
+            vec![
+                Segment::Key("taxonomies"),
+                Segment::Index(index),
+                Segment::Key("slug"),
+            ],
+            taxonomy.slug.as_str(),
+        ));
+    }
+    for (path, segment) in segments {
+        if LANGUAGES.contains(&segment) {
+            c.error(
+                &path,
+                Some(segment),
+                messages::SEGMENT_IS_LANGUAGE.with("segment", segment),
+                messages::HINT_SEGMENT_IS_LANGUAGE.with("segment", segment),
+            );
+        }
+    }
+}
+
 fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
     let mut checker = Checker {
         locator,
         problems: Vec::new(),
     };
     let c = &mut checker;
-    if !LANGUAGES.contains(&config.language.as_str()) {
+    if !config.language.is_empty() && !LANGUAGES.contains(&config.language.as_str()) {
         c.error(
             &[Segment::Key("language")],
             Some(&config.language),
@@ -696,6 +811,7 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             messages::HINT_USE_ONE_OF.with("values", LANGUAGES.join(", ")),
         );
     }
+    check_languages(config, c);
     if let Err(problem) = check_base_url(&config.base_url) {
         c.error(
             &[Segment::Key("base_url")],
@@ -1123,6 +1239,44 @@ mod tests {
         format!(
             "title: T\ncase_studies: {{section: cas}}\nfields:\n  title: {{type: string}}\n  date: {{type: date}}\n  summary: {{type: string}}\n{extra}"
         )
+    }
+
+    #[test]
+    fn languages_list_the_default_language_first_and_each_once() {
+        let parsed = |extra: &str| {
+            let site = parse(&config_with(extra)).unwrap_or_else(|e| panic!("{extra}: {e:?}"));
+            (site.config.language.clone(), site.config.languages.clone())
+        };
+        let pair = |l: &str, ls: &[&str]| {
+            (
+                l.to_string(),
+                ls.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(parsed(""), pair("fr", &["fr"]));
+        assert_eq!(parsed("language: en\n"), pair("en", &["en"]));
+        assert_eq!(parsed("languages: [en, fr]\n"), pair("en", &["en", "fr"]));
+        assert_eq!(
+            parsed("language: fr\nlanguages: [en, fr]\n"),
+            pair("fr", &["fr", "en"])
+        );
+        let site = parse(&config_with("languages: [fr, en]\n")).unwrap();
+        assert_eq!(site.lang_path("en"), "en/");
+        assert_eq!(site.lang_path("fr"), "");
+        assert_eq!(
+            site.entry_path("en", "etudes-de-cas/a/"),
+            "en/etudes-de-cas/a/"
+        );
+        assert_eq!(site.entry_path("en", "en/a-propos/"), "en/a-propos/");
+        // A language the site is not published in stays where it was.
+        let site = parse(&config_with("")).unwrap();
+        assert_eq!(
+            site.entry_path("en", "etudes-de-cas/a/"),
+            "etudes-de-cas/a/"
+        );
+        let err = parse(&config_with("languages: [fr, fr]\n")).unwrap_err();
+        assert!(err[0].message.contains("listed twice"), "{err:?}");
+        assert_eq!(err[0].field, "languages[2]");
     }
 
     #[test]

@@ -140,10 +140,23 @@ impl Site {
 #[derive(Debug, Clone)]
 pub struct Term {
     pub id: String,
+    /// Its label in the site's default language.
     pub label: String,
+    /// Its label in each other language of the site whose vocabulary label differs: (lang,
+    /// label). A free-text value (a municipality) or a year is the same in every language.
+    pub labels: Vec<(String, String)>,
     pub url: String,
     /// Indexes into `Site::case_studies`, in the site's order (newest first).
     pub items: Vec<usize>,
+}
+
+impl Term {
+    /// Its label in `lang`: the vocabulary's label in that language when it has one.
+    pub fn label(&self, lang: &str) -> &str {
+        (self.labels.iter())
+            .find(|(l, _)| l == lang)
+            .map_or(&self.label, |(_, label)| label)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -422,8 +435,11 @@ fn link_terms(
     fields: &mut Map<String, Json>,
 ) -> Vec<(usize, String, String)> {
     let mut terms = Vec::new();
+    // Term links go to the term pages in the entry's language. Labels stay those of the
+    // site's language, as the exports give them; pages show them in theirs (`render`).
+    let lang_path = config.lang_path(&entry.lang);
     for (taxonomy, taxonomy_config) in config.config.taxonomies.iter().enumerate() {
-        let url = format!("{base_path}{}/", taxonomy_config.slug);
+        let url = format!("{base_path}{lang_path}{}/", taxonomy_config.slug);
         let mut found = Vec::new();
         if taxonomy_config.group == Some(TaxonomyGroup::Year) {
             if let Some(date) = entry.date {
@@ -438,6 +454,19 @@ fn link_terms(
         terms.extend(found.into_iter().map(|(id, label)| (taxonomy, id, label)));
     }
     terms
+}
+
+/// The vocabulary of the taxonomy field at `path` (`funding.program`), if it has one.
+fn taxonomy_vocabulary<'c>(
+    config: &'c SiteConfig,
+    path: &str,
+) -> Option<&'c crate::config::Vocabulary> {
+    let mut parts = path.split('.');
+    let mut spec = config.config.fields.get(parts.next()?)?;
+    for part in parts {
+        spec = spec.fields.get(part)?;
+    }
+    config.vocabulary(spec.vocabulary.as_deref()?)
 }
 
 /// Walks `path` inside `fields` (through lists), turning each plain value found into a
@@ -513,6 +542,7 @@ fn build_taxonomies(
                     url: format!("{}{id}/", urls[*taxonomy]),
                     id: id.clone(),
                     label: label.clone(),
+                    labels: other_labels(config, *taxonomy, id, label),
                     items: Vec::new(),
                 });
                 terms.len() - 1
@@ -553,6 +583,31 @@ fn build_taxonomies(
                 terms,
             }
         })
+        .collect()
+}
+
+/// The labels of the term `id` of a taxonomy in the site's other languages, where its
+/// vocabulary gives one that differs from `label`.
+fn other_labels(
+    config: &SiteConfig,
+    taxonomy: usize,
+    id: &str,
+    label: &str,
+) -> Vec<(String, String)> {
+    let Some(field) = config
+        .config
+        .taxonomies
+        .get(taxonomy)
+        .map(|t| t.field.as_str())
+    else {
+        return Vec::new();
+    };
+    let Some(term) = taxonomy_vocabulary(config, field).and_then(|v| v.lookup(id)) else {
+        return Vec::new();
+    };
+    (config.config.languages.iter().skip(1))
+        .filter(|lang| term.label(lang) != label)
+        .map(|lang| (lang.clone(), term.label(lang).to_string()))
         .collect()
 }
 

@@ -145,6 +145,9 @@ pub fn validate(
         Some(dir) => format!("{dir}/{slug}/"),
         None => format!("{slug}/"),
     };
+    let lang = text("lang").unwrap_or_else(|| site.config.language.clone());
+    // A page in another language of the site lives under its language's folder: `/en/…`.
+    let url_path = site.entry_path(&lang, &url_path);
     Some(Entry {
         kind,
         file: document.file,
@@ -155,7 +158,7 @@ pub fn validate(
         summary: text("summary").unwrap_or_default(),
         draft: flag("draft"),
         featured: flag("featured"),
-        lang: text("lang").unwrap_or_else(|| site.config.language.clone()),
+        lang,
         translation_key: text("translation_key"),
         weight: fields.get("weight").and_then(Json::as_i64).unwrap_or(0),
         fields,

@@ -20,6 +20,14 @@ const PAGES: &[&str] = &[
     "/recherche/",
     "/statistiques/",
     "/404.html",
+    // The English interface.
+    "/en/",
+    "/en/etudes-de-cas/",
+    "/en/etudes-de-cas/umq-mifi-partnership/",
+    "/en/regions/estrie/",
+    "/en/recherche/",
+    "/en/statistiques/",
+    "/en/proposer/",
 ];
 
 fn axe_source() -> Option<String> {

@@ -12,8 +12,12 @@ type Files = BTreeMap<String, Vec<u8>>;
 fn related_links(files: &Files) -> BTreeMap<String, Vec<String>> {
     files
         .keys()
-        .filter(|path| path.starts_with("etudes-de-cas/") && path.ends_with("/index.html"))
-        .filter(|path| path.matches('/').count() == 2)
+        .filter(|path| path.ends_with("/index.html"))
+        .filter(|path| {
+            // The French case studies, and the English ones under `/en/`.
+            let path = path.strip_prefix("en/").unwrap_or(path);
+            path.starts_with("etudes-de-cas/") && path.matches('/').count() == 2
+        })
         .map(|path| {
             let page = html(files, path);
             let links = select(&page, "section.related .card-title a")
@@ -116,13 +120,19 @@ fn case_studies_alike_in_terms_and_words_rank_before_unrelated_ones() {
     for (path, list) in &links {
         if !path.contains("a-en") {
             assert!(
-                !list.contains(&"/etudes-de-cas/a-en/".to_string()),
+                !list.contains(&"/en/etudes-de-cas/a-en/".to_string()),
                 "{path} links the English translation: {list:?}"
             );
         }
     }
-    // The English page has no other English case study to link.
-    assert!(of("a-en").is_empty(), "{:?}", of("a-en"));
+    // The English page has no other English case study to link: it links those of its
+    // French version (in French, none has an English version), never that version.
+    let english = &links["en/etudes-de-cas/a-en/index.html"];
+    assert_eq!(english, of("a"));
+    assert!(
+        !english.contains(&"/etudes-de-cas/a/".to_string()),
+        "{english:?}"
+    );
 }
 
 #[test]

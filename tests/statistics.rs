@@ -40,7 +40,10 @@ fn front_matters(root: &Path) -> Vec<serde_yaml::Mapping> {
             panic!("{}: front matter is not a mapping", path.display());
         };
         let draft = get(&map, &["draft", "brouillon"]).and_then(Yaml::as_bool);
-        if draft != Some(true) {
+        // The French pages count a case study once, in its French version: its English
+        // version is counted on the English pages (`/en/statistiques/`).
+        let english = get(&map, &["lang", "langue"]).and_then(Yaml::as_str) == Some("en");
+        if draft != Some(true) && !english {
             found.push(map);
         }
     }

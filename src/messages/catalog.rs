@@ -318,6 +318,14 @@ codes! {
         ],
         example: Some(Example { file: "config.yaml", bad: "language: français\n", fixed: "language: fr\n" }),
     }
+    ConfigLanguages = "P0215" "config-languages" {
+        summary: ["la liste `languages` est mal formée", "the `languages` list is malformed"],
+        text: [
+            "`languages` nomme les langues du site, la langue par défaut d’abord (servie à la racine) ; chaque autre langue est servie sous `/<langue>/`. Chaque langue y figure une fois, et `language`, s’il est donné, doit en faire partie. Aucun segment d’adresse du site (section des études de cas, taxonomies) ne peut être un code de langue, qui prendrait la place de `/<langue>/`.",
+            "`languages` names the site's languages, the default one first (served at the root); each other language is served under `/<lang>/`. Each language is listed once, and `language`, if given, must be one of them. No address segment of the site (the case studies' section, taxonomies) may be a language code, which would take the place of `/<lang>/`.",
+        ],
+        example: Some(Example { file: "config.yaml", bad: "languages: [fr, en, fr]\n", fixed: "languages: [fr, en]\n" }),
+    }
     BaseUrl = "P0204" "base-url" {
         summary: ["l’adresse du site (`base_url`) n’est pas valide", "the site's address (`base_url`) is not valid"],
         text: [
@@ -913,6 +921,30 @@ texts! {
     CONFIG_LANGUAGE: ConfigLanguage {
         en: "unsupported language `{lang}`",
         fr: "langue non prise en charge : « {lang} »",
+    }
+    LANGUAGE_TWICE: ConfigLanguages {
+        en: "language `{lang}` is listed twice",
+        fr: "la langue « {lang} » est nommée deux fois",
+    }
+    HINT_LANGUAGE_ONCE {
+        en: "name each language once, the default one first: `languages: [fr, en]`",
+        fr: "nommez chaque langue une fois, celle par défaut d’abord : `languages: [fr, en]`",
+    }
+    LANGUAGE_NOT_LISTED: ConfigLanguages {
+        en: "`language: {lang}` is not one of `languages`",
+        fr: "`language: {lang}` ne fait pas partie de `languages`",
+    }
+    HINT_LANGUAGE_FIRST {
+        en: "add `{lang}` first to `languages`, or remove the `language:` line: the first of `languages` is then the default",
+        fr: "ajoutez `{lang}` en tête de `languages`, ou retirez la ligne `language:` : la première de `languages` est alors la langue par défaut",
+    }
+    SEGMENT_IS_LANGUAGE: ConfigLanguages {
+        en: "`{segment}` is a language code",
+        fr: "« {segment} » est un code de langue",
+    }
+    HINT_SEGMENT_IS_LANGUAGE {
+        en: "the pages in `{segment}` are served under `/{segment}/`: choose another address segment",
+        fr: "les pages de la langue « {segment} » sont servies sous `/{segment}/` : choisissez un autre segment d’adresse",
     }
     HINT_USE_ONE_OF {
         en: "use one of: {values}",

@@ -3,7 +3,9 @@
 //! cannot read what its page's key does not cover.
 
 use super::charts::{self, Bar, MapRegion, VocabularyEntry};
-use super::inputs::{Card, Cards, Full, PageInputs, Schema, Taxonomies, TermOf};
+use super::inputs::{
+    Card, Cards, Full, LangView, PageInputs, Schema, Taxonomies, TermOf, shown_in,
+};
 use super::json_ld::json_ld;
 use super::pagination::{page_url, page_window};
 use super::propose::{form_description, script_json};
@@ -14,7 +16,8 @@ use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json, value_la
 use crate::text::{fold, match_key};
 use crate::theme::{Strings, Theme};
 use chrono::Datelike;
-use serde_json::{Value as Json, json};
+use serde_json::{Map, Value as Json, json};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
@@ -32,8 +35,8 @@ pub(super) struct Global<'a> {
     raw_strings: &'a HashMap<String, Strings>,
     /// The same strings as Tera values, made from `raw_strings`.
     strings: HashMap<String, Value>,
-    /// Site-wide values every page shows, as a Tera value (`site`).
-    site_value: Value,
+    /// Site-wide values every page of each language shows: (language, home URL, `site`).
+    sites: Vec<(String, String, Value)>,
     /// The taxonomy drawn as a map of Quebec's regions, if any: made from `config` alone.
     regions: Option<RegionTaxonomy>,
     /// Digest of all of the above.
@@ -41,26 +44,38 @@ pub(super) struct Global<'a> {
 }
 
 impl<'a> Global<'a> {
-    pub(super) fn new(site: &'a Site, theme: &'a Theme) -> Self {
+    pub(super) fn new(site: &'a Site, theme: &'a Theme, langs: &[LangView]) -> Self {
         let config = &site.config.config;
-        let site_json = json!({
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "license": config.license,
-            "search_url": format!("{}{}", site.base_path, SEARCH_PATH),
-            "statistics_url": format!("{}{}", site.base_path, STATISTICS_PATH),
-            "propose_url": format!("{}{}", site.base_path, PROPOSE_PATH),
-            "case_studies_url": format!("{}{}/", site.base_path, config.case_studies.section),
-            "case_study_count": site.case_studies.len(),
-            "nav": site.pages.iter()
-                .filter(|p| p.entry.lang == config.language)
-                .map(|p| json!({"title": p.entry.title, "url": p.url}))
-                .collect::<Vec<_>>(),
-            "taxonomies": site.taxonomies.iter()
-                .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
-                .collect::<Vec<_>>(),
-        });
+        let site_jsons: Vec<(String, String, Json)> = langs
+            .iter()
+            .map(|view| {
+                let home = format!("{}{}", site.base_path, view.path);
+                let site_json = json!({
+                    "title": config.title,
+                    "description": config.description,
+                    "language": config.language,
+                    "languages": config.languages,
+                    "license": config.license,
+                    "home_url": home,
+                    "feed_url": format!("{home}atom.xml"),
+                    "search_url": format!("{home}{SEARCH_PATH}"),
+                    "statistics_url": format!("{home}{STATISTICS_PATH}"),
+                    "propose_url": format!("{home}{PROPOSE_PATH}"),
+                    "case_studies_url": format!("{home}{}/", config.case_studies.section),
+                    "case_study_count": view.all.len(),
+                    // Content pages as lists show case studies: in this language when
+                    // written in it, else in their own, marked with it.
+                    "nav": site.pages.iter()
+                        .filter(|p| shown_in(p, view.code, &config.language))
+                        .map(|p| json!({"title": p.entry.title, "url": p.url, "lang": p.entry.lang}))
+                        .collect::<Vec<_>>(),
+                    "taxonomies": view.taxonomies.iter()
+                        .map(|t| json!({"name": t.name, "url": t.url, "count": t.terms.len()}))
+                        .collect::<Vec<_>>(),
+                });
+                (view.code.to_string(), home, site_json)
+            })
+            .collect();
         let mut global = Global {
             config: &site.config,
             base_path: &site.base_path,
@@ -71,31 +86,35 @@ impl<'a> Global<'a> {
                 .iter()
                 .map(|(lang, strings)| (lang.clone(), Value::from_serializable(strings)))
                 .collect(),
-            site_value: Value::from_serializable(&site_json),
+            sites: (site_jsons.iter())
+                .map(|(lang, home, json)| {
+                    (lang.clone(), home.clone(), Value::from_serializable(json))
+                })
+                .collect(),
             regions: region_taxonomy(&site.config),
             key: 0,
         };
-        global.key = global.digest(&site_json);
+        global.key = global.digest(&site_jsons);
         global
     }
 
-    /// The digest of every site-wide value, given `site_json`, the source of `site_value`.
-    fn digest(&self, site_json: &Json) -> u64 {
+    /// The digest of every site-wide value, given `site_jsons`, the source of `sites`.
+    fn digest(&self, site_jsons: &[(String, String, Json)]) -> u64 {
         // Destructured without `..`: a value added to `Global` must be considered here.
         let Global {
             config,
             base_path,
             absolute_base,
             raw_strings,
-            strings: _,    // made from `raw_strings`
-            site_value: _, // made from `site_json`
-            regions: _,    // made from `config`
+            strings: _, // made from `raw_strings`
+            sites: _,   // made from `site_jsons`
+            regions: _, // made from `config`
             key: _,
         } = self;
         let mut hasher = StableHasher::default();
         // The vocabularies and JSON-LD roles of `SiteConfig` are derived from `config`.
         hash_json(&config.config, &mut hasher);
-        hash_json(site_json, &mut hasher);
+        hash_json(&site_jsons, &mut hasher);
         (base_path, absolute_base).hash(&mut hasher);
         let mut langs: Vec<_> = raw_strings.iter().collect();
         langs.sort_by(|a, b| a.0.cmp(b.0));
@@ -105,6 +124,65 @@ impl<'a> Global<'a> {
 
     fn language(&self) -> &'a str {
         &self.config.config.language
+    }
+
+    /// The site-wide values of the pages in `lang` (the default language's for a language
+    /// the site is not published in): its home page's URL and `site`.
+    fn site_of(&self, lang: &str) -> Option<&(String, String, Value)> {
+        (self.sites.iter().find(|(l, _, _)| l == lang)).or(self.sites.first())
+    }
+
+    /// The URL of the home page in `lang`: `/` or `/en/`.
+    pub(super) fn home(&self, lang: &str) -> &str {
+        self.site_of(lang)
+            .map_or(self.base_path, |(_, home, _)| home)
+    }
+
+    /// The same page in the other languages of the site, for a page every language has
+    /// (home, lists of all case studies, taxonomies, search…) at `url` in `lang`: (lang, URL).
+    fn same_page_in_others(&self, lang: &str, url: &str) -> Vec<(String, String)> {
+        let path = url.strip_prefix(self.home(lang)).unwrap_or(url);
+        (self.sites.iter())
+            .filter(|(other, _, _)| other != lang)
+            .map(|(other, home, _)| (other.clone(), format!("{home}{path}")))
+            .collect()
+    }
+
+    /// `translations` (each other-language version: lang, URL, permalink, the language's
+    /// name in itself) and `x_default` (the default language's version, for `hreflang`) of
+    /// the page at `url` in `lang`.
+    fn insert_translations(
+        &self,
+        context: &mut Context,
+        lang: &str,
+        url: &str,
+        others: &[(String, String)],
+    ) {
+        let entries: Vec<Json> = (others.iter())
+            .map(|(other, other_url)| {
+                json!({
+                    "lang": other,
+                    "url": other_url,
+                    "permalink": self.permalink(other_url),
+                    "name": self.string(other, &format!("lang_{other}")),
+                })
+            })
+            .collect();
+        let default = self.language();
+        let x_default = if lang == default {
+            Some(url)
+        } else {
+            (others.iter())
+                .find(|(other, _)| other == default)
+                .map(|(_, u)| u.as_str())
+        };
+        context.insert("translations", &entries);
+        context.insert(
+            "x_default",
+            &x_default
+                .filter(|_| !entries.is_empty())
+                .map(|u| self.permalink(u)),
+        );
     }
 
     fn ui_lang<'l>(&'l self, lang: &'l str) -> &'l str {
@@ -149,8 +227,24 @@ impl<'a> Global<'a> {
             .replace("{value}", value)
     }
 
+    /// The fields of `item` with their vocabulary values labelled in its language: the
+    /// model keeps the labels of the site's language, which the exports give.
+    fn fields_in<'i>(&self, item: &'i Item) -> Cow<'i, Map<String, Json>> {
+        let lang = item.entry.lang.as_str();
+        if lang == self.language() || !crate::config::LANGUAGES.contains(&lang) {
+            return Cow::Borrowed(&item.fields);
+        }
+        let mut fields = item.fields.clone();
+        relabel(&mut fields, &self.config.config.fields, self.config, lang);
+        Cow::Owned(fields)
+    }
+
     /// Context entries every page has.
     fn base_context(&self, lang: &str, url: &str, title: &str) -> Context {
+        let (home, site) = match self.site_of(lang) {
+            Some((_, home, site)) => (home.as_str(), site.clone()),
+            None => (self.base_path, Value::none()),
+        };
         let lang = self.ui_lang(lang);
         let mut context = Context::new();
         context.insert("lang", lang);
@@ -159,10 +253,20 @@ impl<'a> Global<'a> {
             self.strings.get(lang).cloned().unwrap_or_else(Value::none),
         );
         context.insert("base", self.base_path);
+        context.insert("home", home);
         context.insert("url", url);
         context.insert("title", title);
         context.insert("permalink", &self.permalink(url));
-        context.insert_value("site", self.site_value.clone());
+        context.insert_value("site", site);
+        context.insert("translations", &[] as &[Json]);
+        context
+    }
+
+    /// `base_context` of a page every language has, with its other-language versions.
+    fn ui_context(&self, lang: &str, url: &str, title: &str) -> Context {
+        let mut context = self.base_context(lang, url, title);
+        let others = self.same_page_in_others(lang, url);
+        self.insert_translations(&mut context, lang, url, &others);
         context
     }
 
@@ -207,7 +311,6 @@ impl<'a> Global<'a> {
         report: &dyn Fn(&tera::Error),
     ) -> Context {
         let card = |card: Card| cards.get(card, self, report);
-        let lang = self.language();
         match inputs {
             PageInputs::CaseStudy {
                 item,
@@ -225,49 +328,71 @@ impl<'a> Global<'a> {
             }
             PageInputs::Page(item) => self.page_context(*item),
             PageInputs::Home {
+                lang,
                 featured,
                 recent,
                 taxonomies,
             } => {
                 let config = &self.config.config;
-                let mut context = self.base_context(lang, self.base_path, &config.title);
+                let mut context = self.ui_context(lang, self.home(lang), &config.title);
                 let cards = |cards: &Cards| Value::from(cards.iter().map(card).collect::<Vec<_>>());
                 context.insert_value("featured", cards(featured));
                 context.insert_value("recent", cards(recent));
                 context.insert("taxonomies", taxonomies);
-                context.insert("map", &self.region_map(taxonomies.0));
+                context.insert("map", &self.region_map(lang, taxonomies.0));
                 context
             }
             PageInputs::List {
+                lang,
                 url,
                 term,
                 page,
                 total_pages,
                 total_items,
                 cards,
+                alternates,
             } => {
                 let items: Vec<Value> = cards.iter().map(card).collect();
-                self.list_context(url, term.as_ref(), *page, *total_pages, *total_items, items)
-            }
-            PageInputs::Taxonomy(taxonomy) => {
-                let title = self.string(lang, &format!("taxonomy_{}", taxonomy.0.name));
-                let mut context = self.base_context(lang, &taxonomy.0.url, &title);
-                context.insert("taxonomy", taxonomy);
-                context.insert("map", &self.region_map(std::slice::from_ref(taxonomy.0)));
+                let mut context = self.list_context(
+                    lang,
+                    url,
+                    term.as_ref(),
+                    *page,
+                    *total_pages,
+                    *total_items,
+                    items,
+                );
+                let others: Vec<(String, String)> = (alternates.iter())
+                    .map(|(l, u)| (l.to_string(), u.clone()))
+                    .collect();
+                self.insert_translations(&mut context, lang, &page_url(url, *page), &others);
                 context
             }
-            PageInputs::Search { taxonomies } => self.search_context(*taxonomies),
-            PageInputs::Statistics { taxonomies, items } => {
-                self.statistics_context(*taxonomies, *items)
+            PageInputs::Taxonomy { lang, taxonomy } => {
+                let title = self.string(lang, &format!("taxonomy_{}", taxonomy.0.name));
+                let mut context = self.ui_context(lang, &taxonomy.0.url, &title);
+                context.insert("taxonomy", taxonomy);
+                let map = self.region_map(lang, std::slice::from_ref(taxonomy.0));
+                context.insert("map", &map);
+                context
             }
-            PageInputs::Propose { schema } => self.propose_context(*schema),
-            PageInputs::NotFound => {
-                let url = format!("{}404.html", self.base_path);
-                self.base_context(lang, &url, &self.string(lang, "not_found_title"))
+            PageInputs::Search { lang, taxonomies } => self.search_context(lang, *taxonomies),
+            PageInputs::Statistics {
+                lang,
+                taxonomies,
+                items,
+            } => self.statistics_context(lang, *taxonomies, *items),
+            PageInputs::Propose { lang, schema } => self.propose_context(lang, *schema),
+            PageInputs::NotFound { lang } => {
+                let url = format!("{}404.html", self.home(lang));
+                self.ui_context(lang, &url, &self.string(lang, "not_found_title"))
             }
-            PageInputs::Feed { url, term, entries } => {
-                self.feed_context(url, term.as_ref(), *entries)
-            }
+            PageInputs::Feed {
+                lang,
+                url,
+                term,
+                entries,
+            } => self.feed_context(lang, url, term.as_ref(), *entries),
             PageInputs::Sitemap { urls } => {
                 let mut context = self.plain_context();
                 context.insert("urls", urls);
@@ -295,20 +420,28 @@ impl<'a> Global<'a> {
     fn case_study_context(&self, Full(item): Full) -> Context {
         let config = &self.config.config;
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
+        let fields = self.fields_in(item);
         let json_ld = json_ld(
             item,
+            &fields,
             &self.config.json_ld,
             &self.permalink(&item.url),
             &config.license,
         );
         let page = PageView {
             item,
+            fields: &fields,
             schema: Some(&config.fields),
             show_toc: item.body.toc.len() >= config.case_studies.toc_min_headings,
             json_ld: Some(&json_ld),
         };
         context.insert("page", &page);
-        context.insert("translations", &translations(item));
+        self.insert_translations(
+            &mut context,
+            &item.entry.lang,
+            &item.url,
+            &item.translations,
+        );
         let permalink = self.permalink(&item.url);
         let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
         context.insert("citation", &citation);
@@ -319,29 +452,33 @@ impl<'a> Global<'a> {
         let mut context = self.base_context(&item.entry.lang, &item.url, &item.entry.title);
         let page = PageView {
             item,
+            fields: &item.fields,
             schema: None,
             show_toc: true,
             json_ld: None,
         };
         context.insert("page", &page);
-        context.insert("translations", &translations(item));
+        self.insert_translations(
+            &mut context,
+            &item.entry.lang,
+            &item.url,
+            &item.translations,
+        );
         context
     }
 
-    fn search_context(&self, taxonomies: Taxonomies) -> Context {
-        let lang = self.language();
-        let search_url = format!("{}{SEARCH_PATH}", self.base_path);
-        let mut context = self.base_context(lang, &search_url, &self.string(lang, "search_title"));
+    fn search_context(&self, lang: &str, taxonomies: Taxonomies) -> Context {
+        let search_url = format!("{}{SEARCH_PATH}", self.home(lang));
+        let mut context = self.ui_context(lang, &search_url, &self.string(lang, "search_title"));
         context.insert("taxonomies", &taxonomies);
         context
     }
 
     /// The proposal form: the schema's fields described for `proposer.js`, labels from the
     /// UI strings (`field_region`, `field_funding_amount`, `lang_fr`…).
-    fn propose_context(&self, Schema(fields): Schema) -> Context {
-        let lang = self.language();
-        let url = format!("{}{PROPOSE_PATH}", self.base_path);
-        let mut context = self.base_context(lang, &url, &self.string(lang, "propose_title"));
+    fn propose_context(&self, lang: &str, Schema(fields): Schema) -> Context {
+        let url = format!("{}{PROPOSE_PATH}", self.home(lang));
+        let mut context = self.ui_context(lang, &url, &self.string(lang, "propose_title"));
         let label = |key: &str| self.string_opt(lang, key);
         // The fields of the page's inputs; the vocabularies and the contact address are the
         // configuration's, in this page's key through `Global`.
@@ -353,8 +490,13 @@ impl<'a> Global<'a> {
     }
 
     /// The Atom feed of the page at `url` (the home page, or a term's page).
-    fn feed_context(&self, url: &str, term: Option<&TermOf>, entries: Cards) -> Context {
-        let lang = self.language();
+    fn feed_context(
+        &self,
+        lang: &str,
+        url: &str,
+        term: Option<&TermOf>,
+        entries: Cards,
+    ) -> Context {
         let title = &self.config.config.title;
         let mut context = self.base_context(lang, url, title);
         if let Some(TermOf { taxonomy, term }) = term {
@@ -374,6 +516,8 @@ impl<'a> Global<'a> {
                 json!({
                     "title": item.entry.title,
                     "summary": item.entry.summary,
+                    // An entry in another language than the feed's says so (`xml:lang`).
+                    "lang": item.entry.lang,
                     "permalink": self.permalink(&item.url),
                     "id": self.atom_id(&item.url),
                     "date": item.entry.date.map(|d| d.to_string()),
@@ -387,8 +531,10 @@ impl<'a> Global<'a> {
     }
 
     /// Page `number` of a list whose first page is at `url`, showing `items`.
+    #[allow(clippy::too_many_arguments)]
     fn list_context(
         &self,
+        lang: &str,
         url: &str,
         term: Option<&TermOf>,
         number: usize,
@@ -396,7 +542,6 @@ impl<'a> Global<'a> {
         total_items: usize,
         items: Vec<Value>,
     ) -> Context {
-        let lang = self.language();
         let per_page = self.per_page();
         let start = (number - 1) * per_page;
         let current = page_url(url, number);
@@ -436,15 +581,14 @@ impl<'a> Global<'a> {
 struct RegionTaxonomy {
     /// Its slug, which tells it among the site's taxonomies.
     slug: String,
-    /// The vocabulary's terms, in its order: id, label in the site's language, and region
-    /// (see `charts::quebec_regions`).
-    regions: Vec<(String, String, usize)>,
+    /// The vocabulary's terms, in its order, with their region (see
+    /// `charts::quebec_regions`).
+    regions: Vec<(crate::config::VocabularyTerm, usize)>,
 }
 
 /// The first taxonomy whose field takes a vocabulary of Quebec's regions: the map is drawn
 /// from the schema, never from a taxonomy's name, so another site's `region` gets no map.
 fn region_taxonomy(site: &SiteConfig) -> Option<RegionTaxonomy> {
-    let lang = site.config.language.as_str();
     site.config.taxonomies.iter().find_map(|taxonomy| {
         if taxonomy.group.is_some() {
             return None;
@@ -467,7 +611,7 @@ fn region_taxonomy(site: &SiteConfig) -> Option<RegionTaxonomy> {
         Some(RegionTaxonomy {
             slug: taxonomy.slug.clone(),
             regions: (vocabulary.terms.iter().zip(found))
-                .map(|(term, region)| (term.id.clone(), term.label(lang).to_string(), region))
+                .map(|(term, region)| (term.clone(), region))
                 .collect(),
         })
     })
@@ -528,14 +672,13 @@ impl Global<'_> {
     /// The map of Quebec's regions when one of `taxonomies` is the site's region taxonomy
     /// (null otherwise): the SVG, its legend, and the list that is its text equivalent. Every
     /// region of the vocabulary is drawn; one with no case study has no page to link to.
-    fn region_map(&self, taxonomies: &[Taxonomy]) -> Json {
+    fn region_map(&self, lang: &str, taxonomies: &[Taxonomy]) -> Json {
         let Some(regions) = &self.regions else {
             return Json::Null;
         };
         let Some(taxonomy) = taxonomies.iter().find(|t| t.slug == regions.slug) else {
             return Json::Null;
         };
-        let lang = self.language();
         let terms: HashMap<&str, &Term> = taxonomy
             .terms
             .iter()
@@ -550,10 +693,10 @@ impl Global<'_> {
             count_text: String,
         }
         let shown: Vec<Shown> = (regions.regions.iter())
-            .map(|(id, label, region)| {
-                let term = terms.get(id.as_str());
+            .map(|(vocabulary_term, region)| {
+                let term = terms.get(vocabulary_term.id.as_str());
                 let count = term.map_or(0, |t| t.items.len());
-                let label = term.map_or(label.as_str(), |t| t.label.as_str());
+                let label = term.map_or(vocabulary_term.label(lang), |t| t.label.as_str());
                 Shown {
                     region: *region,
                     label,
@@ -601,15 +744,14 @@ impl Global<'_> {
 
     /// The statistics page: a chart of every taxonomy's counts, then funding sums by
     /// program and by funder (the sub-fields with the JSON-LD roles `name` and `funder`).
-    fn statistics_context(&self, taxonomies: Taxonomies, items: Cards) -> Context {
-        let lang = self.language();
-        let url = format!("{}{STATISTICS_PATH}", self.base_path);
-        let mut context = self.base_context(lang, &url, &self.string(lang, "statistics_title"));
+    fn statistics_context(&self, lang: &str, taxonomies: Taxonomies, items: Cards) -> Context {
+        let url = format!("{}{STATISTICS_PATH}", self.home(lang));
+        let mut context = self.ui_context(lang, &url, &self.string(lang, "statistics_title"));
         let mut charts: Vec<Chart> = (self.config.config.taxonomies.iter())
             .zip(taxonomies.0)
             .filter_map(|(config, taxonomy)| {
                 let by_year = config.group == Some(TaxonomyGroup::Year);
-                self.count_chart(taxonomy, by_year)
+                self.count_chart(lang, taxonomy, by_year)
             })
             .collect();
         for (index, grant_fields) in self.config.json_ld.funding.iter().enumerate() {
@@ -619,13 +761,19 @@ impl Global<'_> {
             ];
             for (part, what, header) in parts {
                 let Some(part) = part else { continue };
-                let groups = funding_groups(items, &grant_fields.field, part, grant_fields);
+                // A term link of an English case study is to the English term page.
+                let relink = |item: &Item, url: &str| {
+                    let path = url.strip_prefix(self.home(&item.entry.lang)).unwrap_or(url);
+                    format!("{}{path}", self.home(lang))
+                };
+                let groups =
+                    funding_groups(items, &grant_fields.field, part, grant_fields, &relink);
                 if groups.is_empty() {
                     continue;
                 }
                 let id = format!("chart-{}-{index}-{what}", grant_fields.field);
                 let title = self.string(lang, &format!("stats_funding_by_{what}"));
-                charts.push(self.funding_chart(id, title, header, groups));
+                charts.push(self.funding_chart(lang, id, title, header, groups));
             }
         }
         let charts: Vec<Json> = charts
@@ -668,8 +816,7 @@ impl Global<'_> {
 
     /// Case studies per term of `taxonomy`: years in order, other terms most frequent
     /// first. A vocabulary's terms that no case study has yet are listed with 0.
-    fn count_chart(&self, taxonomy: &Taxonomy, by_year: bool) -> Option<Chart> {
-        let lang = self.language();
+    fn count_chart(&self, lang: &str, taxonomy: &Taxonomy, by_year: bool) -> Option<Chart> {
         let mut counted: Vec<(&str, Option<&str>, usize)> = (taxonomy.terms.iter())
             .map(|t| (t.label.as_str(), Some(t.url.as_str()), t.items.len()))
             .collect();
@@ -732,12 +879,12 @@ impl Global<'_> {
     /// only: each is measured against the largest sum in its own currency.
     fn funding_chart(
         &self,
+        lang: &str,
         id: String,
         title: String,
         header: &str,
         mut groups: Vec<FundingGroup>,
     ) -> Chart {
-        let lang = self.language();
         groups.sort_by(|a, b| {
             (b.total.total_cmp(&a.total))
                 .then(b.grants.cmp(&a.grants))
@@ -786,11 +933,13 @@ impl Global<'_> {
 /// The grants of the object field `field` of every case study, grouped by the value of
 /// their sub-field `part` (a vocabulary term by its id, a text by its match key) and by
 /// currency (CAD when none is given): their number, and the sum of the amounts given.
+/// `relink` turns a term link of an item (in its language) into the page's language's.
 fn funding_groups(
     items: Cards,
     field: &str,
     part: &str,
     roles: &crate::config::GrantFields,
+    relink: &dyn Fn(&Item, &str) -> String,
 ) -> Vec<FundingGroup> {
     let mut groups: Vec<FundingGroup> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
@@ -822,7 +971,7 @@ fn funding_groups(
                 .filter(|a| a.is_finite());
             let at = *index.entry((key, currency.clone())).or_insert_with(|| {
                 groups.push(FundingGroup {
-                    url: value.get("url").and_then(Json::as_str).map(str::to_string),
+                    url: (value.get("url").and_then(Json::as_str)).map(|url| relink(item, url)),
                     label,
                     currency,
                     grants: 0,
@@ -869,9 +1018,12 @@ impl<'a> CardCache<'a> {
             return Value::none();
         };
         slot.get_or_init(|| {
-            let lang = global.language();
+            // In the item's own language, and marked with it: a card is the same on every
+            // list, an English case study's on a French list as on an English one.
+            let lang = global.ui_lang(&item.entry.lang);
             let more = global.string(lang, "card_more");
-            let card = Value::from_serializable(&card(item, lang, &more));
+            let fields = global.fields_in(item);
+            let card = Value::from_serializable(&card(item, &fields, lang, &more));
             let mut context = global.base_context(lang, &item.url, &item.entry.title);
             context.insert_value("item", card.clone());
             let html = self
@@ -887,6 +1039,47 @@ impl<'a> CardCache<'a> {
             Value::from(fields)
         })
         .clone()
+    }
+}
+
+/// Labels the vocabulary values among `fields` (declared by `schema`) in `lang`.
+fn relabel(
+    fields: &mut Map<String, Json>,
+    schema: &indexmap::IndexMap<String, FieldSpec>,
+    config: &SiteConfig,
+    lang: &str,
+) {
+    for (name, spec) in schema {
+        if let Some(value) = fields.get_mut(name) {
+            relabel_value(value, spec, config, lang);
+        }
+    }
+}
+
+fn relabel_value(value: &mut Json, spec: &FieldSpec, config: &SiteConfig, lang: &str) {
+    match value {
+        Json::Array(values) => {
+            for value in values {
+                relabel_value(value, spec, config, lang);
+            }
+        }
+        Json::Object(object) => {
+            if let Some(vocabulary) = spec
+                .vocabulary
+                .as_deref()
+                .and_then(|v| config.vocabulary(v))
+            {
+                // A value of an open vocabulary that is none of its terms keeps its text.
+                let term =
+                    (object.get("id").and_then(Json::as_str)).and_then(|id| vocabulary.lookup(id));
+                if let Some(term) = term {
+                    object.insert("label".into(), term.label(lang).into());
+                }
+            } else if !spec.fields.is_empty() {
+                relabel(object, &spec.fields, config, lang);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -929,13 +1122,6 @@ fn citation(item: &Item, roles: &JsonLdFields, permalink: &str, site_title: &str
     })
 }
 
-fn translations(item: &Item) -> Vec<Json> {
-    item.translations
-        .iter()
-        .map(|(lang, url)| json!({"lang": lang, "url": url}))
-        .collect()
-}
-
 /// Values a card shows of one list; the others are counted (« et 9 997 autres »). A case
 /// study listing 10,000 municipalities has a card on each of their 10,000 term pages: with
 /// every value on every card, the output grew with the square of the list (8.8 GB).
@@ -947,7 +1133,7 @@ const CARD_FIELDS: [&str; 5] = ["municipality", "region", "themes", "status", "y
 
 /// What a list shows for one case study. `more` is the UI text for the values left out,
 /// with `{count}` for their number.
-fn card(item: &Item, lang: &str, more: &str) -> Json {
+fn card(item: &Item, fields: &Map<String, Json>, lang: &str, more: &str) -> Json {
     let mut card = json!({
         "title": item.entry.title,
         "url": item.url,
@@ -958,7 +1144,7 @@ fn card(item: &Item, lang: &str, more: &str) -> Json {
         "lang": item.entry.lang,
     });
     for name in CARD_FIELDS {
-        let (shown, left_out) = match item.fields.get(name) {
+        let (shown, left_out) = match fields.get(name) {
             // "et 1 autre" would take the place of the value itself: show it instead.
             Some(Json::Array(values)) if values.len() > CARD_VALUES + 1 => (
                 Json::Array(values.iter().take(CARD_VALUES).cloned().collect()),
@@ -979,6 +1165,8 @@ fn card(item: &Item, lang: &str, more: &str) -> Json {
 /// metadata. Serialised straight from the model, without an intermediate copy.
 struct PageView<'a> {
     item: &'a Item,
+    /// The item's fields, labelled in its language.
+    fields: &'a Map<String, Json>,
     /// Case studies list every schema field, so templates can test any of them.
     schema: Option<&'a indexmap::IndexMap<String, crate::config::FieldSpec>>,
     show_toc: bool,
@@ -992,12 +1180,12 @@ impl serde::Serialize for PageView<'_> {
         let mut map = serializer.serialize_map(None)?;
         if let Some(schema) = self.schema {
             for name in schema.keys() {
-                if !item.fields.contains_key(name) && !ENTRY_KEYS.contains(&name.as_str()) {
+                if !self.fields.contains_key(name) && !ENTRY_KEYS.contains(&name.as_str()) {
                     map.serialize_entry(name, &Json::Null)?;
                 }
             }
         }
-        for (name, value) in &item.fields {
+        for (name, value) in self.fields {
             if !ENTRY_KEYS.contains(&name.as_str()) {
                 map.serialize_entry(name, value)?;
             }

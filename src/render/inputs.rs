@@ -12,7 +12,10 @@ use super::context::Global;
 use super::sitemap::{SitemapFile, SitemapUrl};
 use super::{FEED_ENTRIES, JobKind, ListOf, RECENT_ON_HOME};
 use crate::model::{Item, Site, Taxonomy, Term, hash_json};
+use crate::theme::Theme;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -22,53 +25,232 @@ pub(super) struct Shared<'a> {
     pub(super) site: &'a Site,
     /// What every page may show beyond its own inputs.
     pub(super) global: Global<'a>,
-    /// Indexes of all case studies, for the list of all of them and the home page.
-    all: Vec<usize>,
-    /// Indexes of the featured case studies, in the site's order.
-    featured: Vec<usize>,
-    /// The list of all case studies' URL: `/etudes-de-cas/`.
-    all_url: String,
+    /// What the pages of each language of the site show, the default language first.
+    pub(super) langs: Vec<LangView<'a>>,
     /// Every URL of the site, for the sitemap files, made when first needed.
     pub(super) sitemap: OnceLock<Vec<SitemapUrl>>,
 }
 
+/// The site as the pages of one language show it: the case studies its lists hold (each in
+/// that language when it has a version in it, else in the default language, else as it is)
+/// and the taxonomies labelled and linked in that language, holding those case studies.
+pub(super) struct LangView<'a> {
+    pub(super) code: &'a str,
+    /// The language's folder from the base path: `` for the default language, else `en/`.
+    pub(super) path: String,
+    /// Indexes of the case studies its lists show, in the site's order.
+    pub(super) all: Vec<usize>,
+    /// Indexes of the featured ones among them.
+    featured: Vec<usize>,
+    /// The list of all its case studies' URL: `/en/etudes-de-cas/`.
+    all_url: String,
+    /// The site's taxonomies in this language; a term none of `all` carries is left out.
+    pub(super) taxonomies: Cow<'a, [Taxonomy]>,
+    /// For each taxonomy, the index among the site's terms of each of its terms.
+    site_terms: Vec<Vec<usize>>,
+    /// For each taxonomy, the index among its terms of each of the site's terms.
+    positions: Vec<Vec<Option<usize>>>,
+    /// The related practices of its case studies that have fewer than `MIN_RELATED` in
+    /// their own language, completed from those of their default-language version.
+    related: HashMap<usize, Vec<usize>>,
+}
+
+/// Related practices a case study page should show: fewer are completed from its
+/// translation's (see `LangView::related`).
+const MIN_RELATED: usize = 3;
+/// And at most.
+const MAX_RELATED: usize = 5;
+
+impl<'a> LangView<'a> {
+    fn new(site: &'a Site, code: &'a str) -> Self {
+        let config = &site.config;
+        let default = code == config.config.language;
+        let shown: Vec<bool> = (site.case_studies.iter())
+            .map(|item| shown_in(item, code, &config.config.language))
+            .collect();
+        let all: Vec<usize> = (0..shown.len()).filter(|&i| shown[i]).collect();
+        let featured = (all.iter().copied())
+            .filter(|&i| site.case_studies[i].entry.featured)
+            .collect();
+        let path = config.lang_path(code);
+        let section = &config.config.case_studies.section;
+        let all_url = format!("{}{path}{section}/", site.base_path);
+        let identity = |t: &Taxonomy| (0..t.terms.len()).collect::<Vec<_>>();
+        if default && all.len() == shown.len() {
+            // Nothing to relabel or leave out: the site's own taxonomies.
+            return LangView {
+                related: HashMap::new(),
+                code,
+                path,
+                all,
+                featured,
+                all_url,
+                site_terms: site.taxonomies.iter().map(identity).collect(),
+                positions: (site.taxonomies.iter())
+                    .map(|t| identity(t).into_iter().map(Some).collect())
+                    .collect(),
+                taxonomies: Cow::Borrowed(&site.taxonomies),
+            };
+        }
+        let mut taxonomies = Vec::with_capacity(site.taxonomies.len());
+        let mut site_terms = Vec::with_capacity(site.taxonomies.len());
+        let mut positions = Vec::with_capacity(site.taxonomies.len());
+        for (taxonomy, taxonomy_config) in site.taxonomies.iter().zip(&config.config.taxonomies) {
+            let url = format!("{}{path}{}/", site.base_path, taxonomy.slug);
+            let mut terms: Vec<(usize, Term)> = (taxonomy.terms.iter().enumerate())
+                .filter_map(|(index, term)| {
+                    let items: Vec<usize> =
+                        term.items.iter().copied().filter(|&i| shown[i]).collect();
+                    (!items.is_empty()).then(|| {
+                        let term = Term {
+                            id: term.id.clone(),
+                            label: term.label(code).to_string(),
+                            labels: Vec::new(),
+                            url: format!("{url}{}/", term.id),
+                            items,
+                        };
+                        (index, term)
+                    })
+                })
+                .collect();
+            // The site's terms are sorted by their labels in the default language.
+            if !default && taxonomy_config.group.is_none() {
+                terms.sort_by_cached_key(|(_, term)| crate::text::fold(&term.label));
+            }
+            let mut position = vec![None; taxonomy.terms.len()];
+            for (at, (index, _)) in terms.iter().enumerate() {
+                position[*index] = Some(at);
+            }
+            positions.push(position);
+            site_terms.push(terms.iter().map(|(index, _)| *index).collect());
+            taxonomies.push(Taxonomy {
+                field: taxonomy.field.clone(),
+                name: taxonomy.name.clone(),
+                slug: taxonomy.slug.clone(),
+                url,
+                terms: terms.into_iter().map(|(_, term)| term).collect(),
+            });
+        }
+        LangView {
+            related: completed_related(site, code),
+            code,
+            path,
+            all,
+            featured,
+            all_url,
+            taxonomies: Cow::Owned(taxonomies),
+            site_terms,
+            positions,
+        }
+    }
+}
+
+/// Related practices are found among the case studies of one language: a case study in a
+/// language with few of them (an English version among French case studies) links few.
+/// Those of its default-language version complete its list, each shown in `lang` when it
+/// has a version in it, as the lists of `lang` show it.
+fn completed_related(site: &Site, lang: &str) -> HashMap<usize, Vec<usize>> {
+    let default = site.config.config.language.as_str();
+    let mut versions: HashMap<(&str, &str), usize> = HashMap::new();
+    for (index, item) in site.case_studies.iter().enumerate() {
+        if let Some(key) = &item.entry.translation_key {
+            versions.entry((key, &item.entry.lang)).or_insert(index);
+        }
+    }
+    let key_of = |index: usize| site.case_studies[index].entry.translation_key.as_deref();
+    let mut completed = HashMap::new();
+    for (index, item) in site.case_studies.iter().enumerate() {
+        let own = site.related.of(index);
+        let Some(key) = key_of(index) else { continue };
+        if item.entry.lang != lang || lang == default || own.len() >= MIN_RELATED {
+            continue;
+        }
+        let Some(&original) = versions.get(&(key, default)) else {
+            continue;
+        };
+        let mut list = own.to_vec();
+        for &other in site.related.of(original) {
+            let shown = (key_of(other).and_then(|k| versions.get(&(k, lang))))
+                .copied()
+                .unwrap_or(other);
+            if shown != index && shown != original && !list.contains(&shown) {
+                list.push(shown);
+            }
+        }
+        list.truncate(MAX_RELATED);
+        completed.insert(index, list);
+    }
+    completed
+}
+
+/// Whether the lists in `lang` show `item`: its version in `lang` when there is one, else
+/// its version in the default language, else the item as it is.
+pub(super) fn shown_in(item: &Item, lang: &str, default: &str) -> bool {
+    let has = |wanted: &str| item.translations.iter().any(|(l, _)| l == wanted);
+    item.entry.lang == lang || (!has(lang) && (item.entry.lang == default || !has(default)))
+}
+
 impl<'a> Shared<'a> {
-    pub(super) fn new(site: &'a Site, global: Global<'a>) -> Self {
-        let section = &site.config.config.case_studies.section;
+    pub(super) fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let langs: Vec<LangView> = (site.config.config.languages.iter())
+            .map(|code| LangView::new(site, code))
+            .collect();
         Shared {
             site,
-            global,
-            all: (0..site.case_studies.len()).collect(),
-            featured: (site.case_studies.iter().enumerate())
-                .filter(|(_, item)| item.entry.featured)
-                .map(|(index, _)| index)
-                .collect(),
-            all_url: format!("{}{section}/", site.base_path),
+            global: Global::new(site, theme, &langs),
+            langs,
             sitemap: OnceLock::new(),
         }
     }
 
-    pub(super) fn list_items(&self, list: ListOf) -> &[usize] {
+    pub(super) fn list_items(&self, lang: usize, list: ListOf) -> &[usize] {
+        let view = &self.langs[lang];
         match list {
-            ListOf::All => &self.all,
-            ListOf::Term { taxonomy, term } => &self.site.taxonomies[taxonomy].terms[term].items,
+            ListOf::All => &view.all,
+            ListOf::Term { taxonomy, term } => &view.taxonomies[taxonomy].terms[term].items,
         }
     }
 
     /// The URL of a list's first page.
-    pub(super) fn list_url(&self, list: ListOf) -> &str {
+    pub(super) fn list_url(&self, lang: usize, list: ListOf) -> &str {
+        let view = &self.langs[lang];
         match list {
-            ListOf::All => &self.all_url,
-            ListOf::Term { taxonomy, term } => &self.site.taxonomies[taxonomy].terms[term].url,
+            ListOf::All => &view.all_url,
+            ListOf::Term { taxonomy, term } => &view.taxonomies[taxonomy].terms[term].url,
         }
     }
 
+    /// The same list in every other language, where it has page `page`: (lang, URL).
+    pub(super) fn list_alternates(
+        &self,
+        lang: usize,
+        list: ListOf,
+        page: usize,
+    ) -> Vec<(&str, String)> {
+        let view = &self.langs[lang];
+        (self.langs.iter().enumerate())
+            .filter(|(other, _)| *other != lang)
+            .filter_map(|(other, other_view)| {
+                let same = match list {
+                    ListOf::All => ListOf::All,
+                    ListOf::Term { taxonomy, term } => {
+                        let site_term = view.site_terms[taxonomy][term];
+                        let term = other_view.positions[taxonomy][site_term]?;
+                        ListOf::Term { taxonomy, term }
+                    }
+                };
+                let pages = self.total_pages(other, same);
+                (page <= pages).then(|| (other_view.code, self.page_url(other, same, page)))
+            })
+            .collect()
+    }
+
     /// For the list of one term: its taxonomy and the term.
-    fn term_of(&self, list: ListOf) -> Option<TermOf<'a>> {
+    fn term_of(&self, lang: usize, list: ListOf) -> Option<TermOf<'_>> {
         match list {
             ListOf::All => None,
             ListOf::Term { taxonomy, term } => {
-                let taxonomy = &self.site.taxonomies[taxonomy];
+                let taxonomy = &self.langs[lang].taxonomies[taxonomy];
                 Some(TermOf {
                     taxonomy: TaxonomyName {
                         name: &taxonomy.name,
@@ -81,66 +263,99 @@ impl<'a> Shared<'a> {
     }
 
     /// Everything the page of `kind` shows beyond the site-wide values. Cheap: it borrows
-    /// from the site and allocates nothing but a sitemap index's part list, since every
-    /// page's key is computed from it on every rebuild of the preview.
+    /// from the site and allocates nothing but a sitemap index's part list and a list's
+    /// other-language versions, since every page's key is computed from it on every rebuild
+    /// of the preview.
     pub(super) fn inputs(&self, kind: JobKind) -> PageInputs<'_> {
         let site = self.site;
         let cards = |indexes| Cards {
             indexes,
             items: &site.case_studies,
         };
+        let code = |lang: usize| self.langs[lang].code;
         match kind {
             JobKind::CaseStudy(index) => {
                 let card = |i: Option<usize>| {
                     let item = site.case_studies.get(i?)?;
                     Some(Card { index: i?, item })
                 };
+                let item = &site.case_studies[index];
+                // Its neighbours in the list of its language (sorted like the site), so that
+                // an English page leads to English pages, and to French ones only where the
+                // English list shows them; in the site's order if that list lacks it.
+                let view = (self.langs.iter())
+                    .find(|view| view.code == item.entry.lang)
+                    .or(self.langs.first());
+                let (newer, older) = match view.map(|v| (v, v.all.binary_search(&index))) {
+                    Some((view, Ok(at))) => (
+                        at.checked_sub(1).map(|at| view.all[at]),
+                        view.all.get(at + 1).copied(),
+                    ),
+                    _ => (index.checked_sub(1), index.checked_add(1)),
+                };
+                let related = match view.and_then(|view| view.related.get(&index)) {
+                    Some(list) => list.as_slice(),
+                    None => site.related.of(index),
+                };
                 PageInputs::CaseStudy {
-                    item: Full(&site.case_studies[index]),
-                    newer: card(index.checked_sub(1)),
-                    older: card(index.checked_add(1)),
-                    related: cards(site.related.of(index)),
+                    item: Full(item),
+                    newer: card(newer),
+                    older: card(older),
+                    related: cards(related),
                 }
             }
             JobKind::Page(index) => PageInputs::Page(Full(&site.pages[index])),
-            JobKind::Home => PageInputs::Home {
-                featured: cards(&self.featured),
-                recent: cards(&self.all[..self.all.len().min(RECENT_ON_HOME)]),
-                taxonomies: Taxonomies(&site.taxonomies),
-            },
-            JobKind::List { list, page } => {
-                let items = self.list_items(list);
+            JobKind::Home(lang) => {
+                let view = &self.langs[lang];
+                PageInputs::Home {
+                    lang: view.code,
+                    featured: cards(&view.featured),
+                    recent: cards(&view.all[..view.all.len().min(RECENT_ON_HOME)]),
+                    taxonomies: Taxonomies(&view.taxonomies),
+                }
+            }
+            JobKind::List { lang, list, page } => {
+                let items = self.list_items(lang, list);
                 let (start, end) = self.global.page_range(items.len(), page);
                 PageInputs::List {
-                    url: self.list_url(list),
-                    term: self.term_of(list),
+                    lang: code(lang),
+                    url: self.list_url(lang, list),
+                    term: self.term_of(lang, list),
                     page,
                     total_pages: self.global.total_pages(items.len()),
                     total_items: items.len(),
                     cards: cards(&items[start..end]),
+                    alternates: self.list_alternates(lang, list, page),
                 }
             }
-            JobKind::Taxonomy(index) => PageInputs::Taxonomy(TaxonomyView(&site.taxonomies[index])),
-            JobKind::Search => PageInputs::Search {
-                taxonomies: Taxonomies(&site.taxonomies),
+            JobKind::Taxonomy { lang, index } => PageInputs::Taxonomy {
+                lang: code(lang),
+                taxonomy: TaxonomyView(&self.langs[lang].taxonomies[index]),
             },
-            JobKind::Statistics => PageInputs::Statistics {
-                taxonomies: Taxonomies(&site.taxonomies),
-                items: cards(&self.all),
+            JobKind::Search(lang) => PageInputs::Search {
+                lang: code(lang),
+                taxonomies: Taxonomies(&self.langs[lang].taxonomies),
             },
-            JobKind::Propose => PageInputs::Propose {
+            JobKind::Statistics(lang) => PageInputs::Statistics {
+                lang: code(lang),
+                taxonomies: Taxonomies(&self.langs[lang].taxonomies),
+                items: cards(&self.langs[lang].all),
+            },
+            JobKind::Propose(lang) => PageInputs::Propose {
+                lang: code(lang),
                 schema: Schema(&site.config.config.fields),
             },
-            JobKind::NotFound => PageInputs::NotFound,
-            JobKind::Feed(list) => {
-                let items = self.list_items(list);
+            JobKind::NotFound(lang) => PageInputs::NotFound { lang: code(lang) },
+            JobKind::Feed { lang, list } => {
+                let items = self.list_items(lang, list);
                 PageInputs::Feed {
+                    lang: code(lang),
                     // The page a feed is the feed of: the home page for the site's feed.
                     url: match list {
-                        ListOf::All => &site.base_path,
-                        ListOf::Term { .. } => self.list_url(list),
+                        ListOf::All => self.global.home(code(lang)),
+                        ListOf::Term { .. } => self.list_url(lang, list),
                     },
-                    term: self.term_of(list),
+                    term: self.term_of(lang, list),
                     entries: cards(&items[..items.len().min(FEED_ENTRIES)]),
                 }
             }
@@ -174,13 +389,16 @@ pub(super) enum PageInputs<'s> {
         related: Cards<'s>,
     },
     Page(Full<'s>),
+    /// The home page in `lang`; every page below is in its `lang`.
     Home {
+        lang: &'s str,
         featured: Cards<'s>,
         recent: Cards<'s>,
         taxonomies: Taxonomies<'s>,
     },
     /// Page `page` (from 1) of a paginated list of case studies.
     List {
+        lang: &'s str,
         /// The URL of the list's first page; the others are `{url}page/{n}/`.
         url: &'s str,
         /// For the list of one term: its taxonomy and the term.
@@ -190,25 +408,36 @@ pub(super) enum PageInputs<'s> {
         total_items: usize,
         /// The cards of this page.
         cards: Cards<'s>,
+        /// The same page of the same list in the other languages that have it: (lang, URL).
+        alternates: Vec<(&'s str, String)>,
     },
-    Taxonomy(TaxonomyView<'s>),
+    Taxonomy {
+        lang: &'s str,
+        taxonomy: TaxonomyView<'s>,
+    },
     Search {
+        lang: &'s str,
         taxonomies: Taxonomies<'s>,
     },
     /// Counts of every taxonomy's terms, and funding sums read from every case study (whose
     /// card fingerprint covers its fields): not their cards.
     Statistics {
+        lang: &'s str,
         taxonomies: Taxonomies<'s>,
         items: Cards<'s>,
     },
     /// The form that writes a case study: made from the schema's fields (and the
     /// vocabularies and contact address of the configuration, in `Global`).
     Propose {
+        lang: &'s str,
         schema: Schema<'s>,
     },
-    NotFound,
+    NotFound {
+        lang: &'s str,
+    },
     /// The Atom feed of a list: the site's newest case studies, or a term's.
     Feed {
+        lang: &'s str,
         /// The page the feed is the feed of; the feed is at `{url}atom.xml`.
         url: &'s str,
         term: Option<TermOf<'s>>,
@@ -234,11 +463,11 @@ impl PageInputs<'_> {
                 true
             }
             PageInputs::Page(_)
-            | PageInputs::Taxonomy(_)
+            | PageInputs::Taxonomy { .. }
             | PageInputs::Search { .. }
             | PageInputs::Statistics { .. }
             | PageInputs::Propose { .. }
-            | PageInputs::NotFound
+            | PageInputs::NotFound { .. }
             | PageInputs::Feed { .. }
             | PageInputs::Sitemap { .. }
             | PageInputs::SitemapIndex { .. }
@@ -340,9 +569,12 @@ pub(super) struct TermView<'s>(pub(super) &'s Term);
 impl Serialize for TermView<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        // `labels` are the other languages': a term of another language's view is already
+        // labelled in it (see `LangView`).
         let Term {
             id,
             label,
+            labels: _,
             url,
             items,
         } = self.0;
@@ -505,12 +737,30 @@ mod tests {
                 "i18n string",
                 &[(fr, "\ncard_more: \"", "\ncard_more: \"+ ")],
             ),
+            // Shown on the English pages and on the cards of English case studies only.
+            (
+                "English i18n string",
+                &[("i18n/en.yaml", "\ncard_more: \"", "\ncard_more: \"+ ")],
+            ),
+            (
+                "languages",
+                &[("config.yaml", "\nlanguages: [fr, en]", "\nlanguages: [fr]")],
+            ),
+            // An English version's tags change the English lists, not the French ones.
+            (
+                "English version",
+                &[(
+                    "content/etudes-de-cas/umq-mifi-partnership.md",
+                    "\nfeatured: true",
+                    "\nfeatured: false",
+                )],
+            ),
             (
                 "card partial",
                 &[(
                     card,
-                    "<article class=\"card\">",
-                    "<article class=\"card new\">",
+                    "<article class=\"card\"",
+                    "<article class=\"card new\"",
                 )],
             ),
         ];

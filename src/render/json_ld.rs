@@ -11,8 +11,14 @@ use serde_json::{Map, Value as Json, json};
 
 /// schema.org JSON-LD for a case study: an Article about a Project, funding as Grants.
 /// Serialised with `<`, `>` and `&` escaped so no value can close the `<script>` element.
-pub(super) fn json_ld(item: &Item, roles: &JsonLdFields, permalink: &str, license: &str) -> String {
-    let fields = &item.fields;
+/// `fields` are the item's, labelled in its language (`Global::fields_in`).
+pub(super) fn json_ld(
+    item: &Item,
+    fields: &Map<String, Json>,
+    roles: &JsonLdFields,
+    permalink: &str,
+    license: &str,
+) -> String {
     // The labels of the values of the fields `names`, in order.
     let labels = |names: &[String]| -> Vec<String> {
         let mut labels = Vec::new();

@@ -27,7 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Site, StableHasher};
 use crate::output::Sink;
 use crate::theme::Theme;
-use context::{CardCache, Global};
+use context::CardCache;
 use inputs::Shared;
 use rayon::prelude::*;
 use sitemap::SitemapFile;
@@ -88,7 +88,7 @@ pub(crate) struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub(crate) fn new(site: &'a Site, theme: &'a Theme, templates: &'a Templates) -> Self {
         Renderer {
-            shared: Shared::new(site, Global::new(site, theme)),
+            shared: Shared::new(site, theme),
             cards: CardCache::new(&templates.tera, site.case_studies.len()),
             theme,
             templates,
@@ -118,36 +118,47 @@ impl<'a> Renderer<'a> {
         }));
         let base = site.base_path.as_str();
         let relative = |url: &str| output_path(url.strip_prefix(base).unwrap_or(url));
-        jobs.push(self.job(JobKind::Home, "index.html".into()));
-        let mut lists = vec![ListOf::All];
-        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            jobs.push(self.job(JobKind::Taxonomy(t), relative(&taxonomy.url)));
-            lists.extend((0..taxonomy.terms.len()).map(|term| ListOf::Term { taxonomy: t, term }));
+        // The pages of each language: the default one's at the root, the others' under
+        // their language's folder, at the same paths (`/en/recherche/`).
+        for (lang, view) in shared.langs.iter().enumerate() {
+            let at = |path: &str| output_path(&format!("{}{path}", view.path));
+            jobs.push(self.job(JobKind::Home(lang), at("")));
+            let mut lists = vec![ListOf::All];
+            for (t, taxonomy) in view.taxonomies.iter().enumerate() {
+                let kind = JobKind::Taxonomy { lang, index: t };
+                jobs.push(self.job(kind, relative(&taxonomy.url)));
+                lists.extend(
+                    (0..taxonomy.terms.len()).map(|term| ListOf::Term { taxonomy: t, term }),
+                );
+            }
+            let list_jobs: Vec<PageJob> = lists
+                .into_par_iter()
+                .flat_map_iter(|list| {
+                    let total_pages = shared.total_pages(lang, list);
+                    let pages = (1..=total_pages).map(move |page| {
+                        let kind = JobKind::List { lang, list, page };
+                        self.job(kind, relative(&shared.page_url(lang, list, page)))
+                    });
+                    // A term's feed, beside its list: `/regions/estrie/atom.xml`.
+                    let feed = matches!(list, ListOf::Term { .. }).then(|| {
+                        let url = shared.list_url(lang, list);
+                        let folder = url.strip_prefix(base).unwrap_or(url);
+                        let path = format!("{}atom.xml", folder.trim_start_matches('/'));
+                        self.job(JobKind::Feed { lang, list }, path)
+                    });
+                    pages.chain(feed)
+                })
+                .collect();
+            jobs.extend(list_jobs);
+            jobs.push(self.job(JobKind::Search(lang), at(SEARCH_PATH)));
+            jobs.push(self.job(JobKind::Statistics(lang), at(STATISTICS_PATH)));
+            jobs.push(self.job(JobKind::Propose(lang), at(PROPOSE_PATH)));
+            let not_found = format!("{}404.html", view.path);
+            jobs.push(self.job(JobKind::NotFound(lang), not_found));
+            let feed = format!("{}atom.xml", view.path);
+            let all = ListOf::All;
+            jobs.push(self.job(JobKind::Feed { lang, list: all }, feed));
         }
-        let list_jobs: Vec<PageJob> = lists
-            .into_par_iter()
-            .flat_map_iter(|list| {
-                let total_pages = shared.total_pages(list);
-                let pages = (1..=total_pages).map(move |page| {
-                    let kind = JobKind::List { list, page };
-                    self.job(kind, relative(&shared.page_url(list, page)))
-                });
-                // A term's feed, beside its list: `/regions/estrie/atom.xml`.
-                let feed = matches!(list, ListOf::Term { .. }).then(|| {
-                    let url = shared.list_url(list);
-                    let folder = url.strip_prefix(base).unwrap_or(url);
-                    let path = format!("{}atom.xml", folder.trim_start_matches('/'));
-                    self.job(JobKind::Feed(list), path)
-                });
-                pages.chain(feed)
-            })
-            .collect();
-        jobs.extend(list_jobs);
-        jobs.push(self.job(JobKind::Search, output_path(SEARCH_PATH)));
-        jobs.push(self.job(JobKind::Statistics, output_path(STATISTICS_PATH)));
-        jobs.push(self.job(JobKind::Propose, output_path(PROPOSE_PATH)));
-        jobs.push(self.job(JobKind::NotFound, "404.html".into()));
-        jobs.push(self.job(JobKind::Feed(ListOf::All), "atom.xml".into()));
         for file in sitemap::plan(shared.sitemap_urls(), sitemap_limit) {
             jobs.push(self.job(JobKind::Sitemap(file), file.path()));
         }
@@ -247,25 +258,35 @@ impl<'a> Renderer<'a> {
 
 /// Which page a job is, as indexes into the site: `Shared::inputs` turns it into what the
 /// page is made from, both for its key and, when it is rendered, for its context.
+///
+/// Pages that every language of the site has carry the language's index in
+/// `SiteConfig::languages` (`Shared::langs`); a case study or content page is in its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JobKind {
     CaseStudy(usize),
     Page(usize),
-    Home,
+    Home(usize),
     /// Page `page` (from 1) of a paginated list of case studies.
     List {
+        lang: usize,
         list: ListOf,
         page: usize,
     },
-    Taxonomy(usize),
-    Search,
+    Taxonomy {
+        lang: usize,
+        index: usize,
+    },
+    Search(usize),
     /// Charts of the collection: counts by taxonomy term, funding sums.
-    Statistics,
+    Statistics(usize),
     /// The form that writes a case study's file from the schema.
-    Propose,
-    NotFound,
+    Propose(usize),
+    NotFound(usize),
     /// The Atom feed of a list's newest case studies.
-    Feed(ListOf),
+    Feed {
+        lang: usize,
+        list: ListOf,
+    },
     Sitemap(SitemapFile),
     Robots,
 }
@@ -275,7 +296,7 @@ impl JobKind {
         match self {
             JobKind::CaseStudy(_) => "case_study.html",
             JobKind::Page(_) => "page.html",
-            JobKind::Home => "index.html",
+            JobKind::Home(_) => "index.html",
             JobKind::List {
                 list: ListOf::All, ..
             } => "list.html",
@@ -283,12 +304,12 @@ impl JobKind {
                 list: ListOf::Term { .. },
                 ..
             } => "term.html",
-            JobKind::Taxonomy(_) => "taxonomy.html",
-            JobKind::Search => "search.html",
-            JobKind::Statistics => "statistics.html",
-            JobKind::Propose => "proposer.html",
-            JobKind::NotFound => "404.html",
-            JobKind::Feed(_) => "atom.xml",
+            JobKind::Taxonomy { .. } => "taxonomy.html",
+            JobKind::Search(_) => "search.html",
+            JobKind::Statistics(_) => "statistics.html",
+            JobKind::Propose(_) => "proposer.html",
+            JobKind::NotFound(_) => "404.html",
+            JobKind::Feed { .. } => "atom.xml",
             JobKind::Sitemap(file) => file.template(),
             JobKind::Robots => "robots.txt",
         }

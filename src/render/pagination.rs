@@ -22,12 +22,12 @@ impl Global<'_> {
 }
 
 impl Shared<'_> {
-    pub(super) fn total_pages(&self, list: ListOf) -> usize {
-        self.global.total_pages(self.list_items(list).len())
+    pub(super) fn total_pages(&self, lang: usize, list: ListOf) -> usize {
+        self.global.total_pages(self.list_items(lang, list).len())
     }
 
-    pub(super) fn page_url(&self, list: ListOf, page: usize) -> String {
-        page_url(self.list_url(list), page)
+    pub(super) fn page_url(&self, lang: usize, list: ListOf, page: usize) -> String {
+        page_url(self.list_url(lang, list), page)
     }
 }
 

@@ -32,7 +32,20 @@ const URL_OVERHEAD: usize = 64;
 pub(super) struct SitemapUrl {
     pub(super) loc: String,
     pub(super) lastmod: Option<String>,
+    /// Its versions in every language, itself included, as Google reads them from a
+    /// sitemap (`xhtml:link rel="alternate" hreflang`); empty when it has no other.
+    pub(super) alternates: Vec<Alternate>,
 }
+
+/// One language version of a sitemap URL.
+#[derive(Debug, Serialize, Hash)]
+pub(super) struct Alternate {
+    pub(super) lang: String,
+    pub(super) href: String,
+}
+
+/// Bytes of an alternate beside its values: `<xhtml:link rel="alternate" hreflang="" href=""/>`.
+const ALTERNATE_OVERHEAD: usize = 64;
 
 impl SitemapUrl {
     /// An upper bound of the entry's size in the file: Tera escapes `&<>"'` into entities
@@ -40,7 +53,10 @@ impl SitemapUrl {
     fn size(&self) -> usize {
         let escaped =
             |text: &str| text.len() + 5 * text.bytes().filter(|b| b"&<>\"'".contains(b)).count();
-        URL_OVERHEAD + escaped(&self.loc) + self.lastmod.as_deref().map_or(0, escaped)
+        let alternates: usize = (self.alternates.iter())
+            .map(|a| ALTERNATE_OVERHEAD + escaped(&a.lang) + escaped(&a.href))
+            .sum();
+        URL_OVERHEAD + escaped(&self.loc) + self.lastmod.as_deref().map_or(0, escaped) + alternates
     }
 }
 
@@ -116,28 +132,74 @@ pub(super) fn plan(urls: &[SitemapUrl], limit: Limit) -> Vec<SitemapFile> {
 }
 
 impl Shared<'_> {
-    /// Every URL of the site, in the sitemap's order: home, case studies and pages, the list
-    /// of all case studies, the statistics, the proposal form, taxonomies with their terms. Made once per build.
+    /// Every URL of the site, in the sitemap's order: the home pages, case studies and pages,
+    /// then in each language the list of all case studies, the statistics, the proposal
+    /// form, taxonomies with their terms; each with its versions in the other languages.
+    /// Made once per build.
     pub(super) fn sitemap_urls(&self) -> &[SitemapUrl] {
         self.sitemap.get_or_init(|| {
             let site = self.site;
             let base = &site.base_path;
-            let url = |url: &str, lastmod: Option<String>| SitemapUrl {
-                loc: self.global.permalink(url),
-                lastmod,
+            // `versions`: (lang, URL) of the page in every language, itself included.
+            let url = |url: &str, lastmod: Option<String>, versions: Vec<(&str, String)>| {
+                let alternates = if versions.len() > 1 {
+                    (versions.into_iter())
+                        .map(|(lang, url)| Alternate {
+                            lang: lang.to_string(),
+                            href: self.global.permalink(&url),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                SitemapUrl {
+                    loc: self.global.permalink(url),
+                    lastmod,
+                    alternates,
+                }
             };
-            let mut urls = vec![url(base, None)];
+            let homes: Vec<(&str, String)> = (self.langs.iter())
+                .map(|view| (view.code, format!("{base}{}", view.path)))
+                .collect();
+            // A page every language has, at `path` from a language's home.
+            let everywhere = |path: &str| -> Vec<(&str, String)> {
+                (homes.iter())
+                    .map(|(lang, home)| (*lang, format!("{home}{path}")))
+                    .collect()
+            };
+            let mut urls: Vec<SitemapUrl> = (homes.iter())
+                .map(|(_, home)| url(home, None, everywhere("")))
+                .collect();
             for item in site.case_studies.iter().chain(&site.pages) {
-                urls.push(url(&item.url, item.entry.date.map(|d| d.to_string())));
+                let mut versions = vec![(item.entry.lang.as_str(), item.url.clone())];
+                versions.extend(
+                    (item.translations.iter()).map(|(lang, url)| (lang.as_str(), url.clone())),
+                );
+                let lastmod = item.entry.date.map(|d| d.to_string());
+                urls.push(url(&item.url, lastmod, versions));
             }
             let section = &site.config.config.case_studies.section;
-            urls.push(url(&format!("{base}{section}/"), None));
-            urls.push(url(&format!("{base}{}", super::STATISTICS_PATH), None));
-            urls.push(url(&format!("{base}{}", super::PROPOSE_PATH), None));
-            for taxonomy in &site.taxonomies {
-                urls.push(url(&taxonomy.url, None));
-                for term in &taxonomy.terms {
-                    urls.push(url(&term.url, None));
+            for (lang, view) in self.langs.iter().enumerate() {
+                let home = format!("{base}{}", view.path);
+                for path in [
+                    format!("{section}/"),
+                    super::STATISTICS_PATH.to_string(),
+                    super::PROPOSE_PATH.to_string(),
+                ] {
+                    urls.push(url(&format!("{home}{path}"), None, everywhere(&path)));
+                }
+                for (t, taxonomy) in view.taxonomies.iter().enumerate() {
+                    let path = format!("{}/", taxonomy.slug);
+                    urls.push(url(&taxonomy.url, None, everywhere(&path)));
+                    for (k, term) in taxonomy.terms.iter().enumerate() {
+                        let list = super::ListOf::Term {
+                            taxonomy: t,
+                            term: k,
+                        };
+                        let mut versions = vec![(view.code, term.url.clone())];
+                        versions.extend(self.list_alternates(lang, list, 1));
+                        urls.push(url(&term.url, None, versions));
+                    }
                 }
             }
             urls
@@ -154,6 +216,7 @@ impl Shared<'_> {
                     part_path(number)
                 )),
                 lastmod: None,
+                alternates: Vec::new(),
             })
             .collect()
     }
@@ -170,6 +233,7 @@ mod tests {
             .map(|n| SitemapUrl {
                 loc: format!("https://example.org/{n}/"),
                 lastmod: None,
+                alternates: Vec::new(),
             })
             .collect()
     }

@@ -24,6 +24,8 @@ pub struct Facet {
 pub struct FacetValue {
     pub id: String,
     pub label: String,
+    /// Its label in the site's other languages where it differs: (lang, label).
+    pub labels: Vec<(String, String)>,
     /// The term's page, for readers without JavaScript.
     pub url: String,
     /// Document numbers (indexes into `Site::case_studies`), sorted.
@@ -70,6 +72,7 @@ pub fn facets(site: &Site) -> Vec<Facet> {
             .map(|term| FacetValue {
                 id: term.id.clone(),
                 label: term.label.clone(),
+                labels: term.labels.clone(),
                 url: term.url.clone(),
                 docs: term.items.iter().map(|&i| i as u32).collect(),
             })

@@ -91,6 +91,8 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
         "levels": LEVELS,
         "headDocs": HEAD_DOCS,
         "language": site.config.config.language,
+        // The others are served under `/<lang>/`: a result's language is read from its URL.
+        "languages": site.config.config.languages,
         "stopWords": STOP_WORDS,
         "vocab": vocab,
         "docShards": doc_shards,
@@ -100,9 +102,19 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
                 "param": f.param,
                 "aliases": f.aliases,
                 "file": file,
-                "values": f.values.iter().map(|v| json!({
-                    "id": v.id, "label": v.label, "url": v.url, "count": v.docs.len(),
-                })).collect::<Vec<_>>(),
+                "values": f.values.iter().map(|v| {
+                    let mut value = json!({
+                        "id": v.id, "label": v.label, "url": v.url, "count": v.docs.len(),
+                    });
+                    // Only the labels that differ, so a site in one language pays nothing.
+                    if !v.labels.is_empty() {
+                        value["labels"] = (v.labels.iter())
+                            .map(|(lang, label)| (lang.clone(), Json::from(label.as_str())))
+                            .collect::<serde_json::Map<_, _>>()
+                            .into();
+                    }
+                    value
+                }).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         },
     });

@@ -123,7 +123,9 @@
         box.id = "facet-" + facet.param + "-" + value.id;
         var label = document.createElement("label");
         label.htmlFor = box.id;
-        label.appendChild(document.createTextNode(value.label + " "));
+        // In the page's language when the index has the label in it.
+        var text = (value.labels && value.labels[lang]) || value.label;
+        label.appendChild(document.createTextNode(text + " "));
         var count = document.createElement("span");
         count.className = "facet-count";
         label.appendChild(count);
@@ -177,6 +179,12 @@
     a.href = result.url;
     appendParts(a, result.titleParts);
     h3.appendChild(a);
+    if (result.lang && result.lang !== lang) {
+      // A case study with no version in the page's language, shown in its own (its title
+      // read in French by a screen reader on the English page).
+      li.lang = result.lang;
+      a.hreflang = result.lang;
+    }
     if (result.kind === "page") {
       // A content page (about, methodology), not a case study: said in the heading, so
       // that a screen reader reads it with the title.

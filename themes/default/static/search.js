@@ -845,7 +845,7 @@
         values: facet.values.map(function (value, v) {
           return {
             id: value.id,
-            label: value.label,
+            label: labelOf(value),
             url: value.url,
             count: countOf(facet, f, value, v),
             selected: !!(chosen && chosen.has(v)),
@@ -890,7 +890,7 @@
         var byFacet = {};
         d[5].forEach(function (number) {
           var hit = m.valueAt[number];
-          (byFacet[hit.facet.name] = byFacet[hit.facet.name] || []).push(hit.value.label);
+          (byFacet[hit.facet.name] = byFacet[hit.facet.name] || []).push(labelOf(hit.value));
         });
         var year = byFacet.year ? Number(byFacet.year[0]) : null;
         var tags = (byFacet.themes || []).concat(byFacet.target_groups || []).join(", ");
@@ -902,6 +902,7 @@
         var url = root + d[1];
         return {
           url: url,
+          lang: languageOf(m, d[1]),
           kind: d[7] === "page" ? "page" : "case_study",
           sections: subResults(m, d[6] || [], d[4] || [], url, words || [], surfaces),
           title: d[0],
@@ -1019,6 +1020,21 @@
 
   function siteRoot() {
     return new URL("../", indexUrl()).pathname;
+  }
+
+  /** A facet value's label in the page's language (the index's `labels`), else the site's. */
+  function labelOf(value) {
+    var lang = typeof document !== "undefined" && document.documentElement
+      ? document.documentElement.lang : "";
+    return (value.labels && value.labels[lang]) || value.label;
+  }
+
+  /** The language of the page at `path` (from the site's root): the site serves each
+   * language but the first under `<lang>/`. */
+  function languageOf(m, path) {
+    var first = String(path).split("/")[0];
+    var others = (m.languages || []).slice(1);
+    return others.indexOf(first) >= 0 ? first : m.language;
   }
 
   // ---------------------------------------------------------------------------------------
