@@ -334,3 +334,50 @@ fn a_missing_image_lists_the_images_of_its_folder() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("plan-quartir.jpg` is missing"), "{stderr}");
 }
+
+/// The preview re-renders a page only when its key changes: an image's copies are named by
+/// their key, so an edited image changes the pages that show it, body and cover.
+#[cfg(feature = "serve")]
+#[test]
+fn the_preview_shows_an_edited_image_on_its_page_and_card() {
+    use std::time::{Duration, Instant};
+    let site = site(
+        "image: photo.jpg\nimage_alt: La gare\n",
+        "![Une photo](photo.jpg)\n",
+        &[("photo.jpg", photo(900, 600, 11, ImageFormat::Jpeg))],
+    );
+    let preview = common::preview::Preview::start(site.path(), &[]);
+    let srcs = |path: &str, css: &str| -> Vec<String> {
+        let reply = preview.get(path).expect("the page");
+        let (body, _) = common::preview::strip_injection(&reply.body);
+        let document = scraper::Html::parse_document(&String::from_utf8_lossy(&body));
+        select(&document, css)
+            .iter()
+            .filter_map(|img| img.attr("src").map(str::to_string))
+            .collect()
+    };
+    let before = srcs("/etudes-de-cas/a/", "picture img");
+    assert_eq!(before.len(), 2, "cover and body image: {before:?}");
+    std::fs::write(
+        site.path().join("content/etudes-de-cas/photo.jpg"),
+        photo(700, 500, 12, ImageFormat::Jpeg),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let after = loop {
+        let now = srcs("/etudes-de-cas/a/", "picture img");
+        if now.iter().all(|src| !before.contains(src)) {
+            break now;
+        }
+        assert!(Instant::now() < deadline, "the page still shows {now:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    for src in &after {
+        let reply = preview.get(src).expect("the new copy");
+        assert_eq!(reply.status, 200, "{src}");
+        let image = image::load_from_memory(&reply.body).expect("a JPEG");
+        assert_eq!((image.width(), image.height()), (700, 500), "{src}");
+    }
+    let cards = srcs("/etudes-de-cas/", ".card picture img");
+    assert_eq!(cards, after[..1], "the card shows the new cover");
+}
