@@ -713,13 +713,10 @@ impl<'a> BodyEvents<'a, '_> {
             if !known {
                 let (line, column) = self.positions.at(start);
                 self.problems.push(
-                    Diagnostic::error(
-                        self.file,
-                        format!("image `content/{resolved}` is missing"),
-                    )
-                    .at(line, column)
-                    .field("image")
-                    .hint(images::missing_image_hint(&resolved, &targets.assets)),
+                    Diagnostic::error(self.file, format!("image `content/{resolved}` is missing"))
+                        .at(line, column)
+                        .field("image")
+                        .hint(images::missing_image_hint(&resolved, &targets.assets)),
                 );
                 return (dest.clone(), None);
             }
@@ -744,6 +741,7 @@ impl<'a> BodyEvents<'a, '_> {
     fn resolve(&mut self, dest: &CowStr<'a>, link_type: LinkType, start: usize) -> CowStr<'a> {
         // A link to a raster image whose original is not published goes to its widest copy.
         if !self.targets.images.keep_original
+            && !self.targets.images.pictures.is_empty()
             && let Some(resolved) = self.content_target(dest)
             && let Some(Ok(picture)) = self.targets.images.pictures.get(&resolved)
         {
@@ -937,6 +935,100 @@ mod tests {
             &mut problems,
         );
         (rendered, problems)
+    }
+
+    /// A plan for `cas/photo.jpg`, 2,000 × 1,000 pixels, as `crate::images` makes it.
+    fn with_photo() -> LinkTargets {
+        use crate::images::{Format, Picture, Variant};
+        let variant = |width: u32, format: Format| Variant {
+            path: format!("cas/photo-{width}.{}", format.extension()),
+            url: format!("/base/cas/photo-{width}.{}", format.extension()),
+            width,
+            height: width / 2,
+            format,
+            key: u64::from(width),
+        };
+        let picture = Picture {
+            content_path: "cas/photo.jpg".into(),
+            width: 2000,
+            height: 1000,
+            bytes: 6_000_000,
+            webp: [480, 960].map(|w| variant(w, Format::Webp)).into(),
+            fallback: [480, 960].map(|w| variant(w, Format::Jpeg)).into(),
+        };
+        let mut table = ImageTable {
+            warn_bytes: 5_000_000,
+            ..ImageTable::default()
+        };
+        table
+            .pictures
+            .insert("cas/photo.jpg".into(), Ok(Arc::new(picture)));
+        table
+            .pictures
+            .insert("cas/casse.jpg".into(), Err("not an image".into()));
+        LinkTargets {
+            images: Arc::new(table),
+            ..LinkTargets::default()
+        }
+    }
+
+    fn render_with(body: &str, targets: &LinkTargets) -> (RenderedBody, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let rendered = MarkdownRenderer::new(false, "/base/").render(
+            body,
+            "content/cas/a.md",
+            "cas/a.md",
+            10,
+            targets,
+            &mut problems,
+        );
+        (rendered, problems)
+    }
+
+    #[test]
+    fn pictures_survive_the_sanitiser_of_a_page_with_raw_html() {
+        let targets = with_photo();
+        let body = "<b>gras</b>\n\n![La gare](photo.jpg)\n\n![Encore](photo.jpg)\n";
+        let (out, problems) = render_with(body, &targets);
+        let document = scraper::Html::parse_fragment(&out.html);
+        let img = scraper::Selector::parse("picture > img").unwrap();
+        let source = scraper::Selector::parse("picture > source[type='image/webp']").unwrap();
+        let imgs: Vec<_> = document.select(&img).collect();
+        assert_eq!(imgs.len(), 2, "{}", out.html);
+        assert_eq!(document.select(&source).count(), 2, "{}", out.html);
+        let first = imgs[0].value();
+        assert_eq!(first.attr("src"), Some("/base/cas/photo-960.jpg"));
+        assert_eq!(first.attr("width"), Some("960"));
+        assert_eq!(first.attr("height"), Some("480"));
+        assert!(first.attr("srcset").unwrap().contains("480w"));
+        assert_eq!(first.attr("loading"), None);
+        assert_eq!(imgs[1].value().attr("loading"), Some("lazy"));
+        assert_eq!(imgs[1].value().attr("decoding"), Some("async"));
+        // Over 5 MB: one warning per place that shows it.
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("6.0 MB"), "{problems:?}");
+        assert_eq!(out.images.len(), 2);
+        assert_eq!((out.images[0].1, out.images[0].2), (12, 1));
+    }
+
+    #[test]
+    fn a_link_to_a_photo_goes_to_its_widest_copy_and_a_corrupt_one_is_an_error() {
+        let targets = with_photo();
+        let (out, problems) = render_with("[la photo](photo.jpg) ![Cassée](casse.jpg)", &targets);
+        assert!(
+            out.html.contains("href=\"/base/cas/photo-960.jpg\""),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.images, [("cas/photo.jpg".to_string(), 10, 1)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].is_error());
+        assert!(
+            problems[0].message.contains("content/cas/casse.jpg"),
+            "{}",
+            problems[0]
+        );
+        assert_eq!((problems[0].line, problems[0].column), (10, 23));
     }
 
     #[test]

@@ -13,16 +13,27 @@ fn photo(width: u32, height: u32, seed: u32, format: ImageFormat) -> Vec<u8> {
     let image = if format == ImageFormat::Png {
         DynamicImage::ImageRgba8(RgbaImage::from_fn(width, height, |x, y| {
             let noise = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ seed) % 32;
-            image::Rgba([(x * 255 / width) as u8, (y * 255 / height) as u8, noise as u8 * 8, 200])
+            image::Rgba([
+                (x * 255 / width) as u8,
+                (y * 255 / height) as u8,
+                noise as u8 * 8,
+                200,
+            ])
         }))
     } else {
         DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
             let noise = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ seed) % 32;
-            image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, noise as u8 * 8])
+            image::Rgb([
+                (x * 255 / width) as u8,
+                (y * 255 / height) as u8,
+                noise as u8 * 8,
+            ])
         }))
     };
     let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, format).expect("encode a test image");
+    image
+        .write_to(&mut out, format)
+        .expect("encode a test image");
     out.into_inner()
 }
 
@@ -87,7 +98,10 @@ fn candidates(srcset: &str) -> Vec<(String, u32)> {
         .split(", ")
         .map(|candidate| {
             let (url, width) = candidate.rsplit_once(' ').expect("url and width");
-            (url.to_string(), width.trim_end_matches('w').parse().unwrap())
+            (
+                url.to_string(),
+                width.trim_end_matches('w').parse().unwrap(),
+            )
         })
         .collect()
 }
@@ -176,13 +190,20 @@ fn a_warm_rebuild_encodes_zero_images_and_an_edited_image_is_encoded_again() {
     let (code, output) = build(site.path(), &[]);
     assert_eq!(code, 0, "{output}");
     assert_eq!(counts(&output), (0, 10), "{output}");
-    assert_eq!(snapshot(&public), before, "a warm rebuild changed the output");
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "a warm rebuild changed the output"
+    );
 
     // The cache holds only Passerelle's files, named by their key, and no temporary file.
     for entry in std::fs::read_dir(site.path().join(".passerelle-cache/images")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         let (stem, ext) = name.split_once('.').unwrap();
-        assert!(stem.len() == 16 && stem.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+        assert!(
+            stem.len() == 16 && stem.chars().all(|c| c.is_ascii_hexdigit()),
+            "{name}"
+        );
         assert!(["webp", "jpg", "png"].contains(&ext), "{name}");
     }
 
@@ -211,11 +232,19 @@ fn a_warm_rebuild_encodes_zero_images_and_an_edited_image_is_encoded_again() {
 
 #[test]
 fn a_missing_alt_is_one_warning_with_file_line_and_a_decorative_image_none() {
-    let body = "Texte.\n\n![](photo.jpg)\n\n![](photo.jpg \"décorative\")\n\n![Le plan](photo.jpg)\n";
-    let site = site("", body, &[("photo.jpg", photo(600, 400, 6, ImageFormat::Jpeg))]);
+    let body =
+        "Texte.\n\n![](photo.jpg)\n\n![](photo.jpg \"décorative\")\n\n![Le plan](photo.jpg)\n";
+    let site = site(
+        "",
+        body,
+        &[("photo.jpg", photo(600, 400, 6, ImageFormat::Jpeg))],
+    );
     let (code, output) = build(site.path(), &[]);
     assert_eq!(code, 0, "{output}");
-    let warnings: Vec<&str> = output.lines().filter(|l| l.contains("WCAG 1.1.1")).collect();
+    let warnings: Vec<&str> = output
+        .lines()
+        .filter(|l| l.contains("WCAG 1.1.1"))
+        .collect();
     assert_eq!(warnings.len(), 1, "{output}");
     // `---`, six fields, `---`: the body's third line is line 11.
     assert!(
@@ -227,7 +256,11 @@ fn a_missing_alt_is_one_warning_with_file_line_and_a_decorative_image_none() {
     let imgs = select(&document, ".body picture img");
     assert_eq!(imgs.len(), 3);
     assert_eq!(imgs[1].attr("alt"), Some(""));
-    assert_eq!(imgs[1].attr("title"), None, "the decorative mark is no tooltip");
+    assert_eq!(
+        imgs[1].attr("title"),
+        None,
+        "the decorative mark is no tooltip"
+    );
 }
 
 #[test]
@@ -256,7 +289,11 @@ fn a_corrupt_image_is_an_error_naming_it_and_the_last_good_output_stands() {
             output.contains("content/etudes-de-cas/a.md:9:1: error: image: image `content/etudes-de-cas/photo.jpg` cannot be read"),
             "{what}: {output}"
         );
-        assert_eq!(snapshot(&public), before, "{what}: the last good output changed");
+        assert_eq!(
+            snapshot(&public),
+            before,
+            "{what}: the last good output changed"
+        );
     }
 }
 
@@ -279,7 +316,11 @@ fn a_cover_image_shows_on_cards_and_as_open_graph_image() {
     let document = page(site.path());
     let cover = select(&document, ".case-study header picture img");
     assert_eq!(cover.len(), 1, "{}", document.html());
-    assert_eq!(cover[0].attr("loading"), None, "the cover is above the fold");
+    assert_eq!(
+        cover[0].attr("loading"),
+        None,
+        "the cover is above the fold"
+    );
     // A root-relative base URL has no host: Open Graph wants absolute URLs, so no image.
     assert!(select(&document, "meta[property='og:image']").is_empty());
     assert_eq!(
@@ -295,16 +336,25 @@ fn a_cover_image_shows_on_cards_and_as_open_graph_image() {
     let text = std::fs::read_to_string(site.path().join("content/etudes-de-cas/a.md")).unwrap();
     std::fs::write(
         site.path().join("content/etudes-de-cas/a.md"),
-        text.replace("image: couverture.jpg\n", "image: couverture.jpg\nimage_alt: La gare de Sherbrooke\n"),
+        text.replace(
+            "image: couverture.jpg\n",
+            "image: couverture.jpg\nimage_alt: La gare de Sherbrooke\n",
+        ),
     )
     .unwrap();
-    let (code, output) = build(site.path(), &["--base-url", "https://example.org/pratiques/"]);
+    let (code, output) = build(
+        site.path(),
+        &["--base-url", "https://example.org/pratiques/"],
+    );
     assert_eq!(code, 0, "{output}");
     assert!(!output.contains("image_alt"), "{output}");
     let document = page(site.path());
     let og = select(&document, "meta[property='og:image']");
     let url = og[0].attr("content").unwrap();
-    assert!(url.starts_with("https://example.org/pratiques/etudes-de-cas/couverture-"), "{url}");
+    assert!(
+        url.starts_with("https://example.org/pratiques/etudes-de-cas/couverture-"),
+        "{url}"
+    );
     assert_eq!(
         select(&document, "meta[name='twitter:card']")[0].attr("content"),
         Some("summary_large_image")

@@ -104,9 +104,7 @@ pub(super) fn probe(bytes: &[u8]) -> Result<Header, String> {
         return Err(format!("it claims a size of {width}×{height} pixels"));
     }
     // A broken EXIF block is no reason to refuse a photo: it is shown as stored.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let (width, height) = if swaps(orientation) {
         (height, width)
     } else {
@@ -124,9 +122,7 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
     let mut decoder = reader(bytes)?
         .into_decoder()
         .map_err(|err| err.to_string())?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|err| err.to_string())?;
     image.apply_orientation(orientation);
     Ok(image)
@@ -219,8 +215,7 @@ fn make(pixels: &Pixels, variant: &Variant, quality: u8) -> Result<Vec<u8>, Stri
         let mut target = Image::new(variant.width, variant.height, source.pixel_type());
         // Lanczos3: the sharpest of the usual filters when shrinking photos; the alpha
         // channel is premultiplied while resizing (the default), so edges do not darken.
-        let options =
-            ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
         Resizer::new()
             .resize(source, &mut target, &options)
             .map_err(|err| err.to_string())?;
@@ -265,6 +260,9 @@ fn make(pixels: &Pixels, variant: &Variant, quality: u8) -> Result<Vec<u8>, Stri
     Ok(out)
 }
 
+/// A picture that could not be decoded or encoded: (content path, why).
+pub(super) type Failure = (String, String);
+
 /// Makes the `missing` copies of each picture into `sink`, from the cache when it has them,
 /// else from the source (`source` gives its bytes), decoded once for all its copies.
 /// Returns the counts, the pictures that could not be decoded (content path, why), and the
@@ -275,11 +273,11 @@ pub(super) fn make_all(
     quality: u8,
     source: &(dyn Fn(&str) -> Option<std::sync::Arc<Vec<u8>>> + Sync),
     sink: &dyn Sink,
-) -> (Stats, Vec<(String, String)>, Vec<Diagnostic>) {
+) -> (Stats, Vec<Failure>, Vec<Diagnostic>) {
     let encoded = AtomicUsize::new(0);
     let from_cache = AtomicUsize::new(0);
     let not_cached = AtomicUsize::new(0);
-    let results: Vec<(Option<(String, String)>, Vec<Diagnostic>)> = jobs
+    let results: Vec<(Option<Failure>, Vec<Diagnostic>)> = jobs
         .par_iter()
         .map(|(picture, missing)| {
             let mut problems = Vec::new();
@@ -384,7 +382,8 @@ mod tests {
             .encode_image(&image)
             .unwrap();
         // APP1 Exif segment, little-endian TIFF with one IFD entry: Orientation (0x0112) = 6.
-        let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0".to_vec();
+        let mut exif =
+            b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0".to_vec();
         let length = (exif.len() + 2) as u16;
         let mut segment = vec![0xFF, 0xE1];
         segment.extend_from_slice(&length.to_be_bytes());

@@ -104,7 +104,9 @@ impl Picture {
     /// The widest fallback copy: the `<img>`'s `src`, `width` and `height`.
     pub fn largest(&self) -> &Variant {
         // `plan` makes at least one width.
-        self.fallback.last().expect("a picture has at least one copy")
+        self.fallback
+            .last()
+            .expect("a picture has at least one copy")
     }
 
     fn variants(&self) -> impl Iterator<Item = &Variant> {
@@ -330,7 +332,10 @@ fn plan(
         height: header.height,
         bytes: bytes.len() as u64,
         webp: widths.iter().map(|&w| variant(w, Format::Webp)).collect(),
-        fallback: widths.iter().map(|&w| variant(w, fallback_format)).collect(),
+        fallback: widths
+            .iter()
+            .map(|&w| variant(w, fallback_format))
+            .collect(),
     })
 }
 
@@ -407,9 +412,25 @@ pub fn attach_cover(
         let keys = std::iter::once(key).chain(aliases.into_iter().flatten().map(String::as_str));
         field_position(root, &entry.file, keys)
     };
+    if source.contains("://") || source.starts_with("//") || source.contains(':') {
+        let (line, column) = at("image");
+        problems.push(
+            Diagnostic::error(
+                &entry.file,
+                format!("cover image `{source}` is not a file of the site"),
+            )
+            .at(line, column)
+            .field("image")
+            .hint("put the image next to the case study and write its file name (`image: photo.jpg`): readers' browsers load nothing from other sites (Law 25)"),
+        );
+        return problems;
+    }
     let decoded = percent_encoding::percent_decode_str(&source).decode_utf8_lossy();
-    let resolved = resolve(&entry.content_path, &decoded);
-    let cover = match resolved.as_ref().map(|path| (path, table.pictures.get(path))) {
+    let resolved = cover_target(&entry.content_path, &decoded);
+    let cover = match resolved
+        .as_ref()
+        .map(|path| (path, table.pictures.get(path)))
+    {
         Some((_, Some(Ok(picture)))) => {
             if let Some(warning) = table.size_warning(picture, &entry.file) {
                 let (line, column) = at("image");
@@ -580,7 +601,16 @@ fn cover_path(content_path: &str, fields: &serde_json::Map<String, Json>) -> Opt
         return None;
     };
     let decoded = percent_encoding::percent_decode_str(source.trim()).decode_utf8_lossy();
-    resolve(content_path, &decoded)
+    cover_target(content_path, &decoded)
+}
+
+/// The content path a cover names: relative to the case study's folder, or to `content/`
+/// when it starts with `/`.
+fn cover_target(content_path: &str, source: &str) -> Option<String> {
+    match source.strip_prefix('/') {
+        Some(from_root) => resolve("", from_root),
+        None => resolve(content_path, source),
+    }
 }
 
 /// Makes the copies of every used image into `sink` (through the cache in `root`; `source`
@@ -669,6 +699,21 @@ mod tests {
     }
 
     #[test]
+    fn a_cover_is_relative_to_its_case_study_or_to_content() {
+        let at = "etudes-de-cas/a.md";
+        assert_eq!(
+            cover_target(at, "photo.jpg").as_deref(),
+            Some("etudes-de-cas/photo.jpg")
+        );
+        assert_eq!(
+            cover_target(at, "../img/p.png").as_deref(),
+            Some("img/p.png")
+        );
+        assert_eq!(cover_target(at, "/img/p.png").as_deref(), Some("img/p.png"));
+        assert_eq!(cover_target(at, "../../p.png"), None);
+    }
+
+    #[test]
     fn decorative_titles_in_french_or_english() {
         for title in ["décorative", "Decorative", " décoratif "] {
             assert!(is_decorative_title(title), "{title}");
@@ -678,9 +723,14 @@ mod tests {
 
     #[test]
     fn missing_image_hint_lists_the_closest_images_of_the_folder() {
-        let assets: HashSet<String> = ["cas/photo-gare.jpg", "cas/plan.svg", "cas/a.pdf", "autre/photo.jpg"]
-            .map(String::from)
-            .into();
+        let assets: HashSet<String> = [
+            "cas/photo-gare.jpg",
+            "cas/plan.svg",
+            "cas/a.pdf",
+            "autre/photo.jpg",
+        ]
+        .map(String::from)
+        .into();
         let hint = missing_image_hint("cas/photo-gar.jpg", &assets);
         assert!(hint.contains("`photo-gare.jpg`, `plan.svg`"), "{hint}");
         assert!(!hint.contains("a.pdf") && !hint.contains("autre"), "{hint}");
