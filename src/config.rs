@@ -65,7 +65,40 @@ pub struct Config {
     pub fields: IndexMap<String, FieldSpec>,
     #[serde(default)]
     pub vocabularies: BTreeMap<String, Vec<VocabularyTerm>>,
+    /// How images referenced by case studies are published (see `crate::images`).
+    #[serde(default)]
+    pub images: ImagesConfig,
 }
+
+/// `images:` in config.yaml: the responsive widths made of each photo, and what else.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths in pixels, each made only when the source is wider (never upscaled); a
+    /// source narrower than the largest also gets its own width.
+    pub widths: Vec<u32>,
+    /// Also publish the original file as it is (off: photos straight from a phone weigh
+    /// 5 MB and more, which readers on a phone would download through a plain link).
+    pub keep_original: bool,
+    /// An image file larger than this many megabytes gets a warning with its size.
+    pub warn_size_mb: f64,
+    /// Lossy quality of the WebP and JPEG files, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            keep_original: false,
+            warn_size_mb: 5.0,
+            quality: 80,
+        }
+    }
+}
+
+/// Narrowest and widest image widths that `images.widths` may ask for.
+pub const IMAGE_WIDTHS: std::ops::RangeInclusive<u32> = 16..=8192;
 
 fn default_base_url() -> String {
     "/".into()
@@ -820,6 +853,7 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
             &messages::HINT_BASE_URL,
         );
     }
+    check_images(c, &config.images);
     if config.paginate == 0 {
         c.error(
             &[Segment::Key("paginate")],
@@ -1163,6 +1197,50 @@ fn check_json_ld_role(
         return None;
     }
     Some(role)
+}
+
+/// `images:`: some widths, each in range, and a quality and size threshold that mean
+/// something.
+fn check_images(c: &mut Checker, images: &ImagesConfig) {
+    let at = |key| [Segment::Key("images"), Segment::Key(key)];
+    let (low, high) = (IMAGE_WIDTHS.start(), IMAGE_WIDTHS.end());
+    if images.widths.is_empty() {
+        c.error(
+            &at("widths"),
+            None,
+            &messages::IMAGES_NO_WIDTH,
+            &messages::HINT_IMAGES_WIDTHS,
+        );
+    }
+    for width in &images.widths {
+        if !IMAGE_WIDTHS.contains(width) {
+            c.error(
+                &at("widths"),
+                Some(&width.to_string()),
+                messages::IMAGES_WIDTH_RANGE
+                    .with("width", width.to_string())
+                    .with("low", low.to_string())
+                    .with("high", high.to_string()),
+                &messages::HINT_IMAGES_WIDTH_RANGE,
+            );
+        }
+    }
+    if !(1..=100).contains(&images.quality) {
+        c.error(
+            &at("quality"),
+            None,
+            messages::IMAGES_QUALITY.with("quality", images.quality.to_string()),
+            &messages::HINT_IMAGES_QUALITY,
+        );
+    }
+    if !(images.warn_size_mb.is_finite() && images.warn_size_mb > 0.0) {
+        c.error(
+            &at("warn_size_mb"),
+            None,
+            &messages::IMAGES_WARN_SIZE,
+            &messages::HINT_IMAGES_WARN_SIZE,
+        );
+    }
 }
 
 /// `min` and `max` apply to numbers, are finite, in order, and for integers whole and

@@ -12,6 +12,7 @@ pub mod diagnostic;
 mod engine;
 pub mod export;
 pub mod format;
+pub mod images;
 pub mod load;
 pub mod markdown;
 pub mod messages;

@@ -2,12 +2,14 @@
 //! to other `.md` files rewritten to page URLs, and raw HTML sanitised unless trusted.
 
 use crate::diagnostic::Diagnostic;
+use crate::images::{self, ImageTable};
 use crate::messages;
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// A heading listed in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,6 +26,9 @@ pub struct RenderedBody {
     pub toc: Vec<TocEntry>,
     /// Text without markup, for search and summaries.
     pub text: String,
+    /// The responsive images the body shows or links to: (content path, line, column). The
+    /// HTML names their copies, so the fingerprints that cover it cover these too.
+    pub images: Vec<(String, usize, usize)>,
 }
 
 /// Where links may point: content files (`etudes-de-cas/a.md` → `etudes-de-cas/a/`) and
@@ -35,6 +40,8 @@ pub struct LinkTargets {
     /// Markdown files that exist but make no page because of their own errors (unreadable,
     /// not UTF-8, invalid front matter): links to them are not reported a second time.
     pub failed: HashSet<String>,
+    /// The raster images under `content/`, planned as responsive images (`crate::images`).
+    pub images: Arc<ImageTable>,
 }
 
 /// Settings shared by every body of one build.
@@ -101,6 +108,9 @@ impl MarkdownRenderer {
             ready: VecDeque::new(),
             offset: 0,
             raw_html_at: None,
+            image: None,
+            images_shown: 0,
+            image_uses: Vec::new(),
         };
         let mut html = String::with_capacity(body.len() * 3 / 2);
         let written = pulldown_cmark::html::write_html_fmt(
@@ -128,6 +138,7 @@ impl MarkdownRenderer {
             raw_html_at,
             positions,
             problems,
+            image_uses: images,
             ..
         } = events;
         // Without raw HTML, pulldown-cmark's output is already safe (text is escaped and
@@ -149,7 +160,12 @@ impl MarkdownRenderer {
             }
             html = sanitizer.clean(&html).to_string();
         }
-        RenderedBody { html, toc, text }
+        RenderedBody {
+            html,
+            toc,
+            text,
+            images,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -447,6 +463,25 @@ struct BodyEvents<'a, 'r> {
     offset: usize,
     /// Source offset of the first raw HTML, which must be sanitised.
     raw_html_at: Option<usize>,
+    /// An image being read: its events wait until its end, which gives its alt text.
+    image: Option<PendingImage<'a>>,
+    /// Images written so far: the first is not lazy.
+    images_shown: usize,
+    /// Responsive images shown or linked to (see `RenderedBody::images`).
+    image_uses: Vec<(String, usize, usize)>,
+}
+
+/// A Markdown image being read (`![alt](photo.jpg "title")`).
+struct PendingImage<'a> {
+    start: usize,
+    title: CowStr<'a>,
+    /// Its path under `content/`, when it is one of the site's raster images.
+    resolved: Option<String>,
+    alt: String,
+    /// Its events as the parser gave them, to write it as is when it is no raster image.
+    events: Vec<Event<'a>>,
+    /// Images nested in its alt text (`![a ![b](x)](y)`), whose text is part of it.
+    depth: usize,
 }
 
 impl<'a> Iterator for BodyEvents<'a, '_> {
@@ -475,6 +510,9 @@ impl<'a> Iterator for BodyEvents<'a, '_> {
                 }
                 event => {
                     let event = self.transform(event, range.start);
+                    let Some(event) = self.through_image(event, range.start) else {
+                        continue;
+                    };
                     match &mut self.heading {
                         Some(heading) => heading.events.push(event),
                         None => return Some(event),
@@ -494,17 +532,6 @@ impl<'a> BodyEvents<'a, '_> {
                 title,
                 id,
             }) => Event::Start(Tag::Link {
-                dest_url: self.resolve(&dest_url, link_type, start),
-                link_type,
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
                 dest_url: self.resolve(&dest_url, link_type, start),
                 link_type,
                 title,
@@ -555,7 +582,171 @@ impl<'a> BodyEvents<'a, '_> {
         id.into()
     }
 
+    /// Holds back an image's events until its end, then writes it (`finish_image`).
+    /// Returns the events that go on as they are.
+    fn through_image(&mut self, event: Event<'a>, start: usize) -> Option<Event<'a>> {
+        if let Some(image) = &mut self.image {
+            match &event {
+                Event::Start(Tag::Image { .. }) => image.depth += 1,
+                Event::End(TagEnd::Image) if image.depth > 0 => image.depth -= 1,
+                Event::End(TagEnd::Image) => {
+                    image.events.push(event);
+                    if let Some(image) = self.image.take() {
+                        self.finish_image(image);
+                    }
+                    return None;
+                }
+                Event::Text(text) | Event::Code(text) => image.alt.push_str(text),
+                Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+                _ => {}
+            }
+            image.events.push(event);
+            return None;
+        }
+        let Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) = event
+        else {
+            return Some(event);
+        };
+        let (dest_url, resolved) = self.resolve_image(&dest_url, link_type, start);
+        self.image = Some(PendingImage {
+            start,
+            title: title.clone(),
+            resolved,
+            alt: String::new(),
+            events: vec![Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })],
+            depth: 0,
+        });
+        None
+    }
+
+    /// Writes an image: a raster image of the site as a responsive `<picture>`, any other
+    /// as Markdown writes it. An image with no alt text is a warning (WCAG 1.1.1), unless
+    /// its title marks it decorative.
+    fn finish_image(&mut self, image: PendingImage<'a>) {
+        let PendingImage {
+            start,
+            title,
+            resolved,
+            alt,
+            mut events,
+            depth: _,
+        } = image;
+        let (line, column) = self.positions.at(start);
+        let decorative = images::is_decorative_title(&title);
+        let alt = alt.trim();
+        if alt.is_empty() && !decorative {
+            self.problems.push(
+                Diagnostic::warning(self.file, &messages::IMAGE_NO_ALT)
+                    .at(line, column)
+                    .field("alt")
+                    .hint(&messages::HINT_IMAGE_NO_ALT),
+            );
+        }
+        let eager = self.images_shown == 0;
+        self.images_shown += 1;
+        let table = Arc::clone(&self.targets.images);
+        let picture = resolved.as_ref().and_then(|path| table.pictures.get(path));
+        let written: Vec<Event<'a>> = match (resolved.as_ref(), picture) {
+            (Some(path), Some(Ok(picture))) => {
+                if let Some(warning) = table.size_warning(picture, self.file) {
+                    self.problems.push(warning.at(line, column));
+                }
+                self.image_uses.push((path.clone(), line, column));
+                let title = (!decorative).then_some(&*title);
+                let alt = if decorative { "" } else { alt };
+                let html = picture.html(alt, title, images::BODY_SIZES, eager);
+                vec![Event::InlineHtml(html.into())]
+            }
+            (Some(path), Some(Err(err))) => {
+                self.problems
+                    .push(images::unreadable(self.file, path, err).at(line, column));
+                events
+            }
+            _ => {
+                // A decorative SVG or GIF: `alt=""` already, and no "décorative" tooltip.
+                if decorative
+                    && let Some(Event::Start(Tag::Image { title, .. })) = events.first_mut()
+                {
+                    *title = CowStr::Borrowed("");
+                }
+                events
+            }
+        };
+        match &mut self.heading {
+            Some(heading) => heading.events.extend(written),
+            None => self.ready.extend(written),
+        }
+    }
+
+    /// An image's URL, and its path under `content/` when it is one of the site's raster
+    /// images. A missing image is an error that lists the images of its folder.
+    fn resolve_image(
+        &mut self,
+        dest: &CowStr<'a>,
+        link_type: LinkType,
+        start: usize,
+    ) -> (CowStr<'a>, Option<String>) {
+        if let Some(resolved) = self.content_target(dest) {
+            let targets = self.targets;
+            if targets.images.pictures.contains_key(&resolved) {
+                return (dest.clone(), Some(resolved));
+            }
+            let known = targets.assets.contains(&resolved)
+                || targets.pages.contains_key(&resolved)
+                || targets.failed.contains(&resolved);
+            if !known {
+                let (line, column) = self.positions.at(start);
+                self.problems.push(
+                    Diagnostic::error(
+                        self.file,
+                        messages::IMAGE_MISSING.with("path", format!("content/{resolved}")),
+                    )
+                    .at(line, column)
+                    .field("image")
+                    .hint(images::missing_image_hint(&resolved, &targets.assets)),
+                );
+                return (dest.clone(), None);
+            }
+        }
+        (self.resolve(dest, link_type, start), None)
+    }
+
+    /// The path under `content/` a relative link names (query and fragment left out), if
+    /// it stays under `content/`.
+    fn content_target(&self, dest: &str) -> Option<String> {
+        if has_unsafe_scheme(dest) || !is_relative(dest) {
+            return None;
+        }
+        let path_part = &dest[..dest.find(['?', '#']).unwrap_or(dest.len())];
+        if path_part.is_empty() {
+            return None;
+        }
+        let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+        resolve_relative(self.content_path, &decoded)
+    }
+
     fn resolve(&mut self, dest: &CowStr<'a>, link_type: LinkType, start: usize) -> CowStr<'a> {
+        // A link to a raster image whose original is not published goes to its widest copy.
+        if !self.targets.images.keep_original
+            && !self.targets.images.pictures.is_empty()
+            && let Some(resolved) = self.content_target(dest)
+            && let Some(Ok(picture)) = self.targets.images.pictures.get(&resolved)
+        {
+            let (line, column) = self.positions.at(start);
+            let url = picture.largest().url.clone();
+            self.image_uses.push((resolved, line, column));
+            return url.into();
+        }
         let positions = &self.positions;
         self.renderer.resolve_link(
             dest,
@@ -660,7 +851,8 @@ fn resolve_relative(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn encode_path(path: &str) -> String {
+/// A path under `content/` as a URL path: each segment percent-encoded.
+pub fn encode_path(path: &str) -> String {
     path.split('/')
         .map(|segment| {
             percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
@@ -688,9 +880,12 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_tags(["input"])
+        .add_tags(["input", "picture", "source"])
         .add_generic_attributes(["id"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Responsive images (`crate::images`), which a page with raw HTML is cleaned with.
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
@@ -703,6 +898,11 @@ fn sanitizer() -> ammonia::Builder<'static> {
             )
             .then_some(Cow::Borrowed(value)),
             ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
+            // ammonia checks `src`, not the URLs of a `srcset`.
+            (_, "srcset") => (!value.split(',').any(|candidate| {
+                has_unsafe_scheme(candidate.split_whitespace().next().unwrap_or_default())
+            }))
+            .then_some(Cow::Borrowed(value)),
             // Raw HTML may not take an id the templates use either.
             (_, "id") => (!TEMPLATE_IDS.contains(&value)).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
@@ -732,6 +932,100 @@ mod tests {
             &mut problems,
         );
         (rendered, problems)
+    }
+
+    /// A plan for `cas/photo.jpg`, 2,000 × 1,000 pixels, as `crate::images` makes it.
+    fn with_photo() -> LinkTargets {
+        use crate::images::{Format, Picture, Variant};
+        let variant = |width: u32, format: Format| Variant {
+            path: format!("cas/photo-{width}.{}", format.extension()),
+            url: format!("/base/cas/photo-{width}.{}", format.extension()),
+            width,
+            height: width / 2,
+            format,
+            key: u64::from(width),
+        };
+        let picture = Picture {
+            content_path: "cas/photo.jpg".into(),
+            width: 2000,
+            height: 1000,
+            bytes: 6_000_000,
+            webp: [480, 960].map(|w| variant(w, Format::Webp)).into(),
+            fallback: [480, 960].map(|w| variant(w, Format::Jpeg)).into(),
+        };
+        let mut table = ImageTable {
+            warn_bytes: 5_000_000,
+            ..ImageTable::default()
+        };
+        table
+            .pictures
+            .insert("cas/photo.jpg".into(), Ok(Arc::new(picture)));
+        table
+            .pictures
+            .insert("cas/casse.jpg".into(), Err("not an image".into()));
+        LinkTargets {
+            images: Arc::new(table),
+            ..LinkTargets::default()
+        }
+    }
+
+    fn render_with(body: &str, targets: &LinkTargets) -> (RenderedBody, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let rendered = MarkdownRenderer::new(false, "/base/").render(
+            body,
+            "content/cas/a.md",
+            "cas/a.md",
+            10,
+            targets,
+            &mut problems,
+        );
+        (rendered, problems)
+    }
+
+    #[test]
+    fn pictures_survive_the_sanitiser_of_a_page_with_raw_html() {
+        let targets = with_photo();
+        let body = "<b>gras</b>\n\n![La gare](photo.jpg)\n\n![Encore](photo.jpg)\n";
+        let (out, problems) = render_with(body, &targets);
+        let document = scraper::Html::parse_fragment(&out.html);
+        let img = scraper::Selector::parse("picture > img").unwrap();
+        let source = scraper::Selector::parse("picture > source[type='image/webp']").unwrap();
+        let imgs: Vec<_> = document.select(&img).collect();
+        assert_eq!(imgs.len(), 2, "{}", out.html);
+        assert_eq!(document.select(&source).count(), 2, "{}", out.html);
+        let first = imgs[0].value();
+        assert_eq!(first.attr("src"), Some("/base/cas/photo-960.jpg"));
+        assert_eq!(first.attr("width"), Some("960"));
+        assert_eq!(first.attr("height"), Some("480"));
+        assert!(first.attr("srcset").unwrap().contains("480w"));
+        assert_eq!(first.attr("loading"), None);
+        assert_eq!(imgs[1].value().attr("loading"), Some("lazy"));
+        assert_eq!(imgs[1].value().attr("decoding"), Some("async"));
+        // Over 5 MB: one warning per place that shows it.
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("6.0 MB"), "{problems:?}");
+        assert_eq!(out.images.len(), 2);
+        assert_eq!((out.images[0].1, out.images[0].2), (12, 1));
+    }
+
+    #[test]
+    fn a_link_to_a_photo_goes_to_its_widest_copy_and_a_corrupt_one_is_an_error() {
+        let targets = with_photo();
+        let (out, problems) = render_with("[la photo](photo.jpg) ![Cassée](casse.jpg)", &targets);
+        assert!(
+            out.html.contains("href=\"/base/cas/photo-960.jpg\""),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.images, [("cas/photo.jpg".to_string(), 10, 1)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].is_error());
+        assert!(
+            problems[0].message.contains("content/cas/casse.jpg"),
+            "{}",
+            problems[0]
+        );
+        assert_eq!((problems[0].line, problems[0].column), (10, 23));
     }
 
     #[test]

@@ -353,7 +353,13 @@ impl Fingerprint {
         (draft, featured, lang, translation_key, weight).hash(&mut hasher);
         hash_json(fields, &mut hasher);
         let meta = hasher.finish();
-        let RenderedBody { html, toc, text } = body;
+        // `images` are named by the HTML (each copy's file name holds its key).
+        let RenderedBody {
+            html,
+            toc,
+            text,
+            images: _,
+        } = body;
         html.hash(&mut hasher);
         text.hash(&mut hasher);
         for entry in toc {

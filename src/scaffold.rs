@@ -279,8 +279,18 @@ pub fn init_site(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
     }
     std::fs::write(&workflow, GITHUB_WORKFLOW)
         .with_context(|| format!("cannot write {}", workflow.display()))?;
+    let ignore = dir.join(".gitignore");
+    std::fs::write(&ignore, GITIGNORE)
+        .with_context(|| format!("cannot write {}", ignore.display()))?;
     Ok(())
 }
+
+/// What a new site keeps out of git: what Passerelle makes, never what authors write.
+const GITIGNORE: &str = concat!(
+    "# Made by `passerelle build`.\n/public/\n",
+    "# Resized images kept between builds (see the README, \"Images\"); safe to delete.\n/",
+    ".passerelle-cache/\n",
+);
 
 #[cfg(test)]
 mod tests {
@@ -407,5 +417,17 @@ mod tests {
                 serde_yaml::from_str(&format!("k: [{}]", flow_scalar(text))).expect(text);
             assert_eq!(yaml["k"][0], Yaml::String(text.into()), "{text}");
         }
+    }
+
+    #[test]
+    fn init_keeps_the_output_and_the_image_cache_out_of_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        init_site(&site, today()).unwrap();
+        let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+        let lines: Vec<&str> = ignore.lines().collect();
+        assert!(lines.contains(&"/public/"), "{ignore}");
+        let cache = crate::images::CACHE_DIR.split('/').next().unwrap();
+        assert!(lines.contains(&format!("/{cache}/").as_str()), "{ignore}");
     }
 }

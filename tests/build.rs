@@ -628,7 +628,9 @@ fn a_long_list_of_municipalities_grows_the_output_linearly() {
     let site = common::site_with_case_studies(&[("regional.md", &text)]);
     let files = build_in_memory(site.path(), None);
     let total: usize = files.values().map(Vec::len).sum();
-    // Each of the site's two languages has its 10,000 term pages.
+    // Linear: about 5.6 KB for each of the 10,000 term pages (the Open Graph meta of every
+    // page's head took it from 49 to 56 MB), where the quadratic output was 8.8 GB; each of
+    // the site's two languages has its 10,000 term pages.
     assert!(total < 2 * (64 << 20), "{total} bytes of output");
 
     let term = html(&files, "municipalites/municipalite-9999/index.html");

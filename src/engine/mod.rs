@@ -31,7 +31,7 @@ use crate::output::Sink;
 use crate::render::{self, Renderer, Templates};
 use crate::theme::Theme;
 use crate::validate::{self, Entry};
-use crate::{BuildOptions, config, export, search};
+use crate::{BuildOptions, config, export, images, search};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -347,6 +347,8 @@ pub(crate) struct Engine {
     layout: Option<(u64, Vec<Diagnostic>)>,
     /// Where each item of `site` is: content path → (is a page, index).
     site_index: HashMap<String, (bool, usize)>,
+    /// The raster images' plans (`crate::images`).
+    images: images::Images,
 }
 
 impl Engine {
@@ -383,6 +385,7 @@ impl Engine {
             order: Vec::new(),
             layout: None,
             site_index: HashMap::default(),
+            images: images::Images::default(),
         }
     }
 
@@ -463,7 +466,7 @@ impl Engine {
         // Link targets and duplicate URLs depend only on paths and URLs: most saves change
         // neither, and then the last ones stand.
         let layout = layout_key(&included, &assets, &failed);
-        let (moved, model_problems) = match &self.layout {
+        let (mut moved, model_problems) = match &self.layout {
             Some((key, problems)) if *key == layout => (BTreeSet::new(), problems.clone()),
             _ => {
                 let mut problems = Vec::new();
@@ -478,6 +481,16 @@ impl Engine {
         };
         let base_path = setup.config.base_path();
         let renderer = MarkdownRenderer::new(setup.config.config.trust_html, &base_path);
+        // Images are planned from their headers; the pages that show one that changed are
+        // rendered again.
+        let assets_read = self.assets.values().map(|file| {
+            let bytes = file.bytes.as_ref().ok();
+            let path = file.asset.content_path.as_str();
+            (path, bytes.map(|(bytes, key)| (bytes.as_slice(), *key)))
+        });
+        let settings = &setup.config.config.images;
+        moved.extend(self.images.update(assets_read, settings, &base_path));
+        self.targets.images = self.images.table();
 
         // Render the bodies that are new, changed, or link to a target that moved.
         let fresh: BTreeSet<&str> = self
@@ -501,6 +514,7 @@ impl Engine {
                     || !(self.items.contains_key(&entry.content_path)
                         || self.site_index.contains_key(&entry.content_path))
                     || links_to_any(&entry.body, &moved)
+                    || images::cover_names_any(&entry.fields, &moved)
             })
             .map(|entry| entry.content_path.as_str())
             .collect();
@@ -523,9 +537,19 @@ impl Engine {
                 .collect(),
         };
         let targets = &self.targets;
+        let root = &self.options.root;
         let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
             .into_par_iter()
-            .map(|entry| model::render_item(&setup.config, &renderer, entry, targets))
+            .map(|mut entry| {
+                let table = &targets.images;
+                let config = &setup.config.config;
+                let (assets, base) = (&targets.assets, &base_path);
+                let found = images::attach_cover(&mut entry, config, table, assets, base, root);
+                let (item, mut problems) =
+                    model::render_item(&setup.config, &renderer, entry, targets);
+                problems.extend(found);
+                (item, problems)
+            })
             .collect();
         for doc in self.docs.values_mut() {
             doc.fresh = false;
@@ -618,6 +642,8 @@ impl Engine {
             planned: in_place.then_some(self.planned.as_slice()),
             claims: &mut self.claims,
             assets: &self.assets,
+            images: &self.targets.images,
+            root: &self.options.root,
             sink,
         };
         // A build makes everything now: pages, and alongside them exports and search
@@ -1085,6 +1111,9 @@ struct Outputs<'a> {
     /// See `Engine::claims`.
     claims: &'a mut Option<(u64, Vec<Diagnostic>)>,
     assets: &'a BTreeMap<String, AssetFile>,
+    images: &'a images::ImageTable,
+    /// The site's folder, which holds the images' cache.
+    root: &'a Path,
     sink: &'a dyn Sink,
 }
 
@@ -1103,6 +1132,8 @@ fn render_changes(
         planned,
         claims,
         assets,
+        images: image_table,
+        root,
         sink,
     } = outputs;
     let renderer = Renderer::new(site, &setup.theme, templates);
@@ -1188,15 +1219,34 @@ fn render_changes(
         }
         new_keys.insert(path.clone(), key);
     }
+    let used = images::Uses::of(site.case_studies.iter().chain(&site.pages).map(|i| &**i));
     for file in assets.values() {
         if let Ok((bytes, key)) = file.publishable(trust_html) {
             let path = &file.asset.content_path;
+            if images::replaces_original(image_table, &used, path) {
+                continue;
+            }
             if keys.get(path) != Some(&key) {
                 put(path, bytes.to_vec());
             }
             new_keys.insert(path.clone(), key);
         }
     }
+    let source = |path: &str| {
+        let file = assets.get(&order_key(path))?;
+        file.bytes.as_ref().ok().map(|(bytes, _)| Arc::clone(bytes))
+    };
+    let published = images::publish(
+        image_table,
+        &used,
+        root,
+        &source,
+        &|path| keys.get(path).copied(),
+        sink,
+        setup.config.config.images.quality,
+    );
+    problems.extend(published.problems);
+    new_keys.extend(published.keys);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }

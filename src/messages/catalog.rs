@@ -326,6 +326,14 @@ codes! {
         ],
         example: Some(Example { file: "config.yaml", bad: "languages: [fr, en, fr]\n", fixed: "languages: [fr, en]\n" }),
     }
+    ConfigImages = "P0216" "config-images" {
+        summary: ["un réglage du bloc `images:` n’a pas de sens", "a setting of the `images:` block makes no sense"],
+        text: [
+            "`images:` dit comment les images des études de cas sont publiées : les largeurs des copies réduites (`widths`, de 16 à 8 000 pixels), leur qualité (`quality`, de 1 à 100) et la taille au-delà de laquelle un fichier d’image est signalé (`warn_size_mb`, en mégaoctets).",
+            "`images:` says how the images of case studies are published: the widths of the resized copies (`widths`, from 16 to 8,000 pixels), their quality (`quality`, from 1 to 100) and the size past which an image file is reported (`warn_size_mb`, in megabytes).",
+        ],
+        example: Some(Example { file: "config.yaml", bad: "images: {quality: 0}\n", fixed: "images: {quality: 80}\n" }),
+    }
     BaseUrl = "P0204" "base-url" {
         summary: ["l’adresse du site (`base_url`) n’est pas valide", "the site's address (`base_url`) is not valid"],
         text: [
@@ -469,6 +477,46 @@ codes! {
             bad: "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>\n",
             fixed: "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle cx=\"5\" cy=\"5\" r=\"4\"/></svg>\n",
         }),
+    }
+    ImageMissing = "P0304" "image-missing" {
+        summary: ["une image montrée par une page n’existe pas", "an image a page shows does not exist"],
+        text: [
+            "Une image (`![texte](photo.jpg)` ou le champ `image:`) désigne un fichier qui n’est pas dans content/. Le chemin part du dossier du fichier Markdown. Passerelle nomme les images du dossier, la plus proche d’abord : souvent une faute de frappe ou une extension (.jpeg, .JPG).",
+            "An image (`![text](photo.jpg)` or the `image:` field) names a file that is not in content/. The path starts from the Markdown file's folder. Passerelle names the images of that folder, the closest first: often a typo or an extension (.jpeg, .JPG).",
+        ],
+        example: Some(Example { file: CASE_STUDY, bad: concat!(good_case_study!(), "![Une famille à la gare](absente.jpg)\n"), fixed: good_case_study!() }),
+    }
+    ImageAlt = "P0305" "image-alt" {
+        summary: ["une image n’a pas de texte de remplacement", "an image has no alt text"],
+        text: [
+            "Un lecteur d’écran ne dit rien d’une image sans texte de remplacement, ou lit son nom de fichier (WCAG 1.1.1, contenu non textuel). Écrivez ce que l’image montre entre les crochets, ou `image_alt:` pour l’image de couverture. Une image qui n’ajoute rien au texte est marquée décorative par son titre : `![](photo.jpg \"décorative\")`.",
+            "A screen reader says nothing of an image with no alt text, or reads its file name (WCAG 1.1.1, non-text content). Write what the image shows between the brackets, or `image_alt:` for the cover image. An image that adds nothing to the text is marked decorative by its title: `![](photo.jpg \"decorative\")`.",
+        ],
+        example: None,
+    }
+    ImageLarge = "P0306" "image-large" {
+        summary: ["un fichier d’image est très lourd", "an image file is very large"],
+        text: [
+            "Les lecteurs ne téléchargent que les copies réduites, mais l’original pèse sur le dépôt et sur chaque construction à froid. Exportez-le à 2 000 ou 3 000 pixels de large (JPEG qualité 85) avant de l’ajouter, ou relevez `images: {warn_size_mb: …}` dans config.yaml.",
+            "Readers download only the resized copies, but the original weighs on the repository and on every cold build. Export it at 2,000 to 3,000 pixels wide (JPEG quality 85) before adding it, or raise `images: {warn_size_mb: …}` in config.yaml.",
+        ],
+        example: None,
+    }
+    ImageUnreadable = "P0307" "image-unreadable" {
+        summary: ["un fichier d’image ne peut pas être lu comme une image", "an image file cannot be read as an image"],
+        text: [
+            "Le fichier porte une extension d’image (.jpg, .png, .webp) mais son contenu n’est pas une image lisible : fichier tronqué, autre format renommé, ou fichier abîmé. Ouvrez-le dans un éditeur d’images et exportez-le de nouveau en JPEG, PNG ou WebP, ou remplacez-le.",
+            "The file has an image extension (.jpg, .png, .webp) but its content is not a readable image: a truncated file, another format renamed, or a damaged file. Open it in an image editor and export it again as JPEG, PNG or WebP, or replace it.",
+        ],
+        example: None,
+    }
+    CoverExternal = "P0308" "cover-external" {
+        summary: ["l’image de couverture est une adresse d’un autre site", "the cover image is an address on another site"],
+        text: [
+            "Le site ne charge rien d’un autre site dans le navigateur des lecteurs (Loi 25 : aucune donnée de lecture ne part vers un tiers). Enregistrez l’image à côté de l’étude de cas et écrivez son nom de fichier : `image: photo.jpg`.",
+            "The site loads nothing from another site in readers' browsers (Law 25: no reading data goes to a third party). Save the image next to the case study and write its file name: `image: photo.jpg`.",
+        ],
+        example: Some(Example { file: CASE_STUDY, bad: "---\ntitle: Accueil des familles\ndate: 2024-03-01\nsummary: Un accueil qui marche.\nmunicipality: Sherbrooke\nregion: Estrie\nthemes: [accueil et établissement]\nimage: https://exemple.org/photo.jpg\nimage_alt: Une famille à la gare\n---\nLe texte.\n", fixed: good_case_study!() }),
     }
     ThemeFile = "P0401" "theme-file" {
         summary: ["un fichier du thème est illisible ou mal formé", "a theme file is unreadable or malformed"],
@@ -945,6 +993,94 @@ texts! {
     HINT_SEGMENT_IS_LANGUAGE {
         en: "the pages in `{segment}` are served under `/{segment}/`: choose another address segment",
         fr: "les pages de la langue « {segment} » sont servies sous `/{segment}/` : choisissez un autre segment d’adresse",
+    }
+    IMAGES_NO_WIDTH: ConfigImages {
+        en: "lists no width",
+        fr: "aucune largeur n’est donnée",
+    }
+    HINT_IMAGES_WIDTHS {
+        en: "list the widths in pixels to publish each image at, e.g. [480, 960, 1600]",
+        fr: "donnez les largeurs en pixels auxquelles publier chaque image, p. ex. [480, 960, 1600]",
+    }
+    IMAGES_WIDTH_RANGE: ConfigImages {
+        en: "width {width} is not from {low} to {high} pixels",
+        fr: "la largeur {width} n’est pas entre {low} et {high} pixels",
+    }
+    HINT_IMAGES_WIDTH_RANGE {
+        en: "use widths such as 480, 960 and 1600",
+        fr: "choisissez des largeurs comme 480, 960 et 1600",
+    }
+    IMAGES_QUALITY: ConfigImages {
+        en: "quality {quality} is not from 1 to 100",
+        fr: "la qualité {quality} n’est pas entre 1 et 100",
+    }
+    HINT_IMAGES_QUALITY {
+        en: "80 keeps photos sharp at a quarter of their size; 100 is the largest file",
+        fr: "80 garde les photos nettes au quart de leur poids ; 100 donne le plus gros fichier",
+    }
+    IMAGES_WARN_SIZE: ConfigImages {
+        en: "must be a number of megabytes greater than 0",
+        fr: "doit être un nombre de mégaoctets plus grand que 0",
+    }
+    HINT_IMAGES_WARN_SIZE {
+        en: "e.g. 5: an image file larger than that is reported with its size",
+        fr: "p. ex. 5 : un fichier d’image plus lourd est signalé avec son poids",
+    }
+    IMAGE_MISSING: ImageMissing {
+        en: "image `{path}` is missing",
+        fr: "l’image « {path} » est introuvable",
+    }
+    COVER_MISSING: ImageMissing {
+        en: "cover image `{path}` is missing",
+        fr: "l’image de couverture « {path} » est introuvable",
+    }
+    HINT_IMAGE_FOLDER_EMPTY {
+        en: "put the image in `{folder}` (paths are relative to this file's folder), or fix the path; that folder holds no image",
+        fr: "placez l’image dans `{folder}` (les chemins partent du dossier de ce fichier), ou corrigez le chemin ; ce dossier ne contient aucune image",
+    }
+    HINT_IMAGE_NEARBY {
+        en: "check the file name (paths are relative to this file's folder); images in `{folder}`: {names}",
+        fr: "vérifiez le nom du fichier (les chemins partent du dossier de ce fichier) ; images dans `{folder}` : {names}",
+    }
+    IMAGE_NO_ALT: ImageAlt {
+        en: "this image has no alt text: a screen reader says nothing of it, or reads its file name (WCAG 1.1.1, non-text content)",
+        fr: "cette image n’a pas de texte de remplacement : un lecteur d’écran n’en dit rien, ou lit son nom de fichier (WCAG 1.1.1, contenu non textuel)",
+    }
+    HINT_IMAGE_NO_ALT {
+        en: "say what the image shows between the brackets: `![Volunteers welcome a family](photo.jpg)`; for an image that adds nothing to the text, mark it decorative with the title \"decorative\": `![](photo.jpg \"decorative\")`",
+        fr: "dites ce que l’image montre entre les crochets : `![Des bénévoles accueillent une famille](photo.jpg)` ; pour une image qui n’ajoute rien au texte, marquez-la décorative par son titre : `![](photo.jpg \"décorative\")`",
+    }
+    COVER_NO_ALT: ImageAlt {
+        en: "the cover image has no `image_alt`: screen readers say nothing of it on the cards and at the top of the page (WCAG 1.1.1, non-text content)",
+        fr: "l’image de couverture n’a pas d’`image_alt` : les lecteurs d’écran n’en disent rien sur les cartes ni en haut de la page (WCAG 1.1.1, contenu non textuel)",
+    }
+    HINT_COVER_NO_ALT {
+        en: "add `image_alt:` with a sentence that says what the image shows, e.g. `image_alt: Volunteers welcome a family at the station`",
+        fr: "ajoutez `image_alt:` avec une phrase qui dit ce que l’image montre, p. ex. `image_alt: Des bénévoles accueillent une famille à la gare`",
+    }
+    IMAGE_LARGE: ImageLarge {
+        en: "image `{path}` weighs {size} (more than {limit})",
+        fr: "l’image « {path} » pèse {size} (plus de {limit})",
+    }
+    HINT_IMAGE_LARGE {
+        en: "readers download only the resized copies, but the original weighs on the repository and on every cold build: export it at 2,000 to 3,000 pixels wide (JPEG quality 85) before adding it, or raise `images: {{warn_size_mb: …}}` in config.yaml",
+        fr: "les lecteurs ne téléchargent que les copies réduites, mais l’original pèse sur le dépôt et sur chaque construction à froid : exportez-le à 2 000 ou 3 000 pixels de large (JPEG qualité 85) avant de l’ajouter, ou relevez `images: {{warn_size_mb: …}}` dans config.yaml",
+    }
+    IMAGE_UNREADABLE: ImageUnreadable {
+        en: "image `{path}` cannot be read: {reason}",
+        fr: "l’image « {path} » ne peut pas être lue : {reason}",
+    }
+    HINT_IMAGE_UNREADABLE {
+        en: "open the image in an image editor and export it again as JPEG, PNG or WebP, or replace the file",
+        fr: "ouvrez l’image dans un éditeur d’images et exportez-la de nouveau en JPEG, PNG ou WebP, ou remplacez le fichier",
+    }
+    COVER_EXTERNAL: CoverExternal {
+        en: "cover image `{source}` is not a file of the site",
+        fr: "l’image de couverture « {source} » n’est pas un fichier du site",
+    }
+    HINT_COVER_EXTERNAL {
+        en: "put the image next to the case study and write its file name (`image: photo.jpg`): readers' browsers load nothing from other sites (Law 25)",
+        fr: "enregistrez l’image à côté de l’étude de cas et écrivez son nom de fichier (`image: photo.jpg`) : le navigateur des lecteurs ne charge rien d’un autre site (Loi 25)",
     }
     HINT_USE_ONE_OF {
         en: "use one of: {values}",

@@ -445,7 +445,28 @@ impl<'a> Global<'a> {
         let permalink = self.permalink(&item.url);
         let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
         context.insert("citation", &citation);
+        context.insert("og_type", "article");
+        if let Some(image) = self.og_image(item) {
+            context.insert("og_image", &image);
+        }
         context
+    }
+
+    /// The Open Graph image of a case study: its cover, at its widest JPEG or PNG copy.
+    /// Open Graph wants an absolute URL, so a site whose `base_url` has no host has none.
+    fn og_image(&self, item: &Item) -> Option<Json> {
+        self.absolute_base.as_ref()?;
+        let cover = item.fields.get(crate::images::COVER_KEY)?;
+        let src = cover.get("src")?.as_str()?;
+        // SVG and GIF covers have no size: social sites do not show SVG images.
+        cover.get("width")?;
+        Some(json!({
+            "url": self.permalink(src),
+            "type": cover.get("type"),
+            "width": cover.get("width"),
+            "height": cover.get("height"),
+            "alt": cover.get("alt"),
+        }))
     }
 
     fn page_context(&self, Full(item): Full) -> Context {
@@ -1142,6 +1163,7 @@ fn card(item: &Item, fields: &Map<String, Json>, lang: &str, more: &str) -> Json
         "summary": item.entry.summary,
         "featured": item.entry.featured,
         "lang": item.entry.lang,
+        "cover": item.fields.get(crate::images::COVER_KEY),
     });
     for name in CARD_FIELDS {
         let (shown, left_out) = match fields.get(name) {
