@@ -329,8 +329,8 @@ codes! {
     ConfigImages = "P0216" "config-images" {
         summary: ["un réglage du bloc `images:` n’a pas de sens", "a setting of the `images:` block makes no sense"],
         text: [
-            "`images:` dit comment les images des études de cas sont publiées : les largeurs des copies réduites (`widths`, de 16 à 8 000 pixels), leur qualité (`quality`, de 1 à 100) et la taille au-delà de laquelle un fichier d’image est signalé (`warn_size_mb`, en mégaoctets).",
-            "`images:` says how the images of case studies are published: the widths of the resized copies (`widths`, from 16 to 8,000 pixels), their quality (`quality`, from 1 to 100) and the size past which an image file is reported (`warn_size_mb`, in megabytes).",
+            "`images:` dit comment les images des études de cas sont publiées : les largeurs des copies réduites (`widths`, de 16 à 8 192 pixels), leur qualité (`quality`, de 1 à 100) et la taille au-delà de laquelle un fichier d’image est signalé (`warn_size_mb`, en mégaoctets).",
+            "`images:` says how the images of case studies are published: the widths of the resized copies (`widths`, from 16 to 8,192 pixels), their quality (`quality`, from 1 to 100) and the size past which an image file is reported (`warn_size_mb`, in megabytes).",
         ],
         example: Some(Example { file: "config.yaml", bad: "images: {quality: 0}\n", fixed: "images: {quality: 80}\n" }),
     }
