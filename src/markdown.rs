@@ -836,7 +836,8 @@ fn is_relative(dest: &str) -> bool {
 }
 
 /// `etudes-de-cas/a.md` + `../a-propos.md` → `a-propos.md`; `None` if it climbs above content/.
-fn resolve_relative(from: &str, target: &str) -> Option<String> {
+/// Links and images (`images::cover_target`) are resolved the same way.
+pub(crate) fn resolve_relative(from: &str, target: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for segment in target.split('/') {

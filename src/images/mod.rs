@@ -20,6 +20,7 @@ pub use encode::{CACHE_DIR, Stats};
 use crate::config::ImagesConfig;
 use crate::diagnostic::Diagnostic;
 use crate::load::CONTENT_DIR;
+use crate::markdown::resolve_relative;
 use crate::messages::{self, Msg};
 use crate::text::{escape_markup, fold};
 use serde_json::{Value as Json, json};
@@ -362,23 +363,6 @@ fn variant_key(digest: u128, width: u32, height: u32, format: Format, quality: u
     xxhash_rust::xxh3::xxh3_64(&input)
 }
 
-/// Resolves a path written in the file at `content_path` (`photo.jpg`, `../img/a.png`)
-/// to a path under `content/`; `None` if it climbs above it.
-pub fn resolve(from: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for segment in target.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// Key under which a case study's cover is given to templates (`page.cover`,
 /// `item.cover`), beside the author's `image` and `image_alt`.
 pub const COVER_KEY: &str = "cover";
@@ -603,8 +587,8 @@ fn cover_path(content_path: &str, fields: &serde_json::Map<String, Json>) -> Opt
 /// when it starts with `/`.
 fn cover_target(content_path: &str, source: &str) -> Option<String> {
     match source.strip_prefix('/') {
-        Some(from_root) => resolve("", from_root),
-        None => resolve(content_path, source),
+        Some(from_root) => resolve_relative("", from_root),
+        None => resolve_relative(content_path, source),
     }
 }
 
