@@ -7,7 +7,6 @@ mod common;
 
 use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
-use std::path::PathBuf;
 
 const PAGES: &[&str] = &[
     "/",
@@ -29,20 +28,6 @@ const PAGES: &[&str] = &[
     "/en/statistiques/",
     "/en/proposer/",
 ];
-
-fn axe_source() -> Option<String> {
-    let path: PathBuf = common::repo_root().join("tests/a11y/node_modules/axe-core/axe.min.js");
-    match std::fs::read_to_string(&path) {
-        Ok(source) => Some(source),
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("axe-core is required in CI: npm install --prefix tests/a11y")
-        }
-        Err(_) => {
-            eprintln!("SKIPPED: axe-core not installed (npm install --prefix tests/a11y)");
-            None
-        }
-    }
-}
 
 fn built_example() -> (tempfile::TempDir, String) {
     let out = tempfile::tempdir().unwrap();
@@ -69,7 +54,9 @@ fn open(tab: &Tab, url: &str) {
 
 #[test]
 fn pages_pass_axe_wcag_2_2_aa_rules() {
-    let Some(axe) = axe_source() else { return };
+    let Some(axe) = common::browser::axe_source() else {
+        return;
+    };
     let Some(browser) = common::browser::launch() else {
         return;
     };

@@ -280,16 +280,8 @@ fn axe_violations(tab: &Tab, axe: &str) -> Value {
 /// reflows at 320 CSS pixels. axe-core comes from `npm install --prefix tests/a11y`.
 #[test]
 fn the_proposal_form_passes_axe_in_each_state_and_reflows() {
-    let axe_path = common::repo_root().join("tests/a11y/node_modules/axe-core/axe.min.js");
-    let axe = match std::fs::read_to_string(&axe_path) {
-        Ok(source) => source,
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("axe-core is required in CI: npm install --prefix tests/a11y")
-        }
-        Err(_) => {
-            eprintln!("SKIPPED: axe-core not installed (npm install --prefix tests/a11y)");
-            return;
-        }
+    let Some(axe) = common::browser::axe_source() else {
+        return;
     };
     let Some(browser) = common::browser::launch() else {
         return;

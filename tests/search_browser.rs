@@ -515,16 +515,8 @@ fn search_works_under_a_sub_path() {
 /// sideways. axe-core comes from `npm install --prefix tests/a11y` (see tests/accessibility.rs).
 #[test]
 fn the_search_page_with_results_passes_axe_and_reflows() {
-    let axe_path = common::repo_root().join("tests/a11y/node_modules/axe-core/axe.min.js");
-    let axe = match std::fs::read_to_string(&axe_path) {
-        Ok(source) => source,
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("axe-core is required in CI: npm install --prefix tests/a11y")
-        }
-        Err(_) => {
-            eprintln!("SKIPPED: axe-core not installed (npm install --prefix tests/a11y)");
-            return;
-        }
+    let Some(axe) = common::browser::axe_source() else {
+        return;
     };
     let Some(browser) = common::browser::launch() else {
         return;

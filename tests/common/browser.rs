@@ -75,3 +75,19 @@ pub fn set_width(tab: &headless_chrome::Tab, width: u32) {
     })
     .expect("emulate screen width");
 }
+
+/// axe-core's source, from `npm install --prefix tests/a11y`; in CI its absence fails the
+/// test, elsewhere the test is skipped with a printed reason.
+pub fn axe_source() -> Option<String> {
+    let path = super::repo_root().join("tests/a11y/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("axe-core is required in CI: npm install --prefix tests/a11y")
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: axe-core not installed (npm install --prefix tests/a11y)");
+            None
+        }
+    }
+}
