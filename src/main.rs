@@ -52,7 +52,8 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Check everything a build checks (front matter, links, templates) without writing anything.
+    /// Check everything a build checks (front matter, links, templates, images) without writing
+    /// a page: only the image cache (`.passerelle-cache/`) a later build reuses.
     ///
     /// Exit codes: 0 when there is no error (warnings allowed), 1 when there are errors, 2
     /// when the check itself could not run.
