@@ -531,7 +531,6 @@ fn link_numbers<'a>(items: &'a [Arc<Item>]) -> Vec<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::RenderedBody;
     use crate::model::Fingerprint;
     use crate::validate::{Entry, EntryKind};
 
@@ -562,7 +561,7 @@ mod tests {
                 .collect(),
             url: format!("/etudes-de-cas/{n:06}/"),
             entry,
-            body: RenderedBody::default(),
+            body: Default::default(),
             fields: Default::default(),
             translations: Vec::new(),
             fingerprint: Fingerprint::default(),

@@ -118,13 +118,13 @@ struct Source<'a> {
     fields: [Vec<&'a str>; FIELDS],
 }
 
-/// The text of a document; `case_study` says whether its fields follow the site's schema
-/// (a content page has a title, a summary and a body only).
-fn source<'a>(site: &'a Site, item: &'a Item, case_study: bool) -> Source<'a> {
+/// The text of a document, its body's text unpacked in `body`; `case_study` says whether its
+/// fields follow the site's schema (a content page has a title, a summary and a body only).
+fn source<'a>(site: &'a Site, item: &'a Item, body: &'a str, case_study: bool) -> Source<'a> {
     let mut fields: [Vec<&str>; FIELDS] = Default::default();
     fields[Field::Title as usize].push(&item.entry.title);
     fields[Field::Summary as usize].push(&item.entry.summary);
-    fields[Field::Body as usize].push(&item.body.text);
+    fields[Field::Body as usize].push(body);
     if !case_study {
         return Source {
             lang: &item.entry.lang,
@@ -462,22 +462,23 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         .chain(&site.pages)
         .map(|item| &**item)
         .collect();
-    let sources: Vec<Source> = items
-        .iter()
-        .enumerate()
-        .map(|(number, item)| source(site, item, number < case_studies))
-        .collect();
     let kept = std::mem::take(&mut analyses.chunks);
-    let chunks: Vec<(u64, Arc<ChunkOutput>)> = (sources.par_chunks(CHUNK))
-        .zip(items.par_chunks(CHUNK))
+    let chunks: Vec<(u64, Arc<ChunkOutput>)> = (items.par_chunks(CHUNK))
         .enumerate()
-        .map(|(number, (chunk, chunk_items))| {
-            let key = chunk_key(config_key, chunk_items, number * CHUNK, case_studies);
+        .map(|(number, chunk_items)| {
+            let first = number * CHUNK;
+            let key = chunk_key(config_key, chunk_items, first, case_studies);
             if let Some(analysis) = kept.get(&key) {
                 return (key, Arc::clone(analysis));
             }
+            // Unpacked a chunk at a time: all of them at once would hold every body's text.
+            let bodies: Vec<String> = chunk_items.iter().map(|i| i.body.text.unpack()).collect();
+            let sources: Vec<Source> = (first..)
+                .zip(chunk_items.iter().zip(&bodies))
+                .map(|(number, (item, body))| source(site, item, body, number < case_studies))
+                .collect();
             let mut state = ChunkState::new(&stemmers);
-            let docs = chunk.iter().map(|source| state.analyse(source)).collect();
+            let docs = sources.iter().map(|source| state.analyse(source)).collect();
             let analysis = ChunkOutput {
                 surfaces: state.surfaces.items,
                 keys: state.keys.items,
@@ -529,7 +530,7 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         })
         .collect();
 
-    let doc_count = sources.len();
+    let doc_count = items.len();
     let docs: Vec<(&Analysis, &Vec<u32>)> = chunks
         .iter()
         .zip(&key_maps)
@@ -600,7 +601,7 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         .zip(&items)
         .enumerate()
         .map(|(number, ((doc, map), item))| {
-            let body = item.body.text.as_str();
+            let body = &item.body.text.unpack();
             let heads = sections::heads(body, &item.body.toc);
             let budget = if number < case_studies {
                 PASSAGE_BUDGET
@@ -955,10 +956,8 @@ mod tests {
         let before = first_chunk(&analyses);
         // A body edit in the second chunk.
         let mut edited = (*site.case_studies[CHUNK + 3]).clone();
-        edited
-            .body
-            .text
-            .push_str(" Une phrase ajoutée sur la francisation des aînés.");
+        let text = edited.body.text.unpack() + " Une phrase ajoutée sur la francisation des aînés.";
+        edited.body.text = crate::model::Packed::new(&text);
         edited.fingerprint.full ^= 1;
         site.case_studies[CHUNK + 3] = Arc::new(edited);
         let kept = build_with(&site, 7, &mut analyses);
@@ -1011,7 +1010,10 @@ mod tests {
             assert!(length <= PASSAGE_BUDGET + PASSAGE_MAX, "{length}");
             for passage in passages {
                 let start = passage.trim_end_matches('…');
-                assert!(item.body.text.contains(start.trim_end()), "{passage}");
+                assert!(
+                    item.body.text.unpack().contains(start.trim_end()),
+                    "{passage}"
+                );
             }
         }
         assert!(index.passages.iter().any(|p| !p.is_empty()));
