@@ -418,3 +418,35 @@ fn the_preview_follows_edits_of_languages_and_translations() {
         before = after;
     }
 }
+
+/// The field description a proposal page embeds, as `proposer.js` reads it.
+fn proposal_field(files: &Files, page: &str, name: &str) -> serde_json::Value {
+    let document = html(files, page);
+    let script = select(&document, "script#propose-schema");
+    let description: serde_json::Value =
+        serde_json::from_str(&script[0].text().collect::<String>()).expect("valid JSON");
+    (description["fields"].as_array().expect("fields").iter())
+        .find(|field| field["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{page}: no field {name}"))
+}
+
+#[test]
+fn the_proposal_form_preselects_the_language_of_its_page() {
+    let files = example();
+    for (page, lang) in [
+        ("proposer/index.html", "fr"),
+        ("en/proposer/index.html", "en"),
+    ] {
+        let field = proposal_field(&files, page, "lang");
+        assert_eq!(field["default"], lang, "{page}: {field}");
+        // A value the menu offers, so that the select can start there.
+        let offered = field["choices"].as_array().expect("choices");
+        assert!(offered.iter().any(|c| c["id"] == lang), "{page}: {field}");
+        // Only the language menu has a starting value.
+        assert!(proposal_field(&files, page, "title")["default"].is_null());
+    }
+    // The script starts the menu at that value.
+    let script = String::from_utf8(files["static/proposer.js"].clone()).unwrap();
+    assert!(script.contains("c.id === field.default"), "proposer.js");
+}
