@@ -60,18 +60,25 @@ impl MarkdownRenderer {
     }
 
     /// Renders one body. `content_path` is the document's path under `content/`, used to
-    /// resolve relative links; `first_line` is the file line where the body starts.
+    /// resolve relative links; `first_line` is the file line where the body starts;
+    /// `images_above` is how many images the page shows above the body (a case study's
+    /// cover): only a page's first image is eager, so with one above, every body image is
+    /// lazy.
     ///
     /// Memory stays proportional to the body: events stream from the parser into the HTML
     /// (only a heading's own events wait for its end, which gives its id), and the inputs
     /// whose HTML would be out of proportion to their size are refused before parsing (see
     /// `check_limits`): a 16 MB table used to take 4.2 GB.
+    // One argument more than clippy's default: each says where the body is or what the page
+    // around it holds, and a struct for them would only be built to be taken apart here.
+    #[expect(clippy::too_many_arguments)]
     pub fn render(
         &self,
         body: &str,
         file: &str,
         content_path: &str,
         first_line: usize,
+        images_above: usize,
         targets: &LinkTargets,
         problems: &mut Vec<Diagnostic>,
     ) -> RenderedBody {
@@ -109,7 +116,7 @@ impl MarkdownRenderer {
             offset: 0,
             raw_html_at: None,
             image: None,
-            images_shown: 0,
+            images_shown: images_above,
             image_uses: Vec::new(),
         };
         let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -465,7 +472,8 @@ struct BodyEvents<'a, 'r> {
     raw_html_at: Option<usize>,
     /// An image being read: its events wait until its end, which gives its alt text.
     image: Option<PendingImage<'a>>,
-    /// Images written so far: the first is not lazy.
+    /// Images the page shows before this point, the cover above the body included: the
+    /// page's first is not lazy.
     images_shown: usize,
     /// Responsive images shown or linked to (see `RenderedBody::images`).
     image_uses: Vec<(String, usize, usize)>,
@@ -929,6 +937,7 @@ mod tests {
             "content/cas/a.md",
             "cas/a.md",
             10,
+            0,
             &targets,
             &mut problems,
         );
@@ -977,6 +986,7 @@ mod tests {
             "content/cas/a.md",
             "cas/a.md",
             10,
+            0,
             targets,
             &mut problems,
         );
@@ -1138,6 +1148,7 @@ mod tests {
             "content/cas/a.md",
             "cas/a.md",
             1,
+            0,
             &targets,
             &mut problems,
         );

@@ -436,3 +436,52 @@ fn the_preview_shows_an_edited_image_on_its_page_and_card() {
     let cards = srcs("/etudes-de-cas/", ".card picture img");
     assert_eq!(cards, after[..1], "the card shows the new cover");
 }
+
+/// The `loading` of every image of the case study's page, in page order (`None`: eager).
+fn loadings(document: &scraper::Html) -> Vec<(Option<String>, Option<String>)> {
+    select(document, "main img")
+        .iter()
+        .map(|img| {
+            let attr = |name| img.attr(name).map(str::to_string);
+            (attr("loading"), attr("decoding"))
+        })
+        .collect()
+}
+
+#[test]
+fn under_a_cover_the_first_body_image_is_lazy_too() {
+    let lazy = (Some("lazy".to_string()), Some("async".to_string()));
+    let site = site(
+        "image: couverture.jpg\nimage_alt: La gare\n",
+        "Texte.\n\n![Le marché](marche.jpg)\n\n![Le port](port.png)\n",
+        &[
+            ("couverture.jpg", photo(700, 400, 1, ImageFormat::Jpeg)),
+            ("marche.jpg", photo(600, 400, 2, ImageFormat::Jpeg)),
+            ("port.png", photo(500, 300, 3, ImageFormat::Png)),
+        ],
+    );
+    let (code, output) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    let document = page(site.path());
+    // The cover is the page's first image, and its only eager one.
+    assert_eq!(
+        loadings(&document),
+        [(None, None), lazy.clone(), lazy.clone()],
+        "{}",
+        document.html()
+    );
+
+    // Without the cover, the first body image is the page's first image: eager again.
+    let path = site.path().join("content/etudes-de-cas/a.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("image: couverture.jpg\n", "")).unwrap();
+    let (code, output) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    let document = page(site.path());
+    assert_eq!(
+        loadings(&document),
+        [(None, None), lazy],
+        "{}",
+        document.html()
+    );
+}
