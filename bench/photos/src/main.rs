@@ -2,7 +2,9 @@
 //! WIDTH pixels in `DIR`, noisy gradients that compress like photos (a flat gradient would
 //! make the encoders look ten times faster than on real photos). Existing files are kept.
 //!
-//!     cargo run --release --example bench_photos -- N DIR [WIDTH]
+//!     cargo run --release --manifest-path bench/photos/Cargo.toml -- N DIR [WIDTH]
+//!
+//! A crate of its own (see its Cargo.toml): it builds `image` and nothing else.
 
 use image::{ImageEncoder, RgbImage};
 
