@@ -252,9 +252,11 @@ fn a_site_without_languages_gets_no_en_folder() {
     let site = example_site_copy();
     let config = site.path().join("config.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
+    // The English title and description go too: a text in a language the site is not
+    // published in is an error.
     let without: String = text
         .lines()
-        .filter(|line| !line.starts_with("languages:"))
+        .filter(|line| !line.starts_with("languages:") && !line.starts_with("  en: "))
         .map(|line| format!("{line}\n"))
         .collect();
     assert_ne!(text, without);
@@ -354,6 +356,15 @@ fn preview_differs(
 fn the_preview_follows_edits_of_languages_and_translations() {
     let site = example_site_copy();
     let root = site.path();
+    let config = root.join("config.yaml");
+    // The description in one language (the English pages show the French one), so that
+    // the steps below can take the English title away in one edit.
+    let text = std::fs::read_to_string(&config).unwrap();
+    let english_description = (text.lines())
+        .find(|line| line.starts_with("  en: \"Initiatives"))
+        .map(|line| format!("{line}\n"))
+        .expect("an English description");
+    std::fs::write(&config, text.replacen(&english_description, "", 1)).unwrap();
     let preview = common::preview::Preview::start(root, &[]);
     let cases = root.join("content/etudes-de-cas");
     let edit = |file: &std::path::Path, from: &str, to: &str| {
@@ -363,9 +374,8 @@ fn the_preview_follows_edits_of_languages_and_translations() {
     };
     let english = cases.join("umq-mifi-partnership.md");
     let french = cases.join("cje-abitibi-ouest-recrutement-montreal.md");
-    let config = root.join("config.yaml");
     type Step<'s> = (&'s str, &'s std::path::Path, &'s str, &'s str);
-    let steps: [Step; 5] = [
+    let steps: [Step; 7] = [
         (
             "unpair a translation",
             &english,
@@ -383,6 +393,18 @@ fn the_preview_follows_edits_of_languages_and_translations() {
             &french,
             "\nlang: fr",
             "\nlang: en",
+        ),
+        (
+            "edit the English title",
+            &config,
+            "municipal practices in",
+            "practices of municipalities in",
+        ),
+        (
+            "no English title",
+            &config,
+            "  en: \"Passerelle — practices of municipalities in immigration and intercultural relations\"\n",
+            "",
         ),
         (
             "no languages",
@@ -449,4 +471,83 @@ fn the_proposal_form_preselects_the_language_of_its_page() {
     // The script starts the menu at that value.
     let script = String::from_utf8(files["static/proposer.js"].clone()).unwrap();
     assert!(script.contains("c.id === field.default"), "proposer.js");
+}
+
+const TITLE_FR: &str =
+    "Passerelle — pratiques municipales en immigration et relations interculturelles";
+const TITLE_EN: &str =
+    "Passerelle — municipal practices in immigration and intercultural relations";
+
+/// The site's title as a page shows it: header, `<title>` and Open Graph site name.
+fn shown_titles(files: &Files, path: &str) -> (String, String, String) {
+    let document = html(files, path);
+    let brand = common::texts(&document, "header .brand").join("");
+    let title = common::texts(&document, "head title").join("");
+    let og = select(&document, "meta[property='og:site_name']")[0]
+        .value()
+        .attr("content")
+        .unwrap_or_default()
+        .to_string();
+    (brand, title, og)
+}
+
+/// The `<title>` of an Atom feed.
+fn feed_title(files: &Files, path: &str) -> String {
+    let text = String::from_utf8(files[path].clone()).unwrap();
+    let document = roxmltree::Document::parse(&text).expect("valid Atom");
+    (document.root_element().children())
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_site_title_and_description_are_translated_on_english_pages() {
+    let files = example();
+    for (path, title) in [
+        ("index.html", TITLE_FR),
+        ("recherche/index.html", TITLE_FR),
+        ("etudes-de-cas/umq-mifi-partenariat/index.html", TITLE_FR),
+        ("en/index.html", TITLE_EN),
+        ("en/recherche/index.html", TITLE_EN),
+        ("en/etudes-de-cas/umq-mifi-partnership/index.html", TITLE_EN),
+        // A French case study listed in English keeps its French page.
+        ("en/regions/estrie/index.html", TITLE_EN),
+    ] {
+        let (brand, head, og) = shown_titles(&files, path);
+        assert_eq!(brand, title, "{path}");
+        assert!(head.ends_with(title), "{path}: {head}");
+        assert_eq!(og, title, "{path}");
+    }
+    let english_home = html(&files, "en/index.html");
+    assert_eq!(common::texts(&english_home, "h1"), [TITLE_EN]);
+    let description = select(&english_home, "meta[name=description]")[0]
+        .value()
+        .attr("content");
+    assert!(
+        description.is_some_and(|d| d.starts_with("Initiatives of Quebec")),
+        "{description:?}"
+    );
+    assert_eq!(feed_title(&files, "atom.xml"), TITLE_FR);
+    assert_eq!(feed_title(&files, "en/atom.xml"), TITLE_EN);
+    assert!(feed_title(&files, "en/regions/estrie/atom.xml").ends_with(TITLE_EN));
+    // One open data collection for every language: the default language's title.
+    let export: serde_json::Value =
+        serde_json::from_slice(&files["data/case-studies.json"]).expect("JSON export");
+    assert_eq!(export["title"], TITLE_FR);
+}
+
+#[test]
+fn a_language_without_its_own_title_shows_the_default_languages() {
+    let site = example_site_copy();
+    let config = site.path().join("config.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let english_line = format!("  en: \"{TITLE_EN}\"\n");
+    assert!(text.contains(&english_line));
+    std::fs::write(&config, text.replacen(&english_line, "", 1)).unwrap();
+    let files = build_in_memory(site.path(), None);
+    let (brand, _, og) = shown_titles(&files, "en/index.html");
+    assert_eq!((brand.as_str(), og.as_str()), (TITLE_FR, TITLE_FR));
+    assert_eq!(feed_title(&files, "en/atom.xml"), TITLE_FR);
 }

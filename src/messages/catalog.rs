@@ -334,6 +334,14 @@ codes! {
         ],
         example: Some(Example { file: "config.yaml", bad: "images: {quality: 0}\n", fixed: "images: {quality: 80}\n" }),
     }
+    ConfigLocalized = "P0217" "config-localized" {
+        summary: ["le titre ou la description du site est mal formé", "the site's title or description is malformed"],
+        text: [
+            "`title` et `description` sont soit un texte, le même dans toutes les langues, soit un texte par langue du site, chacun sur sa ligne sous la clé de sa langue (`fr:`, `en:`). Chaque clé est une des langues de `languages`, et la langue par défaut en a une : les pages d’une langue sans texte à elle montrent celui de la langue par défaut.",
+            "`title` and `description` are either one text, the same in every language, or one text per language of the site, each on its own line under its language's key (`fr:`, `en:`). Each key is one of `languages`, and the default language has one: the pages of a language without a text of its own show the default language's.",
+        ],
+        example: Some(Example { file: "config.yaml", bad: "title:\n  fr: Pratiques interculturelles\n  de: Interkulturelle Praktiken\n", fixed: "title:\n  fr: Pratiques interculturelles\n  en: Intercultural practices\n" }),
+    }
     BaseUrl = "P0204" "base-url" {
         summary: ["l’adresse du site (`base_url`) n’est pas valide", "the site's address (`base_url`) is not valid"],
         text: [
@@ -1329,6 +1337,34 @@ texts! {
     HINT_SWAP {
         en: "swap them",
         fr: "inversez-les",
+    }
+    LOCALIZED_NOT_TEXT: ConfigLocalized {
+        en: "expected a text, or one text per language of the site",
+        fr: "attendu : un texte, ou un texte par langue du site",
+    }
+    HINT_LOCALIZED {
+        en: "write one text for every language (`{key}: …`), or one text per language, each on its own line under `{key}:` (`{default}: …`), for the languages {languages}",
+        fr: "écrivez un seul texte, pour toutes les langues (`{key}: …`), ou un texte par langue, chacun sur sa ligne sous `{key}:` (`{default}: …`), pour les langues {languages}",
+    }
+    LOCALIZED_UNKNOWN_LANG: ConfigLocalized {
+        en: "`{lang}` is not one of the site's languages ({languages})",
+        fr: "« {lang} » n’est pas une des langues du site ({languages})",
+    }
+    HINT_LOCALIZED_LANG {
+        en: "write the text under one of the site's languages ({languages}), or remove this line",
+        fr: "écrivez le texte sous une des langues du site ({languages}), ou retirez cette ligne",
+    }
+    HINT_LOCALIZED_LANG_ADD {
+        en: "add `{lang}` to `languages` to publish the site in it, or remove this line",
+        fr: "ajoutez `{lang}` à `languages` pour publier le site dans cette langue, ou retirez cette ligne",
+    }
+    LOCALIZED_NO_DEFAULT: ConfigLocalized {
+        en: "no text in the default language `{lang}`",
+        fr: "aucun texte dans la langue par défaut « {lang} »",
+    }
+    HINT_LOCALIZED_DEFAULT {
+        en: "add a line `{lang}: …` under `{key}:`: the pages of a language without a text of its own show that one",
+        fr: "ajoutez une ligne `{lang}: …` sous `{key}:` : les pages d’une langue sans texte à elle montrent celui-là",
     }
 
     // ---- Markdown and files of content/ (markdown.rs, asset.rs) ----

@@ -51,8 +51,9 @@ impl<'a> Global<'a> {
             .map(|view| {
                 let home = format!("{}{}", site.base_path, view.path);
                 let site_json = json!({
-                    "title": config.title,
-                    "description": config.description,
+                    // Each language's own, else the default language's.
+                    "title": config.title.get(view.code),
+                    "description": config.description.get(view.code),
                     "language": config.language,
                     "languages": config.languages,
                     "license": config.license,
@@ -334,7 +335,7 @@ impl<'a> Global<'a> {
                 taxonomies,
             } => {
                 let config = &self.config.config;
-                let mut context = self.ui_context(lang, self.home(lang), &config.title);
+                let mut context = self.ui_context(lang, self.home(lang), config.title.get(lang));
                 let cards = |cards: &Cards| Value::from(cards.iter().map(card).collect::<Vec<_>>());
                 context.insert_value("featured", cards(featured));
                 context.insert_value("recent", cards(recent));
@@ -414,7 +415,8 @@ impl<'a> Global<'a> {
 
     /// The base context of a file that is no page of its own (feed, sitemap, robots.txt).
     fn plain_context(&self) -> Context {
-        self.base_context(self.language(), self.base_path, &self.config.config.title)
+        let title = self.config.config.title.get(self.language());
+        self.base_context(self.language(), self.base_path, title)
     }
 
     fn case_study_context(&self, Full(item): Full) -> Context {
@@ -443,7 +445,12 @@ impl<'a> Global<'a> {
             &item.translations,
         );
         let permalink = self.permalink(&item.url);
-        let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
+        let citation = citation(
+            item,
+            &self.config.json_ld,
+            &permalink,
+            config.title.get(&item.entry.lang),
+        );
         context.insert("citation", &citation);
         context.insert("og_type", "article");
         if let Some(image) = self.og_image(item) {
@@ -518,7 +525,7 @@ impl<'a> Global<'a> {
         term: Option<&TermOf>,
         entries: Cards,
     ) -> Context {
-        let title = &self.config.config.title;
+        let title = self.config.config.title.get(lang);
         let mut context = self.base_context(lang, url, title);
         if let Some(TermOf { taxonomy, term }) = term {
             let taxonomy_title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
