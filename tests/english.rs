@@ -551,3 +551,182 @@ fn a_language_without_its_own_title_shows_the_default_languages() {
     assert_eq!((brand.as_str(), og.as_str()), (TITLE_FR, TITLE_FR));
     assert_eq!(feed_title(&files, "en/atom.xml"), TITLE_FR);
 }
+
+/// Bytes of standard base64 (the index's document sets in JSON).
+fn unbase64(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (mut bits, mut count, mut out) = (0u32, 0, Vec::new());
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let value = alphabet.iter().position(|&a| a == c).expect("base64") as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
+/// The URL of each document of the search index, by number, from its document shards.
+fn indexed_urls(files: &Files, manifest: &serde_json::Value) -> Vec<String> {
+    let shards = &manifest["docShards"];
+    let (size, group) = (
+        shards["size"].as_u64().unwrap(),
+        shards["group"].as_u64().unwrap(),
+    );
+    let docs = manifest["docs"].as_u64().unwrap();
+    (0..docs.div_ceil(size))
+        .flat_map(|shard| {
+            let dir = shards["dirs"][(shard / group) as usize].as_str().unwrap();
+            let path = format!("search/{dir}{shard}.json");
+            let docs: Vec<serde_json::Value> = serde_json::from_slice(&files[&path]).unwrap();
+            docs.into_iter()
+                .map(|doc| format!("/{}", doc[1].as_str().unwrap()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn english_search_results_show_one_version_of_each_translated_case_study() {
+    let files = example();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files["search/manifest.json"]).unwrap();
+    let urls = indexed_urls(&files, &manifest);
+    assert_eq!(urls.len() as u64, manifest["docs"].as_u64().unwrap());
+    for lang in ["fr", "en"] {
+        let encoded = manifest["hidden"][lang].as_str().unwrap_or_default();
+        let bytes = unbase64(encoded);
+        let hidden: BTreeSet<String> = passerelle::search::encode::get_doc_set(&bytes, &mut 0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|doc| urls[doc as usize].clone())
+            .collect();
+        // Counted from the pages themselves: a page in another language than `lang` whose
+        // translation in `lang` exists (the example site has two languages only).
+        let expected: BTreeSet<String> = (urls.iter())
+            .filter(|url| {
+                let page = file_of(url);
+                let own = select(&html(&files, &page), "html")[0]
+                    .value()
+                    .attr("lang")
+                    .map(str::to_string);
+                own.as_deref() != Some(lang)
+                    && alternates(&files, &page).iter().any(|(l, _)| l == lang)
+            })
+            .cloned()
+            .collect();
+        assert_eq!(hidden, expected, "{lang}");
+        // Case studies and content pages alike.
+        assert!(hidden.len() >= 3, "{lang}: {hidden:?}");
+    }
+    let hidden_in_english = |url: &str| {
+        let bytes = unbase64(manifest["hidden"]["en"].as_str().unwrap());
+        let docs = passerelle::search::encode::get_doc_set(&bytes, &mut 0).unwrap();
+        docs.iter().any(|&doc| urls[doc as usize] == url)
+    };
+    assert!(hidden_in_english("/etudes-de-cas/umq-mifi-partenariat/"));
+    assert!(!hidden_in_english(
+        "/en/etudes-de-cas/umq-mifi-partnership/"
+    ));
+    // A case study with no English version stays in the English results.
+    assert!(!hidden_in_english(
+        "/etudes-de-cas/cje-abitibi-ouest-recrutement-montreal/"
+    ));
+}
+
+/// The search engine of the pages (static/search.js), run by node on a built site: the
+/// URLs of each query's results. `None` when node is missing outside CI.
+fn browser_search(queries: serde_json::Value) -> Option<Vec<Vec<String>>> {
+    use std::io::Write;
+    let node = ["/usr/bin/node", "/usr/local/bin/node"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(node) = node else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("node is required in CI: apt-get install -y nodejs");
+        }
+        eprintln!("SKIPPED: node not found (apt-get install -y nodejs)");
+        return None;
+    };
+    let site = example_site_copy();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let (code, _, err) = passerelle(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut child = std::process::Command::new(node)
+        .arg(common::repo_root().join("tests/js/search-cli.js"))
+        .args(["search", public.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start node");
+    let input = serde_json::to_vec(&queries).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let answers: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    Some(
+        (answers.iter())
+            .map(|answer| {
+                (answer["results"].as_array().unwrap().iter())
+                    .map(|r| r["url"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_search_engine_shows_the_page_languages_version_of_a_translation() {
+    let query = |lang: Option<&str>| serde_json::json!({"q": "UMQ MIFI", "options": {"lang": lang, "limit": 50}});
+    let Some(answers) = browser_search(serde_json::json!([
+        query(Some("en")),
+        query(Some("fr")),
+        query(None),
+        {"q": "", "options": {"lang": "en", "limit": 100}},
+        // One word: one key, whose head counts both versions, so the postings are read.
+        {"q": "MIFI", "options": {"lang": "en", "limit": 50}},
+    ])) else {
+        return;
+    };
+    let french = "/etudes-de-cas/umq-mifi-partenariat/";
+    let english = "/en/etudes-de-cas/umq-mifi-partnership/";
+    let has = |urls: &Vec<String>, url: &str| urls.iter().any(|u| u == url);
+    assert!(
+        has(&answers[0], english) && !has(&answers[0], french),
+        "{:?}",
+        answers[0]
+    );
+    assert!(
+        has(&answers[1], french) && !has(&answers[1], english),
+        "{:?}",
+        answers[1]
+    );
+    // Without a page language (another tool), every version.
+    assert!(
+        has(&answers[2], french) && has(&answers[2], english),
+        "{:?}",
+        answers[2]
+    );
+    // Browsing in English: every case study once.
+    let browsed = &answers[3];
+    assert!(
+        has(browsed, english) && !has(browsed, french),
+        "{browsed:?}"
+    );
+    let unique: BTreeSet<&String> = browsed.iter().collect();
+    assert_eq!(unique.len(), browsed.len());
+    assert!(
+        has(&answers[4], english) && !has(&answers[4], french),
+        "{:?}",
+        answers[4]
+    );
+}
