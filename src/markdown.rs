@@ -115,6 +115,7 @@ impl MarkdownRenderer {
             ready: VecDeque::new(),
             offset: 0,
             raw_html_at: None,
+            raw_images: images::RawImages::default(),
             image: None,
             images_shown: images_above,
             image_uses: Vec::new(),
@@ -470,6 +471,8 @@ struct BodyEvents<'a, 'r> {
     offset: usize,
     /// Source offset of the first raw HTML, which must be sanitised.
     raw_html_at: Option<usize>,
+    /// The `<img>` tags of raw HTML, for their missing alt text.
+    raw_images: images::RawImages,
     /// An image being read: its events wait until its end, which gives its alt text.
     image: Option<PendingImage<'a>>,
     /// Images the page shows before this point, the cover above the body included: the
@@ -560,8 +563,18 @@ impl<'a> BodyEvents<'a, '_> {
                 self.text.push('\n');
                 event
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 self.raw_html_at.get_or_insert(start);
+                // An `<img>` in raw HTML is published as written, but needs its text too.
+                for at in self.raw_images.feed(start, html) {
+                    let (line, column) = self.positions.at(at);
+                    self.problems.push(
+                        Diagnostic::warning(self.file, &messages::IMAGE_NO_ALT)
+                            .at(line, column)
+                            .field("alt")
+                            .hint(&messages::HINT_RAW_IMAGE_NO_ALT),
+                    );
+                }
                 event
             }
             // The writer makes a footnote's label its id: `[^contenu]` would take the

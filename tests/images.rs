@@ -485,3 +485,42 @@ fn under_a_cover_the_first_body_image_is_lazy_too() {
         document.html()
     );
 }
+
+#[test]
+fn an_img_in_raw_html_without_alt_is_a_warning_with_file_line_and_is_published_as_written() {
+    // Body lines start at line 9: the tags are on lines 11, 13 (inline), 15 to 17 (a tag
+    // over two lines of an HTML block) and 19 (decorative, `alt=""`).
+    let body = "Texte.\n\n<p><img src=\"photo.jpg\"></p>\n\nUn plan <img src=\"photo.jpg\" alt=\"Le plan\"> et <img src=\"photo.jpg\">.\n\n<div>\n<img\n  src=\"photo.jpg\">\n</div>\n\n<img src=\"photo.jpg\" alt=\"\">\n\n`<img src=\"code.jpg\">` is code.\n";
+    let site = site(
+        "",
+        body,
+        &[("photo.jpg", photo(600, 400, 7, ImageFormat::Jpeg))],
+    );
+    let (code, output) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    let warnings: Vec<&str> = (output.lines())
+        .filter(|l| l.contains("WCAG 1.1.1"))
+        .collect();
+    let places: Vec<&str> = (warnings.iter())
+        .map(|w| w.split(": ").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "content/etudes-de-cas/a.md:11:4",
+            "content/etudes-de-cas/a.md:13:48",
+            "content/etudes-de-cas/a.md:16:1",
+        ],
+        "{output}"
+    );
+    assert!(
+        warnings[0].contains("avertissement[P0305]"),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].contains("alt=\"\""), "{}", warnings[0]);
+    // Published as written (sanitised), not as a <picture>.
+    let document = page(site.path());
+    assert!(select(&document, ".body picture").is_empty());
+    assert_eq!(select(&document, ".body img").len(), 5);
+}

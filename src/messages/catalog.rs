@@ -1090,6 +1090,10 @@ texts! {
         en: "put the image next to the case study and write its file name (`image: photo.jpg`): readers' browsers load nothing from other sites (Law 25)",
         fr: "enregistrez l’image à côté de l’étude de cas et écrivez son nom de fichier (`image: photo.jpg`) : le navigateur des lecteurs ne charge rien d’un autre site (Loi 25)",
     }
+    HINT_RAW_IMAGE_NO_ALT {
+        en: "add what the image shows as its `alt`: `<img src=\"photo.jpg\" alt=\"Volunteers welcome a family\">`; for an image that adds nothing to the text, `alt=\"\"` marks it decorative",
+        fr: "ajoutez ce que l’image montre comme `alt` : `<img src=\"photo.jpg\" alt=\"Des bénévoles accueillent une famille\">` ; pour une image qui n’ajoute rien au texte, `alt=\"\"` la marque décorative",
+    }
     HINT_USE_ONE_OF {
         en: "use one of: {values}",
         fr: "choisissez parmi : {values}",
