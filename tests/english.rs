@@ -252,11 +252,9 @@ fn a_site_without_languages_gets_no_en_folder() {
     let site = example_site_copy();
     let config = site.path().join("config.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
-    // The English title and description go too: a text in a language the site is not
-    // published in is an error.
     let without: String = text
         .lines()
-        .filter(|line| !line.starts_with("languages:") && !line.starts_with("  en: "))
+        .filter(|line| !line.starts_with("languages:"))
         .map(|line| format!("{line}\n"))
         .collect();
     assert_ne!(text, without);
@@ -270,6 +268,10 @@ fn a_site_without_languages_gets_no_en_folder() {
         select(&document, "html")[0].value().attr("lang"),
         Some("en")
     );
+    // The English title waits for `languages` to name English again: the site has one
+    // language, whose title every page shows.
+    let (brand, _, og) = shown_titles(&files, "etudes-de-cas/umq-mifi-partnership/index.html");
+    assert_eq!((brand.as_str(), og.as_str()), (TITLE_FR, TITLE_FR));
 }
 
 #[test]

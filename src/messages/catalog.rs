@@ -337,8 +337,8 @@ codes! {
     ConfigLocalized = "P0217" "config-localized" {
         summary: ["le titre ou la description du site est mal formé", "the site's title or description is malformed"],
         text: [
-            "`title` et `description` sont soit un texte, le même dans toutes les langues, soit un texte par langue du site, chacun sur sa ligne sous la clé de sa langue (`fr:`, `en:`). Chaque clé est une des langues de `languages`, et la langue par défaut en a une : les pages d’une langue sans texte à elle montrent celui de la langue par défaut.",
-            "`title` and `description` are either one text, the same in every language, or one text per language of the site, each on its own line under its language's key (`fr:`, `en:`). Each key is one of `languages`, and the default language has one: the pages of a language without a text of its own show the default language's.",
+            "`title` et `description` sont soit un texte, le même dans toutes les langues, soit un texte par langue du site, chacun sur sa ligne sous la clé de sa langue (`fr:`, `en:`). Chaque clé est une langue que Passerelle connaît (fr, en), et la langue par défaut en a une : les pages d’une langue sans texte à elle montrent celui de la langue par défaut.",
+            "`title` and `description` are either one text, the same in every language, or one text per language of the site, each on its own line under its language's key (`fr:`, `en:`). Each key is a language Passerelle knows (fr, en), and the default language has one: the pages of a language without a text of its own show the default language's.",
         ],
         example: Some(Example { file: "config.yaml", bad: "title:\n  fr: Pratiques interculturelles\n  de: Interkulturelle Praktiken\n", fixed: "title:\n  fr: Pratiques interculturelles\n  en: Intercultural practices\n" }),
     }
@@ -1351,16 +1351,12 @@ texts! {
         fr: "écrivez un seul texte, pour toutes les langues (`{key}: …`), ou un texte par langue, chacun sur sa ligne sous `{key}:` (`{default}: …`), pour les langues {languages}",
     }
     LOCALIZED_UNKNOWN_LANG: ConfigLocalized {
-        en: "`{lang}` is not one of the site's languages ({languages})",
-        fr: "« {lang} » n’est pas une des langues du site ({languages})",
+        en: "`{lang}` is not a language Passerelle publishes in ({languages})",
+        fr: "« {lang} » n’est pas une langue dans laquelle Passerelle publie ({languages})",
     }
     HINT_LOCALIZED_LANG {
-        en: "write the text under one of the site's languages ({languages}), or remove this line",
-        fr: "écrivez le texte sous une des langues du site ({languages}), ou retirez cette ligne",
-    }
-    HINT_LOCALIZED_LANG_ADD {
-        en: "add `{lang}` to `languages` to publish the site in it, or remove this line",
-        fr: "ajoutez `{lang}` à `languages` pour publier le site dans cette langue, ou retirez cette ligne",
+        en: "write the text under one of {languages}, or remove this line",
+        fr: "écrivez le texte sous une des langues {languages}, ou retirez cette ligne",
     }
     LOCALIZED_NO_DEFAULT: ConfigLocalized {
         en: "no text in the default language `{lang}`",

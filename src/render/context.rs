@@ -133,6 +133,15 @@ impl<'a> Global<'a> {
         (self.sites.iter().find(|(l, _, _)| l == lang)).or(self.sites.first())
     }
 
+    /// The site's title on the pages in `lang`: that of the language whose site-wide values
+    /// they show (`site_of`), so that a page never names the site in two languages.
+    fn site_title(&self, lang: &str) -> &'a str {
+        let shown = self
+            .site_of(lang)
+            .map_or(self.language(), |(l, _, _)| l.as_str());
+        self.config.config.title.get(shown)
+    }
+
     /// The URL of the home page in `lang`: `/` or `/en/`.
     pub(super) fn home(&self, lang: &str) -> &str {
         self.site_of(lang)
@@ -334,8 +343,7 @@ impl<'a> Global<'a> {
                 recent,
                 taxonomies,
             } => {
-                let config = &self.config.config;
-                let mut context = self.ui_context(lang, self.home(lang), config.title.get(lang));
+                let mut context = self.ui_context(lang, self.home(lang), self.site_title(lang));
                 let cards = |cards: &Cards| Value::from(cards.iter().map(card).collect::<Vec<_>>());
                 context.insert_value("featured", cards(featured));
                 context.insert_value("recent", cards(recent));
@@ -415,7 +423,7 @@ impl<'a> Global<'a> {
 
     /// The base context of a file that is no page of its own (feed, sitemap, robots.txt).
     fn plain_context(&self) -> Context {
-        let title = self.config.config.title.get(self.language());
+        let title = self.site_title(self.language());
         self.base_context(self.language(), self.base_path, title)
     }
 
@@ -449,7 +457,7 @@ impl<'a> Global<'a> {
             item,
             &self.config.json_ld,
             &permalink,
-            config.title.get(&item.entry.lang),
+            self.site_title(&item.entry.lang),
         );
         context.insert("citation", &citation);
         context.insert("og_type", "article");
@@ -525,7 +533,7 @@ impl<'a> Global<'a> {
         term: Option<&TermOf>,
         entries: Cards,
     ) -> Context {
-        let title = self.config.config.title.get(lang);
+        let title = self.site_title(lang);
         let mut context = self.base_context(lang, url, title);
         if let Some(TermOf { taxonomy, term }) = term {
             let taxonomy_title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));
