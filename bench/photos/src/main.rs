@@ -11,7 +11,7 @@ use image::{ImageEncoder, RgbImage};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(count), Some(dir)) = (args.first(), args.get(1)) else {
-        return Err("usage: bench_photos N DIR [WIDTH]".into());
+        return Err("usage: bench-photos N DIR [WIDTH]".into());
     };
     let count: u32 = count.parse()?;
     let width: u32 = args.get(2).map_or(Ok(4000), |w| w.parse())?;
