@@ -73,8 +73,8 @@ pub struct Config {
 }
 
 /// A text of config.yaml that may differ by language: one text for every language
-/// (`title: Pratiques`) or one per language of the site (`title: {fr: Pratiques, en:
-/// Practices}`). After `parse`, a text per language holds the default language's first.
+/// (`title: Pratiques`) or one per language (`title: {fr: Pratiques, en: Practices}`).
+/// After `parse`, a text per language holds the default language's first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Localized {
@@ -923,8 +923,8 @@ fn check_languages(config: &Config, c: &mut Checker) {
 
 /// A text given per language (`title: {fr: …, en: …}`) names only languages Passerelle
 /// has, each a text, and the default language among them: a page in a language without its
-/// own text shows the default language's. Read before `normalise_languages`, so the default and
-/// the languages are worked out here as it does.
+/// own text shows the default language's. Read before `normalise_languages`, so the
+/// default and the languages are worked out here as it does.
 fn check_localized(config: &Config, c: &mut Checker, key: &'static str, text: &Localized) {
     let default = match (config.language.as_str(), config.languages.first()) {
         ("", Some(first)) => first.as_str(),
@@ -932,8 +932,11 @@ fn check_localized(config: &Config, c: &mut Checker, key: &'static str, text: &L
         (language, _) => language,
     };
     let mut languages: Vec<&str> = vec![default];
-    languages.extend(config.languages.iter().map(String::as_str));
-    languages.dedup();
+    for lang in &config.languages {
+        if !languages.contains(&lang.as_str()) {
+            languages.push(lang);
+        }
+    }
     let listed = languages.join(", ");
     let hint = || {
         messages::HINT_LOCALIZED

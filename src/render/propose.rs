@@ -145,14 +145,8 @@ fn choices(spec: &FieldSpec, path: &[&str], label: &Labeller) -> Option<Vec<Json
 /// author on the English page most likely writes in English (and one on the French page in
 /// French). Only a language the menu offers; otherwise the menu starts at "choose".
 fn default(spec: &FieldSpec, path: &[&str], lang: &str) -> Option<&'static str> {
-    (path == ["lang"] && spec.kind == FieldType::String && !spec.list)
-        .then(|| {
-            crate::config::LANGUAGES
-                .iter()
-                .copied()
-                .find(|l| *l == lang)
-        })
-        .flatten()
+    let menu = path == ["lang"] && spec.kind == FieldType::String && !spec.list;
+    (crate::config::LANGUAGES.iter().copied()).find(|offered| menu && *offered == lang)
 }
 
 /// An example as an author would type it in one box: a list's items joined by commas.

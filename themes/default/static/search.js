@@ -734,7 +734,8 @@
   }
 
   /** Ranks, filters and counts. `sets`: per facet, its values' bitsets when loaded; `counted`:
-   * facet counts known without them (a key's counts, or "manifest" for the whole site). */
+   * facet counts known without them (a key's counts, or "manifest" for the whole site);
+   * `hidden`: the documents the page's language leaves out (hiddenFor), or null. */
   function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started, known, hidden) {
     var n = m.docs;
     var size = (n + 31) >>> 5;
