@@ -44,6 +44,18 @@ pub struct LinkTargets {
     pub images: Arc<ImageTable>,
 }
 
+/// An image that is no responsive picture (an SVG, a GIF, another site's) as pulldown-cmark
+/// writes it, escaped its way (`<img src="…" alt="…" />`), but lazy: it is not the page's
+/// first image.
+fn lazy_img(events: Vec<Event<'_>>) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    match html.strip_suffix(" />") {
+        Some(tag) => format!("{tag} loading=\"lazy\" decoding=\"async\" />"),
+        None => html,
+    }
+}
+
 /// Settings shared by every body of one build.
 pub struct MarkdownRenderer {
     sanitizer: Option<ammonia::Builder<'static>>,
@@ -700,7 +712,11 @@ impl<'a> BodyEvents<'a, '_> {
                 {
                     *title = CowStr::Borrowed("");
                 }
-                events
+                if eager {
+                    events
+                } else {
+                    vec![Event::InlineHtml(lazy_img(events).into())]
+                }
             }
         };
         match &mut self.heading {

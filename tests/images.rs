@@ -453,11 +453,12 @@ fn under_a_cover_the_first_body_image_is_lazy_too() {
     let lazy = (Some("lazy".to_string()), Some("async".to_string()));
     let site = site(
         "image: couverture.jpg\nimage_alt: La gare\n",
-        "Texte.\n\n![Le marché](marche.jpg)\n\n![Le port](port.png)\n",
+        "Texte.\n\n![Le marché](marche.jpg)\n\n![Le port](port.png)\n\n![Le plan « A&B »](plan.svg)\n",
         &[
             ("couverture.jpg", photo(700, 400, 1, ImageFormat::Jpeg)),
             ("marche.jpg", photo(600, 400, 2, ImageFormat::Jpeg)),
             ("port.png", photo(500, 300, 3, ImageFormat::Png)),
+            ("plan.svg", SVG.as_bytes().to_vec()),
         ],
     );
     let (code, output) = build(site.path(), &[]);
@@ -466,7 +467,7 @@ fn under_a_cover_the_first_body_image_is_lazy_too() {
     // The cover is the page's first image, and its only eager one.
     assert_eq!(
         loadings(&document),
-        [(None, None), lazy.clone(), lazy.clone()],
+        [(None, None), lazy.clone(), lazy.clone(), lazy.clone()],
         "{}",
         document.html()
     );
@@ -480,11 +481,19 @@ fn under_a_cover_the_first_body_image_is_lazy_too() {
     let document = page(site.path());
     assert_eq!(
         loadings(&document),
-        [(None, None), lazy],
+        [(None, None), lazy.clone(), lazy],
         "{}",
         document.html()
     );
+    // The SVG, copied as it is, keeps its text and address, escaped as Markdown writes them.
+    let svg = select(&document, "main img[src$='plan.svg']");
+    assert_eq!(svg.len(), 1, "{}", document.html());
+    assert_eq!(svg[0].attr("alt"), Some("Le plan « A&B »"));
+    assert!(site.path().join("public/etudes-de-cas/plan.svg").exists());
 }
+
+/// A small drawing, published as it is.
+const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#;
 
 #[test]
 fn an_img_in_raw_html_without_alt_is_a_warning_with_file_line_and_is_published_as_written() {
