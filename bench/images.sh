@@ -4,9 +4,9 @@
 #
 #   bench/images.sh [N]            (default 200)
 #
-# The photos are made once into bench/.cache/photos-WIDTH/ by
-# `cargo run --release --example bench_photos` (noisy gradients, which compress like
-# photos) and reused. Uses PASSERELLE_BIN (default target/release/passerelle, built
+# The photos are made once into bench/.cache/photos-WIDTH/ by bench/photos/, a small crate
+# of its own that depends only on `image` (noisy gradients, which compress like photos),
+# built into target/bench-photos/, and reused. Uses PASSERELLE_BIN (default target/release/passerelle, built
 # when missing). BENCH_PHOTO_WIDTH changes the width (default 4000).
 #
 # Prints, for each build: wall time, peak memory, CPU time and the images line of
@@ -23,7 +23,9 @@ init_tmp
 
 photos=$CACHE_DIR/photos-$width
 log "images: making $n photos of $width px in $photos (kept for later runs)"
-(cd "$REPO_DIR" && cargo run --quiet --release --example bench_photos -- "$n" "$photos" "$width")
+# Not an example of the main package: that built all its dev-dependencies in release first.
+cargo run --quiet --release --manifest-path "$BENCH_DIR/photos/Cargo.toml" \
+  --target-dir "$REPO_DIR/target/bench-photos" -- "$n" "$photos" "$width"
 
 source_bin=${PASSERELLE_BIN:-$REPO_DIR/target/release/passerelle}
 if [[ ! -x $source_bin ]]; then

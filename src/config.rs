@@ -28,9 +28,11 @@ pub const MAX_EXACT_INTEGER: i64 = (1 << 53) - 1;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    pub title: String,
+    /// The site's name, in the header, each page's `<title>` and the feeds: one text, or
+    /// one per language.
+    pub title: Localized,
     #[serde(default)]
-    pub description: String,
+    pub description: Localized,
     /// Where the site is served from: `/`, `/pratiques/` or `https://example.org/pratiques/`.
     #[serde(default = "default_base_url")]
     pub base_url: String,
@@ -68,6 +70,87 @@ pub struct Config {
     /// How images referenced by case studies are published (see `crate::images`).
     #[serde(default)]
     pub images: ImagesConfig,
+}
+
+/// A text of config.yaml that may differ by language: one text for every language
+/// (`title: Pratiques`) or one per language (`title: {fr: Pratiques, en: Practices}`).
+/// After `parse`, a text per language holds the default language's first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Localized {
+    Same(String),
+    ByLang(IndexMap<String, String>),
+    /// Written neither way (a list, a number, a list under a language): kept so that
+    /// `check` reports it at its line, with the language's key when the problem is there,
+    /// rather than serde's "did not match any variant" with no hint.
+    Invalid {
+        lang: Option<String>,
+    },
+}
+
+impl Default for Localized {
+    fn default() -> Self {
+        Localized::Same(String::new())
+    }
+}
+
+impl Localized {
+    /// The text of the pages in `lang`: its own, else the default language's.
+    pub fn get(&self, lang: &str) -> &str {
+        match self {
+            Localized::ByLang(texts) => texts.get(lang).map_or(self.default_text(), String::as_str),
+            _ => self.default_text(),
+        }
+    }
+
+    /// The text in the site's default language (the data exports, which have one title).
+    pub fn default_text(&self) -> &str {
+        match self {
+            Localized::Same(text) => text,
+            Localized::ByLang(texts) => texts.first().map_or("", |(_, text)| text),
+            Localized::Invalid { .. } => "",
+        }
+    }
+}
+
+/// The default language's text.
+impl std::fmt::Display for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.default_text())
+    }
+}
+
+impl<'de> Deserialize<'de> for Localized {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// What config.yaml may hold: anything, sorted out below.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Text(String),
+            ByLang(IndexMap<String, Entry>),
+            Other(serde::de::IgnoredAny),
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Text(String),
+            Other(serde::de::IgnoredAny),
+        }
+        Ok(match Written::deserialize(deserializer)? {
+            Written::Text(text) => Localized::Same(text),
+            Written::ByLang(entries) => {
+                let mut texts = IndexMap::new();
+                for (lang, entry) in entries {
+                    match entry {
+                        Entry::Text(text) => texts.insert(lang, text),
+                        Entry::Other(_) => return Ok(Localized::Invalid { lang: Some(lang) }),
+                    };
+                }
+                Localized::ByLang(texts)
+            }
+            Written::Other(_) => Localized::Invalid { lang: None },
+        })
+    }
 }
 
 /// `images:` in config.yaml: the responsive widths made of each photo, and what else.
@@ -670,6 +753,14 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         return Err(problems);
     }
     normalise_languages(&mut config);
+    for text in [&mut config.title, &mut config.description] {
+        if let Localized::ByLang(texts) = text
+            && let Some(at) = texts.get_index_of(&config.language)
+        {
+            // `default_text` is the first: `check` made sure the default language has one.
+            texts.move_index(at, 0);
+        }
+    }
     let vocabularies = config
         .vocabularies
         .iter()
@@ -830,6 +921,72 @@ fn check_languages(config: &Config, c: &mut Checker) {
     }
 }
 
+/// A text given per language (`title: {fr: …, en: …}`) names only languages Passerelle
+/// has, each a text, and the default language among them: a page in a language without its
+/// own text shows the default language's. Read before `normalise_languages`, so the
+/// default and the languages are worked out here as it does.
+fn check_localized(config: &Config, c: &mut Checker, key: &'static str, text: &Localized) {
+    let default = match (config.language.as_str(), config.languages.first()) {
+        ("", Some(first)) => first.as_str(),
+        ("", None) => DEFAULT_LANGUAGE,
+        (language, _) => language,
+    };
+    let mut languages: Vec<&str> = vec![default];
+    for lang in &config.languages {
+        if !languages.contains(&lang.as_str()) {
+            languages.push(lang);
+        }
+    }
+    let listed = languages.join(", ");
+    let hint = || {
+        messages::HINT_LOCALIZED
+            .with("key", key)
+            .with("default", default)
+            .with("languages", &listed)
+    };
+    // An unsupported language is reported once, as such (`check_languages`): the keys are
+    // then compared with nothing sure.
+    let languages_known = languages.iter().all(|lang| LANGUAGES.contains(lang));
+    match text {
+        Localized::Same(_) => {}
+        Localized::ByLang(_) if !languages_known => {}
+        Localized::Invalid { lang } => {
+            let mut path = vec![Segment::Key(key)];
+            path.extend(lang.as_deref().map(Segment::Key));
+            c.error(&path, None, &messages::LOCALIZED_NOT_TEXT, hint());
+        }
+        Localized::ByLang(texts) => {
+            // A language Passerelle has but the site does not publish is accepted: turning
+            // `languages: [fr, en]` into `[fr]` for a while must not break the build, and
+            // the text is there again when the language comes back.
+            let supported = LANGUAGES.join(", ");
+            for lang in texts.keys() {
+                if !LANGUAGES.contains(&lang.as_str()) {
+                    let shown: String = lang.chars().take(20).collect();
+                    c.error(
+                        &[Segment::Key(key), Segment::Key(lang)],
+                        None,
+                        messages::LOCALIZED_UNKNOWN_LANG
+                            .with("lang", shown)
+                            .with("languages", &supported),
+                        messages::HINT_LOCALIZED_LANG.with("languages", &supported),
+                    );
+                }
+            }
+            if !texts.contains_key(default) {
+                c.error(
+                    &[Segment::Key(key)],
+                    None,
+                    messages::LOCALIZED_NO_DEFAULT.with("lang", default),
+                    messages::HINT_LOCALIZED_DEFAULT
+                        .with("lang", default)
+                        .with("key", key),
+                );
+            }
+        }
+    }
+}
+
 fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
     let mut checker = Checker {
         locator,
@@ -845,6 +1002,8 @@ fn check(config: &Config, locator: &Locator) -> Vec<Diagnostic> {
         );
     }
     check_languages(config, c);
+    check_localized(config, c, "title", &config.title);
+    check_localized(config, c, "description", &config.description);
     if let Err(problem) = check_base_url(&config.base_url) {
         c.error(
             &[Segment::Key("base_url")],
@@ -1317,6 +1476,78 @@ mod tests {
         format!(
             "title: T\ncase_studies: {{section: cas}}\nfields:\n  title: {{type: string}}\n  date: {{type: date}}\n  summary: {{type: string}}\n{extra}"
         )
+    }
+
+    /// A config whose `title` line is `title` (the rest as `config_with`'s).
+    fn titled(title: &str, extra: &str) -> String {
+        config_with(extra).replacen("title: T\n", title, 1)
+    }
+
+    #[test]
+    fn title_and_description_by_language_fall_back_to_the_default_language() {
+        let text = titled(
+            "title: {en: Practices, fr: Pratiques}\n",
+            "languages: [fr, en]\ndescription: Le même texte\n",
+        );
+        let site = parse(&text).unwrap();
+        let config = &site.config;
+        assert_eq!(config.title.get("fr"), "Pratiques");
+        assert_eq!(config.title.get("en"), "Practices");
+        // The default language's first, whatever the order written.
+        assert_eq!(config.title.default_text(), "Pratiques");
+        assert_eq!(config.title.to_string(), "Pratiques");
+        assert_eq!(config.description.get("en"), "Le même texte");
+        let only_french = titled("title: {fr: Pratiques}\n", "languages: [fr, en]\n");
+        assert_eq!(
+            parse(&only_french).unwrap().config.title.get("en"),
+            "Pratiques"
+        );
+        // No description: empty in every language.
+        assert_eq!(
+            parse(&config_with(""))
+                .unwrap()
+                .config
+                .description
+                .get("en"),
+            ""
+        );
+    }
+
+    #[test]
+    fn a_malformed_title_by_language_is_located_with_its_code() {
+        let problems = |title: &str, extra: &str| -> Vec<(String, usize, usize, String)> {
+            parse(&titled(title, extra))
+                .unwrap_err()
+                .into_iter()
+                .map(|d| (d.field, d.line, d.column, d.message))
+                .collect()
+        };
+        let list = problems("title: [Pratiques, Practices]\n", "");
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!((list[0].0.as_str(), list[0].1), ("title", 1));
+        assert!(list[0].3.contains("one text per language"), "{list:?}");
+        let number = problems("title: 2024\n", "");
+        assert_eq!(number[0].0, "title", "{number:?}");
+        let nested = problems("title:\n  fr: [a, b]\n", "");
+        assert_eq!(
+            (nested[0].0.as_str(), nested[0].1),
+            ("title.fr", 2),
+            "{nested:?}"
+        );
+        let unknown = problems("title:\n  fr: Pratiques\n  de: Praktiken\n", "");
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        assert_eq!(
+            (unknown[0].0.as_str(), unknown[0].1, unknown[0].2),
+            ("title.de", 3, 3)
+        );
+        assert!(unknown[0].3.contains("(fr, en)"), "{unknown:?}");
+        // `en` is a language Passerelle has, though this site is not published in it (yet).
+        assert!(parse(&titled("title:\n  fr: Pratiques\n  en: Practices\n", "")).is_ok());
+        let no_default = problems("title: {en: Practices}\n", "languages: [fr, en]\n");
+        assert_eq!(no_default.len(), 1, "{no_default:?}");
+        assert!(no_default[0].3.contains("`fr`"), "{no_default:?}");
+        let errors = parse(&titled("title: [a]\n", "")).unwrap_err();
+        assert_eq!(errors[0].code, Some(messages::Code::ConfigLocalized));
     }
 
     #[test]

@@ -54,7 +54,8 @@ impl Serialize for Collection<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let config = &self.site.config.config;
         let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("title", &config.title)?;
+        // One collection for every language: its title in the default language.
+        map.serialize_entry("title", config.title.default_text())?;
         map.serialize_entry("license", &config.license)?;
         map.serialize_entry("count", &self.site.case_studies.len())?;
         map.serialize_entry("case_studies", &Records { site: self.site })?;

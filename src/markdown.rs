@@ -44,6 +44,18 @@ pub struct LinkTargets {
     pub images: Arc<ImageTable>,
 }
 
+/// An image that is no responsive picture (an SVG, a GIF, another site's) as pulldown-cmark
+/// writes it, escaped its way (`<img src="…" alt="…" />`), but lazy: it is not the page's
+/// first image.
+fn lazy_img(events: Vec<Event<'_>>) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    match html.strip_suffix(" />") {
+        Some(tag) => format!("{tag} loading=\"lazy\" decoding=\"async\" />"),
+        None => html,
+    }
+}
+
 /// Settings shared by every body of one build.
 pub struct MarkdownRenderer {
     sanitizer: Option<ammonia::Builder<'static>>,
@@ -60,18 +72,25 @@ impl MarkdownRenderer {
     }
 
     /// Renders one body. `content_path` is the document's path under `content/`, used to
-    /// resolve relative links; `first_line` is the file line where the body starts.
+    /// resolve relative links; `first_line` is the file line where the body starts;
+    /// `images_above` is how many images the page shows above the body (a case study's
+    /// cover): only a page's first image is eager, so with one above, every body image is
+    /// lazy.
     ///
     /// Memory stays proportional to the body: events stream from the parser into the HTML
     /// (only a heading's own events wait for its end, which gives its id), and the inputs
     /// whose HTML would be out of proportion to their size are refused before parsing (see
     /// `check_limits`): a 16 MB table used to take 4.2 GB.
+    // One argument more than clippy's default: each says where the body is or what the page
+    // around it holds, and a struct for them would only be built to be taken apart here.
+    #[expect(clippy::too_many_arguments)]
     pub fn render(
         &self,
         body: &str,
         file: &str,
         content_path: &str,
         first_line: usize,
+        images_above: usize,
         targets: &LinkTargets,
         problems: &mut Vec<Diagnostic>,
     ) -> RenderedBody {
@@ -108,8 +127,9 @@ impl MarkdownRenderer {
             ready: VecDeque::new(),
             offset: 0,
             raw_html_at: None,
+            raw_images: images::RawImages::default(),
             image: None,
-            images_shown: 0,
+            images_shown: images_above,
             image_uses: Vec::new(),
         };
         let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -463,9 +483,12 @@ struct BodyEvents<'a, 'r> {
     offset: usize,
     /// Source offset of the first raw HTML, which must be sanitised.
     raw_html_at: Option<usize>,
+    /// The `<img>` tags of raw HTML, for their missing alt text.
+    raw_images: images::RawImages,
     /// An image being read: its events wait until its end, which gives its alt text.
     image: Option<PendingImage<'a>>,
-    /// Images written so far: the first is not lazy.
+    /// Images the page shows before this point, the cover above the body included: the
+    /// page's first is not lazy.
     images_shown: usize,
     /// Responsive images shown or linked to (see `RenderedBody::images`).
     image_uses: Vec<(String, usize, usize)>,
@@ -552,8 +575,18 @@ impl<'a> BodyEvents<'a, '_> {
                 self.text.push('\n');
                 event
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 self.raw_html_at.get_or_insert(start);
+                // An `<img>` in raw HTML is published as written, but needs its text too.
+                for at in self.raw_images.feed(start, html) {
+                    let (line, column) = self.positions.at(at);
+                    self.problems.push(
+                        Diagnostic::warning(self.file, &messages::IMAGE_NO_ALT)
+                            .at(line, column)
+                            .field("alt")
+                            .hint(&messages::HINT_RAW_IMAGE_NO_ALT),
+                    );
+                }
                 event
             }
             // The writer makes a footnote's label its id: `[^contenu]` would take the
@@ -679,7 +712,11 @@ impl<'a> BodyEvents<'a, '_> {
                 {
                     *title = CowStr::Borrowed("");
                 }
-                events
+                if eager {
+                    events
+                } else {
+                    vec![Event::InlineHtml(lazy_img(events).into())]
+                }
             }
         };
         match &mut self.heading {
@@ -929,6 +966,7 @@ mod tests {
             "content/cas/a.md",
             "cas/a.md",
             10,
+            0,
             &targets,
             &mut problems,
         );
@@ -977,6 +1015,7 @@ mod tests {
             "content/cas/a.md",
             "cas/a.md",
             10,
+            0,
             targets,
             &mut problems,
         );
@@ -1138,6 +1177,7 @@ mod tests {
             "content/cas/a.md",
             "cas/a.md",
             1,
+            0,
             &targets,
             &mut problems,
         );

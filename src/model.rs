@@ -274,6 +274,7 @@ pub fn render_item(
         &entry.file,
         &entry.content_path,
         entry.body_line,
+        usize::from(entry.fields.contains_key(crate::images::COVER_KEY)),
         targets,
         &mut found,
     );

@@ -268,6 +268,10 @@ fn a_site_without_languages_gets_no_en_folder() {
         select(&document, "html")[0].value().attr("lang"),
         Some("en")
     );
+    // The English title waits for `languages` to name English again: the site has one
+    // language, whose title every page shows.
+    let (brand, _, og) = shown_titles(&files, "etudes-de-cas/umq-mifi-partnership/index.html");
+    assert_eq!((brand.as_str(), og.as_str()), (TITLE_FR, TITLE_FR));
 }
 
 #[test]
@@ -354,6 +358,15 @@ fn preview_differs(
 fn the_preview_follows_edits_of_languages_and_translations() {
     let site = example_site_copy();
     let root = site.path();
+    let config = root.join("config.yaml");
+    // The description in one language (the English pages show the French one), so that
+    // the steps below can take the English title away in one edit.
+    let text = std::fs::read_to_string(&config).unwrap();
+    let english_description = (text.lines())
+        .find(|line| line.starts_with("  en: \"Initiatives"))
+        .map(|line| format!("{line}\n"))
+        .expect("an English description");
+    std::fs::write(&config, text.replacen(&english_description, "", 1)).unwrap();
     let preview = common::preview::Preview::start(root, &[]);
     let cases = root.join("content/etudes-de-cas");
     let edit = |file: &std::path::Path, from: &str, to: &str| {
@@ -363,9 +376,8 @@ fn the_preview_follows_edits_of_languages_and_translations() {
     };
     let english = cases.join("umq-mifi-partnership.md");
     let french = cases.join("cje-abitibi-ouest-recrutement-montreal.md");
-    let config = root.join("config.yaml");
     type Step<'s> = (&'s str, &'s std::path::Path, &'s str, &'s str);
-    let steps: [Step; 5] = [
+    let steps: [Step; 7] = [
         (
             "unpair a translation",
             &english,
@@ -383,6 +395,18 @@ fn the_preview_follows_edits_of_languages_and_translations() {
             &french,
             "\nlang: fr",
             "\nlang: en",
+        ),
+        (
+            "edit the English title",
+            &config,
+            "municipal practices in",
+            "practices of municipalities in",
+        ),
+        (
+            "no English title",
+            &config,
+            "  en: \"Passerelle — practices of municipalities in immigration and intercultural relations\"\n",
+            "",
         ),
         (
             "no languages",
@@ -417,4 +441,294 @@ fn the_preview_follows_edits_of_languages_and_translations() {
         }
         before = after;
     }
+}
+
+/// The field description a proposal page embeds, as `proposer.js` reads it.
+fn proposal_field(files: &Files, page: &str, name: &str) -> serde_json::Value {
+    let document = html(files, page);
+    let script = select(&document, "script#propose-schema");
+    let description: serde_json::Value =
+        serde_json::from_str(&script[0].text().collect::<String>()).expect("valid JSON");
+    (description["fields"].as_array().expect("fields").iter())
+        .find(|field| field["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{page}: no field {name}"))
+}
+
+#[test]
+fn the_proposal_form_preselects_the_language_of_its_page() {
+    let files = example();
+    for (page, lang) in [
+        ("proposer/index.html", "fr"),
+        ("en/proposer/index.html", "en"),
+    ] {
+        let field = proposal_field(&files, page, "lang");
+        assert_eq!(field["default"], lang, "{page}: {field}");
+        // A value the menu offers, so that the select can start there.
+        let offered = field["choices"].as_array().expect("choices");
+        assert!(offered.iter().any(|c| c["id"] == lang), "{page}: {field}");
+        // Only the language menu has a starting value.
+        assert!(proposal_field(&files, page, "title")["default"].is_null());
+    }
+    // The script starts the menu at that value.
+    let script = String::from_utf8(files["static/proposer.js"].clone()).unwrap();
+    assert!(script.contains("c.id === field.default"), "proposer.js");
+}
+
+const TITLE_FR: &str =
+    "Passerelle — pratiques municipales en immigration et relations interculturelles";
+const TITLE_EN: &str =
+    "Passerelle — municipal practices in immigration and intercultural relations";
+
+/// The site's title as a page shows it: header, `<title>` and Open Graph site name.
+fn shown_titles(files: &Files, path: &str) -> (String, String, String) {
+    let document = html(files, path);
+    let brand = common::texts(&document, "header .brand").join("");
+    let title = common::texts(&document, "head title").join("");
+    let og = select(&document, "meta[property='og:site_name']")[0]
+        .value()
+        .attr("content")
+        .unwrap_or_default()
+        .to_string();
+    (brand, title, og)
+}
+
+/// The `<title>` of an Atom feed.
+fn feed_title(files: &Files, path: &str) -> String {
+    let text = String::from_utf8(files[path].clone()).unwrap();
+    let document = roxmltree::Document::parse(&text).expect("valid Atom");
+    (document.root_element().children())
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_site_title_and_description_are_translated_on_english_pages() {
+    let files = example();
+    for (path, title) in [
+        ("index.html", TITLE_FR),
+        ("recherche/index.html", TITLE_FR),
+        ("etudes-de-cas/umq-mifi-partenariat/index.html", TITLE_FR),
+        ("en/index.html", TITLE_EN),
+        ("en/recherche/index.html", TITLE_EN),
+        ("en/etudes-de-cas/umq-mifi-partnership/index.html", TITLE_EN),
+        // A French case study listed in English keeps its French page.
+        ("en/regions/estrie/index.html", TITLE_EN),
+    ] {
+        let (brand, head, og) = shown_titles(&files, path);
+        assert_eq!(brand, title, "{path}");
+        assert!(head.ends_with(title), "{path}: {head}");
+        assert_eq!(og, title, "{path}");
+    }
+    let english_home = html(&files, "en/index.html");
+    assert_eq!(common::texts(&english_home, "h1"), [TITLE_EN]);
+    let description = select(&english_home, "meta[name=description]")[0]
+        .value()
+        .attr("content");
+    assert!(
+        description.is_some_and(|d| d.starts_with("Initiatives of Quebec")),
+        "{description:?}"
+    );
+    assert_eq!(feed_title(&files, "atom.xml"), TITLE_FR);
+    assert_eq!(feed_title(&files, "en/atom.xml"), TITLE_EN);
+    assert!(feed_title(&files, "en/regions/estrie/atom.xml").ends_with(TITLE_EN));
+    // One open data collection for every language: the default language's title.
+    let export: serde_json::Value =
+        serde_json::from_slice(&files["data/case-studies.json"]).expect("JSON export");
+    assert_eq!(export["title"], TITLE_FR);
+}
+
+#[test]
+fn a_language_without_its_own_title_shows_the_default_languages() {
+    let site = example_site_copy();
+    let config = site.path().join("config.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let english_line = format!("  en: \"{TITLE_EN}\"\n");
+    assert!(text.contains(&english_line));
+    std::fs::write(&config, text.replacen(&english_line, "", 1)).unwrap();
+    let files = build_in_memory(site.path(), None);
+    let (brand, _, og) = shown_titles(&files, "en/index.html");
+    assert_eq!((brand.as_str(), og.as_str()), (TITLE_FR, TITLE_FR));
+    assert_eq!(feed_title(&files, "en/atom.xml"), TITLE_FR);
+}
+
+/// Bytes of standard base64 (the index's document sets in JSON).
+fn unbase64(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (mut bits, mut count, mut out) = (0u32, 0, Vec::new());
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let value = alphabet.iter().position(|&a| a == c).expect("base64") as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
+/// The URL of each document of the search index, by number, from its document shards.
+fn indexed_urls(files: &Files, manifest: &serde_json::Value) -> Vec<String> {
+    let shards = &manifest["docShards"];
+    let (size, group) = (
+        shards["size"].as_u64().unwrap(),
+        shards["group"].as_u64().unwrap(),
+    );
+    let docs = manifest["docs"].as_u64().unwrap();
+    (0..docs.div_ceil(size))
+        .flat_map(|shard| {
+            let dir = shards["dirs"][(shard / group) as usize].as_str().unwrap();
+            let path = format!("search/{dir}{shard}.json");
+            let docs: Vec<serde_json::Value> = serde_json::from_slice(&files[&path]).unwrap();
+            docs.into_iter()
+                .map(|doc| format!("/{}", doc[1].as_str().unwrap()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn english_search_results_show_one_version_of_each_translated_case_study() {
+    let files = example();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files["search/manifest.json"]).unwrap();
+    let urls = indexed_urls(&files, &manifest);
+    assert_eq!(urls.len() as u64, manifest["docs"].as_u64().unwrap());
+    for lang in ["fr", "en"] {
+        let encoded = manifest["hidden"][lang].as_str().unwrap_or_default();
+        let bytes = unbase64(encoded);
+        let hidden: BTreeSet<String> = passerelle::search::encode::get_doc_set(&bytes, &mut 0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|doc| urls[doc as usize].clone())
+            .collect();
+        // Counted from the pages themselves: a page in another language than `lang` whose
+        // translation in `lang` exists (the example site has two languages only).
+        let expected: BTreeSet<String> = (urls.iter())
+            .filter(|url| {
+                let page = file_of(url);
+                let own = select(&html(&files, &page), "html")[0]
+                    .value()
+                    .attr("lang")
+                    .map(str::to_string);
+                own.as_deref() != Some(lang)
+                    && alternates(&files, &page).iter().any(|(l, _)| l == lang)
+            })
+            .cloned()
+            .collect();
+        assert_eq!(hidden, expected, "{lang}");
+        // Case studies and content pages alike.
+        assert!(hidden.len() >= 3, "{lang}: {hidden:?}");
+    }
+    let hidden_in_english = |url: &str| {
+        let bytes = unbase64(manifest["hidden"]["en"].as_str().unwrap());
+        let docs = passerelle::search::encode::get_doc_set(&bytes, &mut 0).unwrap();
+        docs.iter().any(|&doc| urls[doc as usize] == url)
+    };
+    assert!(hidden_in_english("/etudes-de-cas/umq-mifi-partenariat/"));
+    assert!(!hidden_in_english(
+        "/en/etudes-de-cas/umq-mifi-partnership/"
+    ));
+    // A case study with no English version stays in the English results.
+    assert!(!hidden_in_english(
+        "/etudes-de-cas/cje-abitibi-ouest-recrutement-montreal/"
+    ));
+}
+
+/// The search engine of the pages (static/search.js), run by node on a built site: the
+/// URLs of each query's results. `None` when node is missing outside CI.
+fn browser_search(queries: serde_json::Value) -> Option<Vec<Vec<String>>> {
+    use std::io::Write;
+    let node = ["/usr/bin/node", "/usr/local/bin/node"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(node) = node else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("node is required in CI: apt-get install -y nodejs");
+        }
+        eprintln!("SKIPPED: node not found (apt-get install -y nodejs)");
+        return None;
+    };
+    let site = example_site_copy();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let (code, _, err) = passerelle(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut child = std::process::Command::new(node)
+        .arg(common::repo_root().join("tests/js/search-cli.js"))
+        .args(["search", public.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start node");
+    let input = serde_json::to_vec(&queries).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let answers: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    Some(
+        (answers.iter())
+            .map(|answer| {
+                (answer["results"].as_array().unwrap().iter())
+                    .map(|r| r["url"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_search_engine_shows_the_page_languages_version_of_a_translation() {
+    let query = |lang: Option<&str>| serde_json::json!({"q": "UMQ MIFI", "options": {"lang": lang, "limit": 50}});
+    let Some(answers) = browser_search(serde_json::json!([
+        query(Some("en")),
+        query(Some("fr")),
+        query(None),
+        {"q": "", "options": {"lang": "en", "limit": 100}},
+        // One word: one key, whose head counts both versions, so the postings are read.
+        {"q": "MIFI", "options": {"lang": "en", "limit": 50}},
+    ])) else {
+        return;
+    };
+    let french = "/etudes-de-cas/umq-mifi-partenariat/";
+    let english = "/en/etudes-de-cas/umq-mifi-partnership/";
+    let has = |urls: &Vec<String>, url: &str| urls.iter().any(|u| u == url);
+    assert!(
+        has(&answers[0], english) && !has(&answers[0], french),
+        "{:?}",
+        answers[0]
+    );
+    assert!(
+        has(&answers[1], french) && !has(&answers[1], english),
+        "{:?}",
+        answers[1]
+    );
+    // Without a page language (another tool), every version.
+    assert!(
+        has(&answers[2], french) && has(&answers[2], english),
+        "{:?}",
+        answers[2]
+    );
+    // Browsing in English: every case study once.
+    let browsed = &answers[3];
+    assert!(
+        has(browsed, english) && !has(browsed, french),
+        "{browsed:?}"
+    );
+    let unique: BTreeSet<&String> = browsed.iter().collect();
+    assert_eq!(unique.len(), browsed.len());
+    assert!(
+        has(&answers[4], english) && !has(&answers[4], french),
+        "{:?}",
+        answers[4]
+    );
 }

@@ -436,3 +436,100 @@ fn the_preview_shows_an_edited_image_on_its_page_and_card() {
     let cards = srcs("/etudes-de-cas/", ".card picture img");
     assert_eq!(cards, after[..1], "the card shows the new cover");
 }
+
+/// The `loading` of every image of the case study's page, in page order (`None`: eager).
+fn loadings(document: &scraper::Html) -> Vec<(Option<String>, Option<String>)> {
+    select(document, "main img")
+        .iter()
+        .map(|img| {
+            let attr = |name| img.attr(name).map(str::to_string);
+            (attr("loading"), attr("decoding"))
+        })
+        .collect()
+}
+
+#[test]
+fn under_a_cover_the_first_body_image_is_lazy_too() {
+    let lazy = (Some("lazy".to_string()), Some("async".to_string()));
+    let site = site(
+        "image: couverture.jpg\nimage_alt: La gare\n",
+        "Texte.\n\n![Le marché](marche.jpg)\n\n![Le port](port.png)\n\n![Le plan « A&B »](plan.svg)\n",
+        &[
+            ("couverture.jpg", photo(700, 400, 1, ImageFormat::Jpeg)),
+            ("marche.jpg", photo(600, 400, 2, ImageFormat::Jpeg)),
+            ("port.png", photo(500, 300, 3, ImageFormat::Png)),
+            ("plan.svg", SVG.as_bytes().to_vec()),
+        ],
+    );
+    let (code, output) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    let document = page(site.path());
+    // The cover is the page's first image, and its only eager one.
+    assert_eq!(
+        loadings(&document),
+        [(None, None), lazy.clone(), lazy.clone(), lazy.clone()],
+        "{}",
+        document.html()
+    );
+
+    // Without the cover, the first body image is the page's first image: eager again.
+    let path = site.path().join("content/etudes-de-cas/a.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("image: couverture.jpg\n", "")).unwrap();
+    let (code, output) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    let document = page(site.path());
+    assert_eq!(
+        loadings(&document),
+        [(None, None), lazy.clone(), lazy],
+        "{}",
+        document.html()
+    );
+    // The SVG, copied as it is, keeps its text and address, escaped as Markdown writes them.
+    let svg = select(&document, "main img[src$='plan.svg']");
+    assert_eq!(svg.len(), 1, "{}", document.html());
+    assert_eq!(svg[0].attr("alt"), Some("Le plan « A&B »"));
+    assert!(site.path().join("public/etudes-de-cas/plan.svg").exists());
+}
+
+/// A small drawing, published as it is.
+const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#;
+
+#[test]
+fn an_img_in_raw_html_without_alt_is_a_warning_with_file_line_and_is_published_as_written() {
+    // Body lines start at line 9: the tags are on lines 11, 13 (inline), 15 to 17 (a tag
+    // over two lines of an HTML block) and 19 (decorative, `alt=""`).
+    let body = "Texte.\n\n<p><img src=\"photo.jpg\"></p>\n\nUn plan <img src=\"photo.jpg\" alt=\"Le plan\"> et <img src=\"photo.jpg\">.\n\n<div>\n<img\n  src=\"photo.jpg\">\n</div>\n\n<img src=\"photo.jpg\" alt=\"\">\n\n`<img src=\"code.jpg\">` is code.\n";
+    let site = site(
+        "",
+        body,
+        &[("photo.jpg", photo(600, 400, 7, ImageFormat::Jpeg))],
+    );
+    let (code, output) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    let warnings: Vec<&str> = (output.lines())
+        .filter(|l| l.contains("WCAG 1.1.1"))
+        .collect();
+    let places: Vec<&str> = (warnings.iter())
+        .map(|w| w.split(": ").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "content/etudes-de-cas/a.md:11:4",
+            "content/etudes-de-cas/a.md:13:48",
+            "content/etudes-de-cas/a.md:16:1",
+        ],
+        "{output}"
+    );
+    assert!(
+        warnings[0].contains("avertissement[P0305]"),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].contains("alt=\"\""), "{}", warnings[0]);
+    // Published as written (sanitised), not as a <picture>.
+    let document = page(site.path());
+    assert!(select(&document, ".body picture").is_empty());
+    assert_eq!(select(&document, ".body img").len(), 5);
+}

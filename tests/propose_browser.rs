@@ -204,7 +204,8 @@ fn a_file_written_by_the_form_passes_check_and_its_errors_are_the_builds() {
         (
             "unsupported language",
             "const s = document.getElementById('f-lang'); s.options[1].value = 'xx'; s.value = 'xx'",
-            ("date: \"2024-05-02\"", "date: \"2024-05-02\"\nlang: \"xx\""),
+            // The menu starts at the page's language, so the file has `lang: "fr"`.
+            ("lang: \"fr\"", "lang: \"xx\""),
         ),
         (
             "out of range",

@@ -247,6 +247,31 @@ fn a_result_links_to_the_section_that_matches_and_pages_are_marked() {
     );
 }
 
+/// A translated case study is one result: its version in the page's language.
+#[test]
+fn a_translated_case_study_is_one_result_in_the_pages_language() {
+    let Some(browser) = common::browser::launch() else {
+        return;
+    };
+    let (_out, base) = serve_example(None, "");
+    let french = "/etudes-de-cas/umq-mifi-partenariat/";
+    let english = "/en/etudes-de-cas/umq-mifi-partnership/";
+    for (page, shown, left_out) in [
+        ("/en/recherche/", english, french),
+        ("/recherche/", french, english),
+    ] {
+        let tab = open(&browser, &format!("{base}{page}?q=UMQ+MIFI"));
+        wait_ready(&tab, "UMQ MIFI");
+        let hrefs: Vec<String> = (results(&tab).iter())
+            .filter_map(|r| r["href"].as_str().map(str::to_string))
+            .collect();
+        assert!(
+            hrefs.iter().any(|h| h == shown) && !hrefs.iter().any(|h| h == left_out),
+            "{page}: {hrefs:?}"
+        );
+    }
+}
+
 #[test]
 fn a_facet_narrows_the_results_and_back_undoes_it() {
     let Some(browser) = common::browser::launch() else {

@@ -14,8 +14,10 @@
 //!   only the copies whose key it has never made.
 
 mod encode;
+mod raw;
 
 pub use encode::{CACHE_DIR, Stats};
+pub use raw::RawImages;
 
 use crate::config::ImagesConfig;
 use crate::diagnostic::Diagnostic;

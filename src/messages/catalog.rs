@@ -334,6 +334,14 @@ codes! {
         ],
         example: Some(Example { file: "config.yaml", bad: "images: {quality: 0}\n", fixed: "images: {quality: 80}\n" }),
     }
+    ConfigLocalized = "P0217" "config-localized" {
+        summary: ["le titre ou la description du site est mal formé", "the site's title or description is malformed"],
+        text: [
+            "`title` et `description` sont soit un texte, le même dans toutes les langues, soit un texte par langue du site, chacun sur sa ligne sous la clé de sa langue (`fr:`, `en:`). Chaque clé est une langue que Passerelle connaît (fr, en), et la langue par défaut en a une : les pages d’une langue sans texte à elle montrent celui de la langue par défaut.",
+            "`title` and `description` are either one text, the same in every language, or one text per language of the site, each on its own line under its language's key (`fr:`, `en:`). Each key is a language Passerelle knows (fr, en), and the default language has one: the pages of a language without a text of its own show the default language's.",
+        ],
+        example: Some(Example { file: "config.yaml", bad: "title:\n  fr: Pratiques interculturelles\n  de: Interkulturelle Praktiken\n", fixed: "title:\n  fr: Pratiques interculturelles\n  en: Intercultural practices\n" }),
+    }
     BaseUrl = "P0204" "base-url" {
         summary: ["l’adresse du site (`base_url`) n’est pas valide", "the site's address (`base_url`) is not valid"],
         text: [
@@ -1082,6 +1090,10 @@ texts! {
         en: "put the image next to the case study and write its file name (`image: photo.jpg`): readers' browsers load nothing from other sites (Law 25)",
         fr: "enregistrez l’image à côté de l’étude de cas et écrivez son nom de fichier (`image: photo.jpg`) : le navigateur des lecteurs ne charge rien d’un autre site (Loi 25)",
     }
+    HINT_RAW_IMAGE_NO_ALT {
+        en: "add what the image shows as its `alt`: `<img src=\"photo.jpg\" alt=\"Volunteers welcome a family\">`; for an image that adds nothing to the text, `alt=\"\"` marks it decorative",
+        fr: "ajoutez ce que l’image montre comme `alt` : `<img src=\"photo.jpg\" alt=\"Des bénévoles accueillent une famille\">` ; pour une image qui n’ajoute rien au texte, `alt=\"\"` la marque décorative",
+    }
     HINT_USE_ONE_OF {
         en: "use one of: {values}",
         fr: "choisissez parmi : {values}",
@@ -1329,6 +1341,30 @@ texts! {
     HINT_SWAP {
         en: "swap them",
         fr: "inversez-les",
+    }
+    LOCALIZED_NOT_TEXT: ConfigLocalized {
+        en: "expected a text, or one text per language of the site",
+        fr: "attendu : un texte, ou un texte par langue du site",
+    }
+    HINT_LOCALIZED {
+        en: "write one text for every language (`{key}: …`), or one text per language, each on its own line under `{key}:` (`{default}: …`), for the languages {languages}",
+        fr: "écrivez un seul texte, pour toutes les langues (`{key}: …`), ou un texte par langue, chacun sur sa ligne sous `{key}:` (`{default}: …`), pour les langues {languages}",
+    }
+    LOCALIZED_UNKNOWN_LANG: ConfigLocalized {
+        en: "`{lang}` is not a language Passerelle publishes in ({languages})",
+        fr: "« {lang} » n’est pas une langue dans laquelle Passerelle publie ({languages})",
+    }
+    HINT_LOCALIZED_LANG {
+        en: "write the text under one of {languages}, or remove this line",
+        fr: "écrivez le texte sous une des langues {languages}, ou retirez cette ligne",
+    }
+    LOCALIZED_NO_DEFAULT: ConfigLocalized {
+        en: "no text in the default language `{lang}`",
+        fr: "aucun texte dans la langue par défaut « {lang} »",
+    }
+    HINT_LOCALIZED_DEFAULT {
+        en: "add a line `{lang}: …` under `{key}:`: the pages of a language without a text of its own show that one",
+        fr: "ajoutez une ligne `{lang}: …` sous `{key}:` : les pages d’une langue sans texte à elle montrent celui-là",
     }
 
     // ---- Markdown and files of content/ (markdown.rs, asset.rs) ----

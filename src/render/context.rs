@@ -51,8 +51,9 @@ impl<'a> Global<'a> {
             .map(|view| {
                 let home = format!("{}{}", site.base_path, view.path);
                 let site_json = json!({
-                    "title": config.title,
-                    "description": config.description,
+                    // Each language's own, else the default language's.
+                    "title": config.title.get(view.code),
+                    "description": config.description.get(view.code),
                     "language": config.language,
                     "languages": config.languages,
                     "license": config.license,
@@ -130,6 +131,15 @@ impl<'a> Global<'a> {
     /// the site is not published in): its home page's URL and `site`.
     fn site_of(&self, lang: &str) -> Option<&(String, String, Value)> {
         (self.sites.iter().find(|(l, _, _)| l == lang)).or(self.sites.first())
+    }
+
+    /// The site's title on the pages in `lang`: that of the language whose site-wide values
+    /// they show (`site_of`), so that a page never names the site in two languages.
+    fn site_title(&self, lang: &str) -> &'a str {
+        let shown = self
+            .site_of(lang)
+            .map_or(self.language(), |(l, _, _)| l.as_str());
+        self.config.config.title.get(shown)
     }
 
     /// The URL of the home page in `lang`: `/` or `/en/`.
@@ -333,8 +343,7 @@ impl<'a> Global<'a> {
                 recent,
                 taxonomies,
             } => {
-                let config = &self.config.config;
-                let mut context = self.ui_context(lang, self.home(lang), &config.title);
+                let mut context = self.ui_context(lang, self.home(lang), self.site_title(lang));
                 let cards = |cards: &Cards| Value::from(cards.iter().map(card).collect::<Vec<_>>());
                 context.insert_value("featured", cards(featured));
                 context.insert_value("recent", cards(recent));
@@ -414,7 +423,8 @@ impl<'a> Global<'a> {
 
     /// The base context of a file that is no page of its own (feed, sitemap, robots.txt).
     fn plain_context(&self) -> Context {
-        self.base_context(self.language(), self.base_path, &self.config.config.title)
+        let title = self.site_title(self.language());
+        self.base_context(self.language(), self.base_path, title)
     }
 
     fn case_study_context(&self, Full(item): Full) -> Context {
@@ -443,7 +453,12 @@ impl<'a> Global<'a> {
             &item.translations,
         );
         let permalink = self.permalink(&item.url);
-        let citation = citation(item, &self.config.json_ld, &permalink, &config.title);
+        let citation = citation(
+            item,
+            &self.config.json_ld,
+            &permalink,
+            self.site_title(&item.entry.lang),
+        );
         context.insert("citation", &citation);
         context.insert("og_type", "article");
         if let Some(image) = self.og_image(item) {
@@ -518,7 +533,7 @@ impl<'a> Global<'a> {
         term: Option<&TermOf>,
         entries: Cards,
     ) -> Context {
-        let title = &self.config.config.title;
+        let title = self.site_title(lang);
         let mut context = self.base_context(lang, url, title);
         if let Some(TermOf { taxonomy, term }) = term {
             let taxonomy_title = self.string(lang, &format!("taxonomy_{}", taxonomy.name));

@@ -111,6 +111,7 @@ fn describe_field(
         "name": name,
         "label": label(&format!("field_{}", path.join("_"))).unwrap_or_else(|| name.to_string()),
         "choices": choices(spec, path, label),
+        "default": default(spec, path, lang),
         "type": spec.kind.name(),
         "required": spec.required,
         "list": spec.list,
@@ -138,6 +139,14 @@ fn choices(spec: &FieldSpec, path: &[&str], label: &Labeller) -> Option<Vec<Json
             })
             .collect()
     })
+}
+
+/// The value the form starts with: the `lang` menu starts at the page's language, since an
+/// author on the English page most likely writes in English (and one on the French page in
+/// French). Only a language the menu offers; otherwise the menu starts at "choose".
+fn default(spec: &FieldSpec, path: &[&str], lang: &str) -> Option<&'static str> {
+    let menu = path == ["lang"] && spec.kind == FieldType::String && !spec.list;
+    (crate::config::LANGUAGES.iter().copied()).find(|offered| menu && *offered == lang)
 }
 
 /// An example as an author would type it in one box: a list's items joined by commas.

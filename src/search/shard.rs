@@ -5,7 +5,9 @@
 //!   first `caseStudies` are case studies and the rest content pages), function words, facet
 //!   definitions, the list of vocabulary shards: `[first prefix, last prefix, file]`,
 //!   where a prefix is the first two characters of a folded word, the document shard
-//!   folders, and `sectionBits`, the bits of a section word's hash (`sections.rs`).
+//!   folders, `sectionBits`, the bits of a section word's hash (`sections.rs`), and
+//!   `hidden`, per language, the documents its search page leaves out (the other versions
+//!   of a translated document, see [`hidden_by_language`]).
 //! - `v/<prefix>.<hash>.json`, vocabulary shards. Every word of a prefix is in one shard, so
 //!   exact, prefix and typo matching read one file:
 //!   `{"files": [postings or head file…], "keys": [[file, offset, df, head file, head
@@ -40,7 +42,7 @@
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
 use super::index::{Index, LEVELS};
-use super::sections::{SECTION_HASH_BITS, encode_words};
+use super::sections::{SECTION_HASH_BITS, base64, encode_words};
 use super::tokenize::STOP_WORDS;
 use crate::model::{Item, Site, value_label};
 use serde_json::{Value as Json, json};
@@ -93,6 +95,7 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
         "language": site.config.config.language,
         // The others are served under `/<lang>/`: a result's language is read from its URL.
         "languages": site.config.config.languages,
+        "hidden": hidden_by_language(site),
         "stopWords": STOP_WORDS,
         "vocab": vocab,
         "docShards": doc_shards,
@@ -120,6 +123,34 @@ pub fn files(site: &Site, index: &Index, facets: &[Facet]) -> BTreeMap<String, V
     });
     files.insert("manifest.json".into(), to_json(&manifest));
     files
+}
+
+/// For each language of the site, the documents its search page leaves out, so that a
+/// translated case study (or page) is one result: the version in the page's language, else
+/// the default language's, as the lists show it. Each is a base64 document set
+/// (`put_doc_set`); a language that leaves out nothing has none, so a site without
+/// translations pays nothing. Documents are numbered as in `doc_files`.
+pub fn hidden_by_language(site: &Site) -> serde_json::Map<String, Json> {
+    let config = &site.config.config;
+    let items = || site.case_studies.iter().chain(&site.pages);
+    let has = |item: &Item, lang: &str| item.translations.iter().any(|(l, _)| l == lang);
+    let mut hidden = serde_json::Map::new();
+    for lang in &config.languages {
+        let docs: Vec<u32> = (items().zip(0u32..))
+            .filter(|(item, _)| {
+                let own = item.entry.lang.as_str();
+                own != lang
+                    && (has(item, lang) || (own != config.language && has(item, &config.language)))
+            })
+            .map(|(_, doc)| doc)
+            .collect();
+        if !docs.is_empty() {
+            let mut bytes = Vec::new();
+            put_doc_set(&mut bytes, &docs);
+            hidden.insert(lang.clone(), Json::from(base64(&bytes)));
+        }
+    }
+    hidden
 }
 
 /// Document shards per folder: about the square root of their number, so that the list in

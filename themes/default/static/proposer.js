@@ -415,9 +415,11 @@
   function scalarInput(field, id, ui) {
     const required = field.required ? "true" : null;
     if (field.choices) {
+      // The page's language is preselected (`default`, render/propose.rs); "choose" stays
+      // first so that an author can leave the field out.
       return h("select", { id, name: id, "aria-required": required },
         h("option", { value: "" }, ui.choose),
-        ...field.choices.map((c) => h("option", { value: c.id }, c.label)));
+        ...field.choices.map((c) => h("option", { value: c.id, selected: c.id === field.default }, c.label)));
     }
     if (field.type === "vocabulary" && field.vocabulary && !field.open) {
       return h("select", { id, name: id, "aria-required": required },

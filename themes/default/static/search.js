@@ -598,7 +598,7 @@
       })).then(function (resolved) {
         var useful = resolved.filter(function (r) { return !r.stop; });
         if (useful.length === 0) useful = resolved;
-        var one = oneKey(useful);
+        var one = oneKey(useful) && !hiddenFor(m, pageLang());
         return Promise.all(useful.map(function (r) {
           return Promise.all(r.candidates.map(function (c) {
             var key = c.shard.keys[c.slot];
@@ -613,6 +613,32 @@
    * results unless filters or a page past the head need all its documents. */
   function oneKey(useful) {
     return useful.length === 1 && useful[0].candidates.length === 1;
+  }
+
+  /** The language of the page searching: `options.lang`, else the document's (none under
+   * node, where nothing is left out unless asked). */
+  function pageLang(options) {
+    if (options && options.lang) return String(options.lang);
+    return typeof document !== "undefined" && document.documentElement
+      ? document.documentElement.lang : "";
+  }
+
+  /** The documents a page in `lang` leaves out, as a bitset, or null when none: the other
+   * versions of a translated document, so that it is one result, in the page's language
+   * when it has a version in it (the manifest's `hidden`, shard.rs hidden_by_language). */
+  function hiddenFor(m, lang) {
+    var encoded = m.hidden && m.hidden[lang];
+    if (!encoded) return null;
+    m.hiddenSets = m.hiddenSets || {};
+    if (!m.hiddenSets[lang]) {
+      var set = new Uint32Array((m.docs + 31) >>> 5);
+      var binary = global.atob(encoded);
+      var bytes = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      readDocSet(bytes, { i: 0 }, function (d) { set[d >>> 5] |= 1 << (d & 31); });
+      m.hiddenSets[lang] = set;
+    }
+    return m.hiddenSets[lang];
   }
 
   function runSearch(query, filters, options) {
@@ -643,8 +669,11 @@
         // A facet's file is needed to filter by it, and every facet's to count facets over
         // several keys' documents or within filters; one key carries its own counts, and
         // browsing everything uses the manifest's.
-        var single = unknown.length === 0 && oneKey(useful);
-        var browseAll = useful.length === 0 && selected.size === 0;
+        // A key's head and the manifest count every version of a translated document:
+        // with some left out, the counts and ranks come from the postings and facet files.
+        var hidden = hiddenFor(m, pageLang(options));
+        var single = unknown.length === 0 && oneKey(useful) && !hidden;
+        var browseAll = useful.length === 0 && selected.size === 0 && !hidden;
         var countAll = options.facets !== false && unknown.length === 0 && (selected.size > 0 || (!single && !browseAll));
         var sets = [];
         var jobs = [Promise.all(m.facets.list.map(function (facet, f) {
@@ -678,7 +707,7 @@
             if (single) counted = headOf.counts;
             else if (browseAll) counted = "manifest";
           }
-          return answer(m, query, useful, unknown, selected, sets, counted, offset, limit, started, total);
+          return answer(m, query, useful, unknown, selected, sets, counted, offset, limit, started, total, hidden);
         });
       });
     });
@@ -705,8 +734,9 @@
   }
 
   /** Ranks, filters and counts. `sets`: per facet, its values' bitsets when loaded; `counted`:
-   * facet counts known without them (a key's counts, or "manifest" for the whole site). */
-  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started, known) {
+   * facet counts known without them (a key's counts, or "manifest" for the whole site);
+   * `hidden`: the documents the page's language leaves out (hiddenFor), or null. */
+  function answer(m, query, words, unknown, selected, sets, counted, offset, limit, started, known, hidden) {
     var n = m.docs;
     var size = (n + 31) >>> 5;
     var levels = m.levels;
@@ -763,6 +793,9 @@
         }
       }
     }
+
+    // The other versions of translated documents are no match: one result per document.
+    if (hidden) for (var h = 0; h < size; h++) match[h] &= ~hidden[h];
 
     // Filters: values of one facet are alternatives, facets combine. A facet's counts ignore
     // its own selection, so that its other values show what choosing them would give.

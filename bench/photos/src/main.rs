@@ -2,14 +2,16 @@
 //! WIDTH pixels in `DIR`, noisy gradients that compress like photos (a flat gradient would
 //! make the encoders look ten times faster than on real photos). Existing files are kept.
 //!
-//!     cargo run --release --example bench_photos -- N DIR [WIDTH]
+//!     cargo run --release --manifest-path bench/photos/Cargo.toml -- N DIR [WIDTH]
+//!
+//! A crate of its own (see its Cargo.toml): it builds `image` and nothing else.
 
 use image::{ImageEncoder, RgbImage};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(count), Some(dir)) = (args.first(), args.get(1)) else {
-        return Err("usage: bench_photos N DIR [WIDTH]".into());
+        return Err("usage: bench-photos N DIR [WIDTH]".into());
     };
     let count: u32 = count.parse()?;
     let width: u32 = args.get(2).map_or(Ok(4000), |w| w.parse())?;
