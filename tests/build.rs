@@ -738,3 +738,27 @@ fn nul_characters_never_reach_the_output() {
     assert_eq!(texts(&page, "h1"), ["Ti\u{FFFD}tre"]);
     assert!(texts(&page, ".body p")[0].contains("Texte\u{FFFD} avec"));
 }
+
+#[test]
+fn the_home_page_shows_the_six_newest_featured_case_studies_not_all() {
+    let files: Vec<(String, String)> = (1..=9)
+        .map(|day| {
+            let text = format!(
+                "---\ntitle: Accueil numéro {day}\ndate: 2024-03-0{day}\nsummary: Un accueil.\nmunicipality: Sherbrooke\nregion: Estrie\nthemes: [accueil et établissement]\nfeatured: true\n---\nLe texte.\n"
+            );
+            (format!("accueil-{day}.md"), text)
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = (files.iter())
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let site = common::site_with_case_studies(&borrowed);
+    let built = build_in_memory(site.path(), None);
+    let home = html(&built, "index.html");
+    let featured = texts(&home, "section[aria-labelledby=vedette] .card-title");
+    let newest: Vec<String> = (4..=9)
+        .rev()
+        .map(|day| format!("Accueil numéro {day}"))
+        .collect();
+    assert_eq!(featured, newest);
+}

@@ -10,7 +10,7 @@
 
 use super::context::Global;
 use super::sitemap::{SitemapFile, SitemapUrl};
-use super::{FEED_ENTRIES, JobKind, ListOf, RECENT_ON_HOME};
+use super::{FEATURED_ON_HOME, FEED_ENTRIES, JobKind, ListOf, RECENT_ON_HOME};
 use crate::model::{Item, Site, Taxonomy, Term, hash_json};
 use crate::theme::Theme;
 use serde::Serialize;
@@ -40,7 +40,7 @@ pub(super) struct LangView<'a> {
     pub(super) path: String,
     /// Indexes of the case studies its lists show, in the site's order.
     pub(super) all: Vec<usize>,
-    /// Indexes of the featured ones among them.
+    /// Indexes of the newest featured ones among them, as many as the home page shows.
     featured: Vec<usize>,
     /// The list of all its case studies' URL: `/en/etudes-de-cas/`.
     all_url: String,
@@ -71,6 +71,7 @@ impl<'a> LangView<'a> {
         let all: Vec<usize> = (0..shown.len()).filter(|&i| shown[i]).collect();
         let featured = (all.iter().copied())
             .filter(|&i| site.case_studies[i].entry.featured)
+            .take(FEATURED_ON_HOME)
             .collect();
         let path = config.lang_path(code);
         let section = &config.config.case_studies.section;
