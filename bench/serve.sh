@@ -6,7 +6,8 @@
 #
 # For each N, generates a fresh site of N case studies (python3 bench/gen_corpus.py N DIR)
 # in a scratch folder, starts `passerelle serve --port 0` on it, connects a Server-Sent
-# Events client as an open page would, and measures file write -> `build` event received:
+# Events client as an open page would, and measures file write -> `build` event -> the
+# page fetched again with the edit in it (what the author waits for):
 #   - median of 20 body edits of one case study (target: < 25 ms at 1,000, < 100 ms at 10,000),
 #   - median of 20 front matter edits (summary: lists, feed and exports change),
 #   - median of 20 title edits, each a second after the previous one's reload (as an

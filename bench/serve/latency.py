@@ -6,9 +6,11 @@
 
 Starts the server on a free port over SITE (which it edits: pass a copy), connects a
 Server-Sent Events client as an open page would, then, for each edit, writes the file and
-measures the time until the `build` event that names the page arrives (file write to event
-received). Waits for the server to go quiet between edits (the exports and search index
-are made after the pages are announced). Prints one line per figure on stdout.
+measures what the author waits for: from the file write, through the `build` event that
+names the page, to the page fetched again with the edit's text in it (as the browser does
+when told to reload). Waits for the server to go quiet between edits (the exports and search
+index are made after the pages are announced), except for the spaced title edits. Prints
+one line per figure on stdout.
 """
 
 from __future__ import annotations
@@ -139,29 +141,47 @@ def page_of(content_path: str) -> str:
     return f"{folder}/{stem}/index.html"
 
 
-def measure(edits: int, edit, events: Events, page: str, timeout: float) -> list[float]:
-    latencies = []
-    for i in range(edits):
-        events.settle()
-        started = time.perf_counter()
-        edit(i)
-        arrived = events.build_touching(page, timeout)
-        latencies.append((arrived - started) * 1000)
-    events.settle()
-    return latencies
+def fetch(server: Server, page: str) -> bytes:
+    """The page's bytes, as the browser's reload asks for them (a new connection, HTTP/1.1)."""
+    path = server.base + page.removesuffix("index.html")
+    with socket.create_connection((server.host, server.port)) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {server.host}:{server.port}\r\nConnection: close\r\n\r\n".encode())
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = head.split(b"\r\n", 1)[0]
+    if b" 200 " not in status:
+        raise RuntimeError(f"GET {path}: {status!r}")
+    return body
 
 
-def measure_apart(edits: int, edit, events: Events, page: str, timeout: float, apart: float) -> list[float]:
-    """Like `measure`, but each edit comes `apart` seconds after the previous one's reload
-    event, whatever the server is still doing, instead of once it is quiet."""
+def shown(server: Server, events: Events, page: str, marker: str, timeout: float) -> float:
+    """Waits for a `build` event naming `page`, fetches the page, and returns the time the
+    page was received with `marker` in it; an event for an earlier save (the page without
+    the marker yet) waits for the next one."""
+    expected = marker.encode()
+    while True:
+        events.build_touching(page, timeout)
+        if expected in fetch(server, page):
+            return time.perf_counter()
+
+
+def measure(server: Server, edits: int, edit, events: Events, page: str, timeout: float, apart: float | None = None) -> list[float]:
+    """`edit(i)` writes a file and returns the text the page must then show. Each edit waits
+    for the server to be quiet, or, with `apart`, comes that many seconds after the previous
+    one was shown, whatever the server is still doing (as an author saves)."""
     latencies = []
     events.settle()
     for i in range(edits):
+        if apart is None:
+            events.settle()
         started = time.perf_counter()
-        edit(i)
-        arrived = events.build_touching(page, timeout)
+        marker = edit(i)
+        arrived = shown(server, events, page, marker, timeout)
         latencies.append((arrived - started) * 1000)
-        time.sleep(apart)
+        if apart is not None:
+            time.sleep(apart)
     events.settle()
     return latencies
 
@@ -271,27 +291,30 @@ def main() -> None:
     def edit_case_study(i: int) -> None:
         # A paragraph appended to the body, as an author typing would.
         target.write_text(original + f"\nParagraphe ajouté numéro {i}.\n", encoding="utf-8")
+        return f"Paragraphe ajouté numéro {i}."
 
-    summary(f"{label}: case-study edit -> reload event", measure(args.edits, edit_case_study, events, page, 60))
+    summary(f"{label}: case-study edit -> page shown", measure(server, args.edits, edit_case_study, events, page, 60))
 
     def edit_summary(i: int) -> None:
         text = re.sub(r"(?m)^summary: .*$", f'summary: "Résumé révisé, version {i}."', original, count=1)
         target.write_text(text, encoding="utf-8")
+        return f"Résumé révisé, version {i}."
 
     summary(
-        f"{label}: case-study front matter edit (summary: lists, feed, exports) -> reload event",
-        measure(args.edits, edit_summary, events, page, 120),
+        f"{label}: case-study front matter edit (summary: lists, feed, exports) -> page shown",
+        measure(server, args.edits, edit_summary, events, page, 120),
     )
 
     def edit_title(i: int) -> None:
         text = re.sub(r"(?m)^title: .*$", f'title: "Titre révisé, version {i}"', original, count=1)
         target.write_text(text, encoding="utf-8")
+        return f"Titre révisé, version {i}"
 
     # As an author saves: a second apart, so that each save lands while the exports and the
     # search index of the previous one are being made (they start after a half-second pause).
     summary(
-        f"{label}: title edit {args.apart:g} s after the previous one -> reload event",
-        measure_apart(args.edits, edit_title, events, page, 120, args.apart),
+        f"{label}: title edit {args.apart:g} s after the previous one -> page shown",
+        measure(server, args.edits, edit_title, events, page, 120, apart=args.apart),
     )
     target.write_text(original, encoding="utf-8")
     events.settle(1.0)
@@ -302,10 +325,11 @@ def main() -> None:
         marked = template_text.replace('<article class="case-study">', f'<article class="case-study" data-revision="{i}">', 1)
         assert marked != template_text, "case_study.html has no <article class=\"case-study\">"
         template.write_text(marked, encoding="utf-8")
+        return f'data-revision="{i}"'
 
     summary(
-        f"{label}: template edit (case_study.html, {len(files)} pages) -> reload event",
-        measure(args.template_edits, edit_template, events, page, 600),
+        f"{label}: template edit (case_study.html, {len(files)} pages) -> page shown",
+        measure(server, args.template_edits, edit_template, events, page, 600),
     )
     print(f"{label}: memory (RSS) after the edits {server.rss_mib():.0f} MiB", flush=True)
 
