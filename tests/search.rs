@@ -1143,7 +1143,7 @@ fn index_stage_timing() {
     // Reset the peak so that VmHWM measures the index stage only.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let started = Instant::now();
-    let files = passerelle::search::index_files(&built.site, 0, &mut Default::default());
+    let files = passerelle::search::index_files(&built.site, 0, None);
     let seconds = started.elapsed().as_secs_f64();
     let bytes: usize = files.values().map(Vec::len).sum();
     println!("index_seconds {seconds:.3}");

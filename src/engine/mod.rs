@@ -232,11 +232,10 @@ impl DeferredJob {
         }
         let search = self.search.filter(|_| !cancelled()).map(|key| {
             let mut paths = BTreeSet::new();
-            let mut fresh = search::Analyses::default();
             // A poisoned lock (a panic while indexing) only loses the kept analyses.
             let mut kept =
                 (self.analyses.as_ref()).map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
-            let analyses = kept.as_deref_mut().unwrap_or(&mut fresh);
+            let analyses = kept.as_deref_mut();
             for (path, bytes) in search::index_files(site, self.config_key, analyses) {
                 put(&path, bytes);
                 paths.insert(path);

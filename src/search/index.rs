@@ -358,6 +358,10 @@ impl<'a> ChunkState<'a> {
         for key in &mut sentence_keys {
             *key = self.positions[*key as usize];
         }
+        // Kept until every document is read: without their spare room (sentence keys were
+        // pushed before duplicates went) they take a third less.
+        sentence_keys.shrink_to_fit();
+        sentences.shrink_to_fit();
         Analysis {
             terms,
             lengths,
@@ -435,7 +439,7 @@ pub struct Analyses {
 /// Reads every case study and content page of the site into an index.
 #[cfg(test)]
 pub fn build(site: &Site) -> Index {
-    build_with(site, 0, &mut Analyses::default())
+    build_with(site, 0, None)
 }
 
 /// What the analysis of the chunk starting at document `first` is made from: the
@@ -451,9 +455,13 @@ fn chunk_key(config_key: u64, items: &[&Item], first: usize, case_studies: usize
     hasher.finish()
 }
 
-/// `build`, reusing the analyses of chunks that did not change since `analyses` were kept,
-/// and keeping this index's in their place. `config_key` digests the configuration.
-pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Index {
+/// Reads every case study and content page of the site into an index. `config_key` digests
+/// the configuration. With `analyses` (the preview), chunks that did not change since they
+/// were kept are not read again, and this index's are kept in their place; without (a
+/// build), each chunk's analyses are dropped as soon as its postings and excerpts are made,
+/// so that the index never holds every document's analysis beside every posting (at 100,000
+/// case studies, each is most of a gigabyte).
+pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>) -> Index {
     let stemmers = Stemmers::default();
     let case_studies = site.case_studies.len();
     let items: Vec<&Item> = site
@@ -462,7 +470,10 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         .chain(&site.pages)
         .map(|item| &**item)
         .collect();
-    let kept = std::mem::take(&mut analyses.chunks);
+    let mut analyses = analyses;
+    let kept = (analyses.as_mut())
+        .map(|a| std::mem::take(&mut a.chunks))
+        .unwrap_or_default();
     let chunks: Vec<(u64, Arc<ChunkOutput>)> = (items.par_chunks(CHUNK))
         .enumerate()
         .map(|(number, chunk_items)| {
@@ -489,9 +500,11 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         })
         .collect();
     drop(kept);
-    analyses.chunks = (chunks.iter())
-        .map(|(key, analysis)| (*key, Arc::clone(analysis)))
-        .collect();
+    if let Some(analyses) = analyses {
+        analyses.chunks = (chunks.iter())
+            .map(|(key, analysis)| (*key, Arc::clone(analysis)))
+            .collect();
+    }
     let chunks: Vec<Arc<ChunkOutput>> = chunks.into_iter().map(|(_, a)| a).collect();
 
     // Global numbering: keys sorted by text.
@@ -511,6 +524,8 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         .map(|c| c.keys.iter().map(|k| global_keys[k.as_str()]).collect())
         .collect();
     drop(global_keys);
+    // Owned, so that the chunks can go before the index is done.
+    let key_texts: Vec<String> = key_texts.into_iter().map(str::to_string).collect();
 
     let mut surfaces: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
     for (chunk, map) in chunks.iter().zip(&key_maps) {
@@ -531,46 +546,21 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         .collect();
 
     let doc_count = items.len();
-    let docs: Vec<(&Analysis, &Vec<u32>)> = chunks
-        .iter()
-        .zip(&key_maps)
-        .flat_map(|(chunk, map)| chunk.docs.iter().map(move |doc| (doc, map)))
-        .collect();
-
     let mut average = [0f32; FIELDS];
-    for (doc, _) in &docs {
-        for (total, length) in average.iter_mut().zip(doc.lengths) {
-            *total += length as f32;
+    let mut df = vec![0u32; key_texts.len()];
+    for (chunk, map) in chunks.iter().zip(&key_maps) {
+        for doc in &chunk.docs {
+            for (total, length) in average.iter_mut().zip(doc.lengths) {
+                *total += length as f32;
+            }
+            for (key, _) in &doc.terms {
+                df[map[*key as usize] as usize] += 1;
+            }
         }
     }
     for total in &mut average {
         *total = (*total / doc_count.max(1) as f32).max(1.0);
     }
-
-    // Postings, by counting sort: documents are visited in order, so each list is sorted.
-    let mut df = vec![0u32; key_texts.len()];
-    for (doc, map) in &docs {
-        for (key, _) in &doc.terms {
-            df[map[*key as usize] as usize] += 1;
-        }
-    }
-    let impacts: Vec<Vec<(u32, u8)>> = docs
-        .par_iter()
-        .map(|(doc, map)| {
-            doc.terms
-                .iter()
-                .map(|(key, counts)| (map[*key as usize], impact(counts, &doc.lengths, &average)))
-                .collect()
-        })
-        .collect();
-    let mut postings: Vec<Vec<(u32, u8)>> =
-        df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
-    for (number, terms) in impacts.iter().enumerate() {
-        for &(key, level) in terms {
-            postings[key as usize].push((number as u32, level));
-        }
-    }
-    drop(impacts);
 
     // Excerpts need to know which keys are rare: choose them once every count is known.
     let stop_keys: Vec<bool> = {
@@ -596,33 +586,55 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
         })
         .collect();
     let key_hashes = key_hashes(&words, key_texts.len());
-    let (passages, sections): (Vec<Vec<String>>, Vec<Vec<Section>>) = docs
-        .par_iter()
-        .zip(&items)
-        .enumerate()
-        .map(|(number, ((doc, map), item))| {
-            let body = &item.body.text.unpack();
-            let heads = sections::heads(body, &item.body.toc);
-            let budget = if number < case_studies {
-                PASSAGE_BUDGET
-            } else {
-                PAGE_PASSAGE_BUDGET
-            };
-            let passages = choose_passages(doc, map, body, &idf, budget);
-            let mut sections = choose_sections(doc, map, body, &heads, &idf, &key_hashes);
-            // Which excerpt sentences each section holds: the browser looks for the query's
-            // words in them too, and may show one under the section.
-            for (number, (_, start)) in passages.iter().enumerate() {
-                if let Some(section) = sections::section_of(&heads, *start) {
-                    sections[section].passages.push(number as u32);
+
+    // Then a chunk at a time, in document order: its postings (so each list is sorted), its
+    // excerpts and sections, and then the chunk goes (unless the preview keeps it).
+    let mut postings: Vec<Vec<(u32, u8)>> =
+        df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+    let mut passages: Vec<Vec<String>> = Vec::with_capacity(doc_count);
+    let mut sections: Vec<Vec<Section>> = Vec::with_capacity(doc_count);
+    for ((number, chunk), map) in chunks.into_iter().enumerate().zip(key_maps) {
+        let first = number * CHUNK;
+        let made: Vec<(Vec<(u32, u8)>, Vec<String>, Vec<Section>)> = (chunk.docs.par_iter())
+            .zip(&items[first..first + chunk.docs.len()])
+            .enumerate()
+            .map(|(offset, (doc, item))| {
+                let impacts = (doc.terms.iter())
+                    .map(|(key, counts)| {
+                        let level = impact(counts, &doc.lengths, &average);
+                        (map[*key as usize], level)
+                    })
+                    .collect();
+                let body = &item.body.text.unpack();
+                let heads = sections::heads(body, &item.body.toc);
+                let budget = if first + offset < case_studies {
+                    PASSAGE_BUDGET
+                } else {
+                    PAGE_PASSAGE_BUDGET
+                };
+                let chosen = choose_passages(doc, &map, body, &idf, budget);
+                let mut doc_sections = choose_sections(doc, &map, body, &heads, &idf, &key_hashes);
+                // Which excerpt sentences each section holds: the browser looks for the
+                // query's words in them too, and may show one under the section.
+                for (number, (_, start)) in chosen.iter().enumerate() {
+                    if let Some(section) = sections::section_of(&heads, *start) {
+                        doc_sections[section].passages.push(number as u32);
+                    }
                 }
+                let texts = chosen.into_iter().map(|(text, _)| text).collect();
+                (impacts, texts, doc_sections)
+            })
+            .collect();
+        drop(chunk);
+        for (offset, (impacts, texts, doc_sections)) in made.into_iter().enumerate() {
+            let number = (first + offset) as u32;
+            for (key, level) in impacts {
+                postings[key as usize].push((number, level));
             }
-            (
-                passages.into_iter().map(|(text, _)| text).collect(),
-                sections,
-            )
-        })
-        .unzip();
+            passages.push(texts);
+            sections.push(doc_sections);
+        }
+    }
 
     let keys = key_texts
         .into_iter()
@@ -633,10 +645,7 @@ pub fn build_with(site: &Site, config_key: u64, analyses: &mut Analyses) -> Inde
             for (_, level) in &mut postings {
                 *level = coarsen(*level, kept);
             }
-            Key {
-                text: text.to_string(),
-                postings,
-            }
+            Key { text, postings }
         })
         .collect();
     Index {
@@ -948,7 +957,7 @@ mod tests {
             site.case_studies.extend(originals.iter().cloned());
         }
         let mut analyses = Analyses::default();
-        build_with(&site, 7, &mut analyses);
+        build_with(&site, 7, Some(&mut analyses));
         let items: Vec<&Item> = site.case_studies[..CHUNK].iter().map(|i| &**i).collect();
         let first_key = chunk_key(7, &items, 0, site.case_studies.len());
         drop(items);
@@ -960,12 +969,12 @@ mod tests {
         edited.body.text = crate::model::Packed::new(&text);
         edited.fingerprint.full ^= 1;
         site.case_studies[CHUNK + 3] = Arc::new(edited);
-        let kept = build_with(&site, 7, &mut analyses);
+        let kept = build_with(&site, 7, Some(&mut analyses));
         assert!(
             Arc::ptr_eq(&before, &first_chunk(&analyses)),
             "first chunk read again"
         );
-        let fresh = build_with(&site, 7, &mut Analyses::default());
+        let fresh = build_with(&site, 7, None);
         assert_eq!(format!("{kept:?}"), format!("{fresh:?}"));
         assert!(kept.word("aines").is_some(), "the edit is not in the index");
     }

@@ -24,11 +24,12 @@ use std::collections::BTreeMap;
 /// Folder of the index in the output, relative to the site root.
 pub const INDEX_DIR: &str = "search/";
 
-/// Every file of the search index: path relative to the site root → bytes.
+/// Every file of the search index: path relative to the site root → bytes. `analyses`: what
+/// the preview keeps between runs (see `index::build_with`); a build passes `None`.
 pub fn index_files(
     site: &Site,
     config_key: u64,
-    analyses: &mut Analyses,
+    analyses: Option<&mut Analyses>,
 ) -> BTreeMap<String, Vec<u8>> {
     let index = index::build_with(site, config_key, analyses);
     let facets = facets::facets(site);
