@@ -293,8 +293,11 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
     let mut quote: Option<char> = None;
     // Indentation of the line that opened a `|` or `>` block scalar: deeper lines are text.
     let mut block_scalar: Option<usize> = None;
+    // One buffer for every line: this runs on every front matter of the site.
+    let mut chars: Vec<char> = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        let chars: Vec<char> = line.chars().collect();
+        chars.clear();
+        chars.extend(line.chars());
         let indent = chars.iter().take_while(|&&c| c == ' ').count();
         let continuing = flow > 0 || quote.is_some();
         let mut depth = indents.len();
@@ -383,7 +386,7 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
         if depth > MAX_NESTING {
             return Some((index + 1, indent + 1));
         }
-        if flow == 0 && quote.is_none() && opens_block_scalar(&chars) {
+        if flow == 0 && quote.is_none() && opens_block_scalar(line) {
             block_scalar = Some(indent);
         }
     }
@@ -391,11 +394,10 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
 }
 
 /// Whether a line ends with a block scalar header (`key: |`, `- >-`, `text: |2`).
-fn opens_block_scalar(chars: &[char]) -> bool {
-    let line: String = chars.iter().collect();
+fn opens_block_scalar(line: &str) -> bool {
     let content = match line.split_once(" #") {
         Some((before, _)) => before,
-        None => line.as_str(),
+        None => line,
     };
     let Some(last) = content.split_whitespace().last() else {
         return false;
