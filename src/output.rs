@@ -284,6 +284,25 @@ fn real_path(root: &Path, relative: &str) -> Option<PathBuf> {
     Some(path)
 }
 
+/// A folder of the output as a build found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folder {
+    /// There, and not a symbolic link (a file in the way is found when it is replaced).
+    Present,
+    Missing,
+    Link,
+}
+
+/// Where an output path is (see `OutputDir::locate`).
+enum Located {
+    /// No folder on the way is a link.
+    Here(PathBuf),
+    /// A folder on the way does not exist: nothing can be at the path.
+    Free,
+    /// A folder on the way is a symbolic link: Passerelle never writes through one.
+    ThroughLink,
+}
+
 /// How many files a build wrote, removed and left as they were.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -306,7 +325,11 @@ pub struct OutputDir {
     staged: Mutex<Vec<String>>,
     /// Files in the way that Passerelle did not write: output path → what is there.
     conflicts: Mutex<Vec<(String, &'static str)>>,
+    /// Folders made in the staging folder.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Folders of the output (relative paths) as this build found them, each looked at once:
+    /// a build of 10,000 case studies puts 33,000 files in a few thousand folders.
+    output_folders: Mutex<HashMap<String, Folder>>,
     committed: bool,
     /// Whether this build made the output folder (a failed first build then removes it).
     created: bool,
@@ -405,6 +428,7 @@ impl OutputDir {
             staged: Mutex::new(Vec::new()),
             conflicts: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
+            output_folders: Mutex::new(HashMap::new()),
             committed: false,
             created,
         })
@@ -443,12 +467,50 @@ impl OutputDir {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
-        if !folders.contains(parent) {
+        let folders = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if !folders().contains(parent) {
+            // Made without holding the lock, so that the other renderers go on writing; two
+            // of them making the same folder is fine (`create_dir_all` accepts one that
+            // exists).
             fs::create_dir_all(parent)?;
-            folders.insert(parent.to_path_buf());
+            folders().insert(parent.to_path_buf());
         }
         Ok(())
+    }
+
+    /// Where `relative` is in the output: like `real_path`, but each folder on the way is
+    /// looked at once per build, and a path under a folder the output does not have is known
+    /// to be free without asking the file system again.
+    fn locate(&self, relative: &str) -> Located {
+        let seen = |folder: &str| -> Folder {
+            let cached = (self
+                .output_folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()))
+            .get(folder)
+            .copied();
+            cached.unwrap_or_else(|| {
+                let state = match fs::symlink_metadata(self.root.join(folder)) {
+                    Ok(metadata) if metadata.file_type().is_symlink() => Folder::Link,
+                    Ok(_) => Folder::Present,
+                    Err(_) => Folder::Missing,
+                };
+                (self
+                    .output_folders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()))
+                .insert(folder.to_string(), state);
+                state
+            })
+        };
+        for (end, _) in relative.match_indices('/') {
+            match seen(&relative[..end]) {
+                Folder::Present => {}
+                Folder::Link => return Located::ThroughLink,
+                Folder::Missing => return Located::Free,
+            }
+        }
+        Located::Here(self.root.join(relative))
     }
 
     /// Moves the staged files into place, removes the files the site no longer has, and
@@ -601,12 +663,18 @@ impl Sink for OutputDir {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         check_relative_path(path)?;
         let digest = xxhash_rust::xxh3::xxh3_64(&bytes);
-        let Some(target) = real_path(&self.root, path) else {
-            self.conflict(path, "a folder on its way is a symbolic link");
-            return Ok(());
+        let target = match self.locate(path) {
+            Located::ThroughLink => {
+                self.conflict(path, "a folder on its way is a symbolic link");
+                return Ok(());
+            }
+            // Its folder is not there: nothing is in the way, and nothing to compare with.
+            Located::Free => None,
+            Located::Here(target) => Some(target),
         };
-        match self.previous.get(path) {
-            Some(previous) => {
+        match (self.previous.get(path), target) {
+            (_, None) => {}
+            (Some(previous), Some(target)) => {
                 if let Some(record) = self.holds(&target, previous, digest, &bytes) {
                     self.current
                         .lock()
@@ -615,7 +683,7 @@ impl Sink for OutputDir {
                     return Ok(());
                 }
             }
-            None => {
+            (None, Some(target)) => {
                 if let Ok(existing) = fs::symlink_metadata(&target) {
                     let what = if existing.file_type().is_symlink() {
                         "a symbolic link"
@@ -687,6 +755,60 @@ mod tests {
         ] {
             assert!(check_relative_path(good).is_ok(), "{good:?} was refused");
         }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_folder_replaced_by_a_link_is_in_the_way_and_a_missing_one_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let outside = dir.path().join("elsewhere");
+        fs::create_dir_all(outside.join("b")).unwrap();
+        fs::write(outside.join("b/index.html"), "not Passerelle's").unwrap();
+
+        let first = OutputDir::open(&output, || {}).unwrap();
+        first.put("a/b/index.html", b"one".to_vec()).unwrap();
+        first.put("c/d/index.html", b"two".to_vec()).unwrap();
+        first.commit().unwrap();
+
+        // An author replaces one folder by a link out of the output, and deletes another.
+        fs::remove_dir_all(output.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, output.join("a")).unwrap();
+        fs::remove_dir_all(output.join("c")).unwrap();
+
+        let second = OutputDir::open(&output, || {}).unwrap();
+        second.put("a/b/index.html", b"three".to_vec()).unwrap();
+        second.put("a/e/index.html", b"four".to_vec()).unwrap();
+        second.put("c/d/index.html", b"two".to_vec()).unwrap();
+        assert_eq!(
+            second.take_conflicts(),
+            vec![
+                (
+                    "a/b/index.html".to_string(),
+                    "a folder on its way is a symbolic link"
+                ),
+                (
+                    "a/e/index.html".to_string(),
+                    "a folder on its way is a symbolic link"
+                ),
+            ]
+        );
+        drop(second);
+        assert_eq!(
+            fs::read_to_string(outside.join("b/index.html")).unwrap(),
+            "not Passerelle's"
+        );
+        assert!(!outside.join("e").exists());
+
+        // Without the link, the deleted folder is made again with its file.
+        fs::remove_file(output.join("a")).unwrap();
+        let third = OutputDir::open(&output, || {}).unwrap();
+        third.put("a/b/index.html", b"three".to_vec()).unwrap();
+        third.put("c/d/index.html", b"two".to_vec()).unwrap();
+        assert!(third.take_conflicts().is_empty());
+        let summary = third.commit().unwrap();
+        assert_eq!((summary.written, summary.unchanged), (2, 0));
+        assert_eq!(fs::read(output.join("c/d/index.html")).unwrap(), b"two");
     }
 
     #[test]
