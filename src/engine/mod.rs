@@ -226,8 +226,8 @@ impl DeferredJob {
             }
         };
         if self.exports.is_some() {
-            for (path, bytes) in export::files(site) {
-                put(path, bytes);
+            for (path, make) in export::FILES {
+                put(path, make(site));
             }
         }
         let search = self.search.filter(|_| !cancelled()).map(|key| {

@@ -595,7 +595,7 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
     let mut sections: Vec<Vec<Section>> = Vec::with_capacity(doc_count);
     for ((number, chunk), map) in chunks.into_iter().enumerate().zip(key_maps) {
         let first = number * CHUNK;
-        let made: Vec<(Vec<(u32, u8)>, Vec<String>, Vec<Section>)> = (chunk.docs.par_iter())
+        let made: Vec<DocumentMade> = (chunk.docs.par_iter())
             .zip(&items[first..first + chunk.docs.len()])
             .enumerate()
             .map(|(offset, (doc, item))| {
@@ -657,6 +657,10 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
         sections,
     }
 }
+
+/// What the index keeps of one document once its chunk is done: its postings as (key,
+/// impact), its excerpts and its sections.
+type DocumentMade = (Vec<(u32, u8)>, Vec<String>, Vec<Section>);
 
 /// Per key, the [`sections::word_hash`] of its first folded word (in sorted order) for each
 /// two-character prefix its words have, usually one. The browser knows a query word's key
