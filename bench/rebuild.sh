@@ -82,7 +82,13 @@ for n in "$@"; do
   edited=${edited#"$corpus/"}
 
   for ((i = 1; i <= RUNS; i++)); do
-    for t in "${tools[@]}"; do
+    # Each run starts with another tool: a cold build pays for the files deleted just
+    # before it (see bench/README.md, "The file system matters"), so no tool is always first.
+    order=()
+    for ((k = 0; k < ${#tools[@]}; k++)); do
+      order+=("${tools[$(((k + i - 1) % ${#tools[@]}))]}")
+    done
+    for t in "${order[@]}"; do
       site=$tmp/site-$t-$n
       out=$tmp/out-$t-$n-$i
       case $t in
