@@ -327,8 +327,8 @@ pub struct OutputDir {
     conflicts: Mutex<Vec<(String, &'static str)>>,
     /// Folders made in the staging folder.
     folders: Mutex<HashSet<PathBuf>>,
-    /// Folders of the output (relative paths) as this build found them, each looked at once:
-    /// a build of 10,000 case studies puts 33,000 files in a few thousand folders.
+    /// Folders of the output (relative paths) as this build found them, each looked at once
+    /// although thousands of files lie under it (`locate`).
     output_folders: Mutex<HashMap<String, Folder>>,
     committed: bool,
     /// Whether this build made the output folder (a failed first build then removes it).
