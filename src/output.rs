@@ -266,24 +266,6 @@ fn write_manifest(state: &Path, manifest: &Manifest) -> io::Result<()> {
     fs::rename(&temporary, state.join(MANIFEST_FILE))
 }
 
-/// The path of `relative` under `root` if no folder on the way is a symbolic link: the
-/// output may hold links an author made, and Passerelle never reads, writes or deletes
-/// through them.
-fn real_path(root: &Path, relative: &str) -> Option<PathBuf> {
-    let mut path = root.to_path_buf();
-    let mut segments = relative.split('/').peekable();
-    while let Some(segment) = segments.next() {
-        path.push(segment);
-        if segments.peek().is_some() {
-            match fs::symlink_metadata(&path) {
-                Ok(metadata) if metadata.file_type().is_symlink() => return None,
-                _ => {}
-            }
-        }
-    }
-    Some(path)
-}
-
 /// A folder of the output as a build found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Folder {
@@ -478,7 +460,8 @@ impl OutputDir {
         Ok(())
     }
 
-    /// Where `relative` is in the output: like `real_path`, but each folder on the way is
+    /// Where `relative` is in the output. The output may hold links an author made, and
+    /// Passerelle never reads, writes or deletes through them. Each folder on the way is
     /// looked at once per build, and a path under a folder the output does not have is known
     /// to be free without asking the file system again.
     fn locate(&self, relative: &str) -> Located {
@@ -545,7 +528,8 @@ impl OutputDir {
         let mut removed = 0;
         let mut emptied = HashSet::new();
         for file in stale {
-            let Some(path) = real_path(&self.root, file) else {
+            // Under a link, or under a folder that is gone: nothing of ours to remove.
+            let Located::Here(path) = self.locate(file) else {
                 continue;
             };
             match fs::symlink_metadata(&path) {
@@ -568,7 +552,7 @@ impl OutputDir {
         let mut emptied: Vec<&str> = emptied.into_iter().collect();
         emptied.sort_unstable_by_key(|dir| std::cmp::Reverse(dir.matches('/').count()));
         for dir in emptied {
-            if let Some(path) = real_path(&self.root, dir) {
+            if let Located::Here(path) = self.locate(dir) {
                 let _ = fs::remove_dir(path);
             }
         }
