@@ -7,10 +7,9 @@
 //! 10,000 case studies the copy would double the build's memory.
 
 use crate::config::{Config, FieldSpec, FieldType};
-use crate::model::{Item, Site, value_label};
+use crate::model::{Field, Item, Site};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value as Json;
 use std::borrow::Cow;
 
 pub const JSON_PATH: &str = "data/case-studies.json";
@@ -101,22 +100,22 @@ impl Serialize for Record<'_> {
 }
 
 /// Term values carry their page's URL for templates; the export keeps id, code and label.
-struct WithoutTermUrls<'a>(&'a Json);
+struct WithoutTermUrls<'a>(&'a Field);
 
 impl Serialize for WithoutTermUrls<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Json::Array(items) => {
+            Field::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for item in items {
                     seq.serialize_element(&WithoutTermUrls(item))?;
                 }
                 seq.end()
             }
-            Json::Object(object) => {
+            Field::Object(object) => {
                 let is_term = object.contains_key("id");
                 let mut map = serializer.serialize_map(None)?;
-                for (key, value) in object {
+                for (key, value) in object.iter() {
                     if !(is_term && key == "url") {
                         map.serialize_entry(key, &WithoutTermUrls(value))?;
                     }
@@ -130,15 +129,18 @@ impl Serialize for WithoutTermUrls<'_> {
 
 /// A field of a case study; title, summary and date live on the entry itself, the others
 /// are borrowed from the model.
-fn field_value<'a>(item: &'a Item, name: &str) -> Cow<'a, Json> {
+fn field_value<'a>(item: &'a Item, name: &str) -> Cow<'a, Field> {
     match name {
-        "title" => Cow::Owned(item.entry.title.clone().into()),
-        "summary" => Cow::Owned(item.entry.summary.clone().into()),
-        "date" => Cow::Owned(item.entry.date.map(|d| d.to_string()).into()),
+        "title" => Cow::Owned(item.entry.title.as_str().into()),
+        "summary" => Cow::Owned(item.entry.summary.as_str().into()),
+        "date" => Cow::Owned(match item.entry.date {
+            Some(date) => date.to_string().as_str().into(),
+            None => Field::Null,
+        }),
         _ => item
             .fields
             .get(name)
-            .map_or(Cow::Owned(Json::Null), Cow::Borrowed),
+            .map_or(Cow::Owned(Field::Null), Cow::Borrowed),
     }
 }
 
@@ -384,17 +386,17 @@ fn is_plain_number(text: &str) -> bool {
     digits(whole) && digits(fraction) && exponent.is_none_or(digits)
 }
 
-fn cell(value: &Json, sub: Option<&str>) -> String {
+fn cell(value: &Field, sub: Option<&str>) -> String {
     let parts: Vec<String> = match value {
-        Json::Array(items) => items
+        Field::List(items) => items
             .iter()
             .map(|v| cell(v, sub))
             .filter(|s| !s.is_empty())
             .collect(),
-        Json::Null => Vec::new(),
-        Json::Object(object) => match sub {
+        Field::Null => Vec::new(),
+        Field::Object(object) => match sub {
             Some(sub) => object.get(sub).map(|v| cell(v, None)).into_iter().collect(),
-            None => match value_label(value) {
+            None => match value.label() {
                 Some(label) => vec![label],
                 None => vec![
                     object
@@ -405,7 +407,7 @@ fn cell(value: &Json, sub: Option<&str>) -> String {
                 ],
             },
         },
-        other => value_label(other).into_iter().collect(),
+        other => other.label().into_iter().collect(),
     };
     parts.join(" | ")
 }

@@ -1,9 +1,11 @@
 //! Stage 4: the site as plain data: case studies and pages with their rendered bodies,
 //! taxonomies with their terms, and the links between them.
 
+mod fields;
 mod packed;
 mod related;
 
+pub use fields::{Field, Fields};
 pub use packed::Packed;
 pub use related::Related;
 
@@ -27,7 +29,7 @@ pub struct Item {
     /// Public URL path, base path included: `/pratiques/etudes-de-cas/a/`.
     pub url: String,
     /// The entry's fields with taxonomy values linked to their term pages.
-    pub fields: Map<String, Json>,
+    pub fields: Fields,
     /// Other-language versions: (lang, url).
     pub translations: Vec<(String, String)>,
     /// Identifies the item's content, for incremental rebuilds.
@@ -292,7 +294,7 @@ pub fn render_item(
         entry,
         body: body.into(),
         url,
-        fields,
+        fields: fields.into(),
         translations: Vec::new(),
         fingerprint,
     };
@@ -663,22 +665,6 @@ fn term_object(id: &str, label: &str, taxonomy_url: &str) -> Json {
     object.insert("label".into(), label.into());
     object.insert("url".into(), format!("{taxonomy_url}{id}/").into());
     Json::Object(object)
-}
-
-/// The text of a field value as exports, search results and JSON-LD show it: a string, a
-/// number, a boolean, or an object's `label` (a term, see `term_object`), else its `title`.
-pub(crate) fn value_label(value: &Json) -> Option<String> {
-    match value {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        Json::Bool(b) => Some(b.to_string()),
-        Json::Object(object) => object
-            .get("label")
-            .or_else(|| object.get("title"))
-            .and_then(Json::as_str)
-            .map(str::to_string),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

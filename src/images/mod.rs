@@ -576,11 +576,9 @@ impl Uses {
 }
 
 /// The content path of a case study's cover, when `attach_cover` found it.
-fn cover_path(content_path: &str, fields: &serde_json::Map<String, Json>) -> Option<String> {
+fn cover_path(content_path: &str, fields: &crate::model::Fields) -> Option<String> {
     fields.get(COVER_KEY)?;
-    let Some(Json::String(source)) = fields.get("image") else {
-        return None;
-    };
+    let source = fields.get("image")?.as_str()?;
     let decoded = percent_encoding::percent_decode_str(source.trim()).decode_utf8_lossy();
     cover_target(content_path, &decoded)
 }

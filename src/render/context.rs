@@ -12,11 +12,11 @@ use super::propose::{form_description, script_json};
 use super::{CARD_TEMPLATE, PROPOSE_PATH, SEARCH_PATH, STATISTICS_PATH};
 use crate::config::{FieldSpec, JsonLdFields, SiteConfig, TaxonomyGroup};
 use crate::format;
-use crate::model::{Item, Site, StableHasher, Taxonomy, Term, hash_json, value_label};
+use crate::model::{Field, Fields, Item, Site, StableHasher, Taxonomy, Term, hash_json};
 use crate::text::{fold, match_key};
 use crate::theme::{Strings, Theme};
 use chrono::Datelike;
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -239,7 +239,7 @@ impl<'a> Global<'a> {
 
     /// The fields of `item` with their vocabulary values labelled in its language: the
     /// model keeps the labels of the site's language, which the exports give.
-    fn fields_in<'i>(&self, item: &'i Item) -> Cow<'i, Map<String, Json>> {
+    fn fields_in<'i>(&self, item: &'i Item) -> Cow<'i, Fields> {
         let lang = item.entry.lang.as_str();
         if lang == self.language() || !crate::config::LANGUAGES.contains(&lang) {
             return Cow::Borrowed(&item.fields);
@@ -980,34 +980,30 @@ fn funding_groups(
     let mut groups: Vec<FundingGroup> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     for Card { item, .. } in items.iter() {
-        let grants = match item.fields.get(field) {
-            Some(Json::Array(grants)) => grants.as_slice(),
-            Some(grant @ Json::Object(_)) => std::slice::from_ref(grant),
-            _ => &[],
-        };
-        for grant in grants.iter().filter_map(Json::as_object) {
+        let grants = item.fields.get(field).map_or(&[][..], Field::values);
+        for grant in grants.iter().filter_map(Field::as_object) {
             let Some(value) = grant.get(part) else {
                 continue;
             };
-            let Some(label) = value_label(value) else {
+            let Some(label) = value.label() else {
                 continue;
             };
-            let key = match value.get("id").and_then(Json::as_str) {
+            let key = match value.get("id").and_then(Field::as_str) {
                 Some(id) => format!("id:{id}"),
                 None => match_key(&label),
             };
             let sub = |name: &Option<String>| name.as_ref().and_then(|n| grant.get(n));
             let currency = sub(&roles.currency)
-                .and_then(value_label)
+                .and_then(Field::label)
                 .map(|c| c.trim().to_uppercase())
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| "CAD".into());
             let amount = sub(&roles.amount)
-                .and_then(Json::as_f64)
+                .and_then(Field::as_f64)
                 .filter(|a| a.is_finite());
             let at = *index.entry((key, currency.clone())).or_insert_with(|| {
                 groups.push(FundingGroup {
-                    url: (value.get("url").and_then(Json::as_str)).map(|url| relink(item, url)),
+                    url: (value.get("url").and_then(Field::as_str)).map(|url| relink(item, url)),
                     label,
                     currency,
                     grants: 0,
@@ -1089,7 +1085,7 @@ impl<'a> CardCache<'a> {
 
 /// Labels the vocabulary values among `fields` (declared by `schema`) in `lang`.
 fn relabel(
-    fields: &mut Map<String, Json>,
+    fields: &mut Fields,
     schema: &indexmap::IndexMap<String, FieldSpec>,
     config: &SiteConfig,
     lang: &str,
@@ -1101,14 +1097,14 @@ fn relabel(
     }
 }
 
-fn relabel_value(value: &mut Json, spec: &FieldSpec, config: &SiteConfig, lang: &str) {
+fn relabel_value(value: &mut Field, spec: &FieldSpec, config: &SiteConfig, lang: &str) {
     match value {
-        Json::Array(values) => {
+        Field::List(values) => {
             for value in values {
                 relabel_value(value, spec, config, lang);
             }
         }
-        Json::Object(object) => {
+        Field::Object(object) => {
             if let Some(vocabulary) = spec
                 .vocabulary
                 .as_deref()
@@ -1116,9 +1112,9 @@ fn relabel_value(value: &mut Json, spec: &FieldSpec, config: &SiteConfig, lang: 
             {
                 // A value of an open vocabulary that is none of its terms keeps its text.
                 let term =
-                    (object.get("id").and_then(Json::as_str)).and_then(|id| vocabulary.lookup(id));
+                    (object.get("id").and_then(Field::as_str)).and_then(|id| vocabulary.lookup(id));
                 if let Some(term) = term {
-                    object.insert("label".into(), term.label(lang).into());
+                    object.insert("label", term.label(lang).into());
                 }
             } else if !spec.fields.is_empty() {
                 relabel(object, &spec.fields, config, lang);
@@ -1139,12 +1135,8 @@ const CITATION_AUTHORS: usize = 6;
 fn citation(item: &Item, roles: &JsonLdFields, permalink: &str, site_title: &str) -> Json {
     let mut authors: Vec<String> = Vec::new();
     for name in roles.cities.iter().chain(&roles.members) {
-        let values = match item.fields.get(name) {
-            Some(Json::Array(values)) => values.as_slice(),
-            Some(value) => std::slice::from_ref(value),
-            None => &[],
-        };
-        for label in values.iter().filter_map(value_label) {
+        let values = item.fields.get(name).map_or(&[][..], Field::values);
+        for label in values.iter().filter_map(Field::label) {
             if !authors.contains(&label) {
                 authors.push(label);
             }
@@ -1178,7 +1170,7 @@ const CARD_FIELDS: [&str; 5] = ["municipality", "region", "themes", "status", "y
 
 /// What a list shows for one case study. `more` is the UI text for the values left out,
 /// with `{count}` for their number.
-fn card(item: &Item, fields: &Map<String, Json>, lang: &str, more: &str) -> Json {
+fn card(item: &Item, fields: &Fields, lang: &str, more: &str) -> Json {
     let mut card = json!({
         "title": item.entry.title,
         "url": item.url,
@@ -1192,11 +1184,17 @@ fn card(item: &Item, fields: &Map<String, Json>, lang: &str, more: &str) -> Json
     for name in CARD_FIELDS {
         let (shown, left_out) = match fields.get(name) {
             // "et 1 autre" would take the place of the value itself: show it instead.
-            Some(Json::Array(values)) if values.len() > CARD_VALUES + 1 => (
-                Json::Array(values.iter().take(CARD_VALUES).cloned().collect()),
+            Some(Field::List(values)) if values.len() > CARD_VALUES + 1 => (
+                Json::Array(
+                    values
+                        .iter()
+                        .take(CARD_VALUES)
+                        .map(Field::to_json)
+                        .collect(),
+                ),
                 Some(values.len() - CARD_VALUES),
             ),
-            Some(value) => (value.clone(), None),
+            Some(value) => (value.to_json(), None),
             None => (Json::Null, None),
         };
         card[name] = shown;
@@ -1212,7 +1210,7 @@ fn card(item: &Item, fields: &Map<String, Json>, lang: &str, more: &str) -> Json
 struct PageView<'a> {
     item: &'a Item,
     /// The item's fields, labelled in its language.
-    fields: &'a Map<String, Json>,
+    fields: &'a Fields,
     /// Case studies list every schema field, so templates can test any of them.
     schema: Option<&'a indexmap::IndexMap<String, crate::config::FieldSpec>>,
     show_toc: bool,
@@ -1231,8 +1229,8 @@ impl serde::Serialize for PageView<'_> {
                 }
             }
         }
-        for (name, value) in self.fields {
-            if !ENTRY_KEYS.contains(&name.as_str()) {
+        for (name, value) in self.fields.iter() {
+            if !ENTRY_KEYS.contains(&name) {
                 map.serialize_entry(name, value)?;
             }
         }

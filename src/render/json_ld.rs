@@ -6,15 +6,15 @@
 //! thinner (title, summary, date), never wrong.
 
 use crate::config::{GrantFields, JsonLdFields};
-use crate::model::{Item, value_label};
-use serde_json::{Map, Value as Json, json};
+use crate::model::{Field, Fields, Item};
+use serde_json::{Value as Json, json};
 
 /// schema.org JSON-LD for a case study: an Article about a Project, funding as Grants.
 /// Serialised with `<`, `>` and `&` escaped so no value can close the `<script>` element.
 /// `fields` are the item's, labelled in its language (`Global::fields_in`).
 pub(super) fn json_ld(
     item: &Item,
-    fields: &Map<String, Json>,
+    fields: &Fields,
     roles: &JsonLdFields,
     permalink: &str,
     license: &str,
@@ -23,11 +23,8 @@ pub(super) fn json_ld(
     let labels = |names: &[String]| -> Vec<String> {
         let mut labels = Vec::new();
         for name in names {
-            match fields.get(name) {
-                Some(Json::Array(values)) => labels.extend(values.iter().filter_map(value_label)),
-                Some(value) => labels.extend(value_label(value)),
-                None => {}
-            }
+            let values = fields.get(name).map(Field::values).unwrap_or_default();
+            labels.extend(values.iter().filter_map(Field::label));
         }
         labels
     };
@@ -49,14 +46,10 @@ pub(super) fn json_ld(
         .funding
         .iter()
         .flat_map(|grant_fields| {
-            let grants = match fields.get(&grant_fields.field) {
-                Some(Json::Array(grants)) => grants.as_slice(),
-                Some(grant @ Json::Object(_)) => std::slice::from_ref(grant),
-                _ => &[],
-            };
+            let grants = (fields.get(&grant_fields.field)).map_or(&[][..], Field::values);
             grants
                 .iter()
-                .filter_map(|grant| grant.as_object())
+                .filter_map(Field::as_object)
                 .map(|grant| self::grant(grant, grant_fields))
         })
         .collect();
@@ -108,18 +101,18 @@ pub(super) fn json_ld(
 }
 
 /// One funding object as a `Grant`, its parts read from the sub-fields of their roles.
-fn grant(grant: &Map<String, Json>, roles: &GrantFields) -> Json {
+fn grant(grant: &Fields, roles: &GrantFields) -> Json {
     let part = |name: &Option<String>| name.as_ref().and_then(|n| grant.get(n));
     let mut object = json!({"@type": "Grant"});
-    if let Some(program) = part(&roles.name).and_then(value_label) {
+    if let Some(program) = part(&roles.name).and_then(Field::label) {
         object["name"] = program.into();
     }
-    if let Some(funder) = part(&roles.funder).and_then(value_label) {
+    if let Some(funder) = part(&roles.funder).and_then(Field::label) {
         object["funder"] = json!({"@type": "Organization", "name": funder});
     }
     if let Some(amount) = part(&roles.amount).filter(|a| a.is_number()) {
         let currency = part(&roles.currency)
-            .and_then(value_label)
+            .and_then(Field::label)
             .unwrap_or_else(|| "CAD".into());
         object["amount"] =
             json!({"@type": "MonetaryAmount", "value": amount, "currency": currency});

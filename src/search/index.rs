@@ -9,10 +9,9 @@
 use super::sections::{self, Head, SECTION_EXCERPT_MAX, SECTION_WORDS, Section};
 use super::tokenize::{Stemmers, TokenRef, for_each_token, is_stop_word};
 use crate::config::{FieldSpec, FieldType};
-use crate::model::{Item, Site};
+use crate::model::{Field as FieldValue, Item, Site};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -163,27 +162,27 @@ fn source<'a>(site: &'a Site, item: &'a Item, body: &'a str, case_study: bool) -
 
 /// Walks a field value according to its spec, collecting the text worth searching.
 fn collect_text<'a>(
-    value: &'a Json,
+    value: &'a FieldValue,
     spec: &FieldSpec,
     field: Field,
     out: &mut [Vec<&'a str>; FIELDS],
 ) {
     match value {
-        Json::Array(items) => {
+        FieldValue::List(items) => {
             for item in items {
                 collect_text(item, spec, field, out);
             }
         }
         _ => match spec.kind {
             FieldType::Vocabulary => {
-                if let Some(label) = value.get("label").and_then(Json::as_str) {
+                if let Some(label) = value.get("label").and_then(FieldValue::as_str) {
                     out[Field::Labels as usize].push(label);
                 }
             }
             FieldType::String => {
                 let text = value
                     .as_str()
-                    .or_else(|| value.get("label").and_then(Json::as_str));
+                    .or_else(|| value.get("label").and_then(FieldValue::as_str));
                 if let Some(text) = text {
                     out[field as usize].push(text);
                 }

@@ -44,7 +44,7 @@ use super::facets::Facet;
 use super::index::{Index, LEVELS};
 use super::sections::{SECTION_HASH_BITS, base64, encode_words};
 use super::tokenize::STOP_WORDS;
-use crate::model::{Item, Site, value_label};
+use crate::model::{Field, Item, Site};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
@@ -495,15 +495,13 @@ fn vocab_shard(index: &Index, words: std::ops::Range<usize>, packed: &Packed) ->
 
 /// The labels of a field's values, joined: "Sherbrooke, Magog".
 fn labels(item: &Item, field: &str) -> String {
-    match item.fields.get(field) {
-        Some(Json::Array(values)) => values
-            .iter()
-            .filter_map(value_label)
-            .collect::<Vec<_>>()
-            .join(", "),
-        Some(value) => value_label(value).unwrap_or_default(),
-        None => String::new(),
-    }
+    let values = item
+        .fields
+        .get(field)
+        .map(Field::values)
+        .unwrap_or_default();
+    let labels: Vec<String> = values.iter().filter_map(Field::label).collect();
+    labels.join(", ")
 }
 
 /// Writes the document shards, [`DOCS_PER_SHARD`] documents each, into folders of
