@@ -45,11 +45,11 @@ pub struct Item {
     related_words: Vec<u64>,
 }
 
-/// A rendered body as the model keeps it, HTML and text packed (see `packed`).
+/// A rendered body as the model keeps it, HTML and text packed together (see `packed`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
-    pub html: Packed,
-    pub text: Packed,
+    /// The HTML, then the text.
+    pub packed: Packed,
     pub toc: Vec<TocEntry>,
     /// See `RenderedBody::images`.
     pub images: Vec<(String, usize, usize)>,
@@ -60,12 +60,22 @@ pub struct Body {
 impl From<RenderedBody> for Body {
     fn from(body: RenderedBody) -> Self {
         Body {
-            html: Packed::new(&body.html),
-            text: Packed::new(&body.text),
+            packed: Packed::new(&body.html, &body.text),
             words: word_count(&body.text),
             toc: body.toc,
             images: body.images,
         }
+    }
+}
+
+impl Body {
+    pub fn html(&self) -> String {
+        self.packed.first()
+    }
+
+    /// The plain text, as the search index reads it.
+    pub fn text(&self) -> String {
+        self.packed.second()
     }
 }
 

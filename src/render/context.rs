@@ -1240,7 +1240,7 @@ impl serde::Serialize for PageView<'_> {
         map.serialize_entry("lang", &item.entry.lang)?;
         map.serialize_entry("file", &item.entry.file)?;
         map.serialize_entry("date", &item.entry.date.map(|d| d.to_string()))?;
-        map.serialize_entry("content", &item.body.html.unpack())?;
+        map.serialize_entry("content", &item.body.html())?;
         let toc: &[crate::markdown::TocEntry] = if self.show_toc { &item.body.toc } else { &[] };
         map.serialize_entry("toc", toc)?;
         map.serialize_entry("reading_minutes", &item.body.words.div_ceil(200).max(1))?;

@@ -482,7 +482,7 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
                 return (key, Arc::clone(analysis));
             }
             // Unpacked a chunk at a time: all of them at once would hold every body's text.
-            let bodies: Vec<String> = chunk_items.iter().map(|i| i.body.text.unpack()).collect();
+            let bodies: Vec<String> = chunk_items.iter().map(|i| i.body.text()).collect();
             let sources: Vec<Source> = (first..)
                 .zip(chunk_items.iter().zip(&bodies))
                 .map(|(number, (item, body))| source(site, item, body, number < case_studies))
@@ -604,7 +604,7 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
                         (map[*key as usize], level)
                     })
                     .collect();
-                let body = &item.body.text.unpack();
+                let body = &item.body.text();
                 let heads = sections::heads(body, &item.body.toc);
                 let budget = if first + offset < case_studies {
                     PASSAGE_BUDGET
@@ -968,8 +968,8 @@ mod tests {
         let before = first_chunk(&analyses);
         // A body edit in the second chunk.
         let mut edited = (*site.case_studies[CHUNK + 3]).clone();
-        let text = edited.body.text.unpack() + " Une phrase ajoutée sur la francisation des aînés.";
-        edited.body.text = crate::model::Packed::new(&text);
+        let text = edited.body.text() + " Une phrase ajoutée sur la francisation des aînés.";
+        edited.body.packed = crate::model::Packed::new(&edited.body.html(), &text);
         edited.fingerprint.full ^= 1;
         site.case_studies[CHUNK + 3] = Arc::new(edited);
         let kept = build_with(&site, 7, Some(&mut analyses));
@@ -1022,10 +1022,7 @@ mod tests {
             assert!(length <= PASSAGE_BUDGET + PASSAGE_MAX, "{length}");
             for passage in passages {
                 let start = passage.trim_end_matches('…');
-                assert!(
-                    item.body.text.unpack().contains(start.trim_end()),
-                    "{passage}"
-                );
+                assert!(item.body.text().contains(start.trim_end()), "{passage}");
             }
         }
         assert!(index.passages.iter().any(|p| !p.is_empty()));
