@@ -6,6 +6,7 @@
 //! browsing and a year is a run of consecutive numbers. The content pages (about,
 //! methodology) come after the case studies: found by words like them, but in no facet.
 
+use super::encode::{get_varint, put_varint};
 use super::sections::{self, Head, SECTION_EXCERPT_MAX, SECTION_WORDS, Section};
 use super::tokenize::{Stemmers, TokenRef, for_each_token, is_stop_word};
 use crate::config::{FieldSpec, FieldType};
@@ -236,13 +237,145 @@ struct Analysis {
     sentence_terms: Vec<u32>,
 }
 
+/// An analysis as it waits for every other document to be read (document frequencies and
+/// average lengths are known only then): its numbers as varints, keys and term positions
+/// as gaps. About a third of the size of an `Analysis` (whose terms take 12 bytes each, and
+/// sentence terms 4): at 100,000 case studies, every analysis held at once was over 700 MB.
+struct StoredAnalysis {
+    bytes: Box<[u8]>,
+}
+
+impl Analysis {
+    fn store(&self) -> StoredAnalysis {
+        let mut out = Vec::with_capacity(self.terms.len() * 3 + self.sentence_terms.len() * 2);
+        for length in self.lengths {
+            put_varint(&mut out, u64::from(length));
+        }
+        put_varint(&mut out, self.terms.len() as u64);
+        let mut previous = 0u32;
+        for (key, counts) in &self.terms {
+            // Wrapping gaps: exact whatever the order (keys are sorted, so gaps are small).
+            put_varint(&mut out, u64::from(key.wrapping_sub(previous)));
+            previous = *key;
+            // Which fields the term is in (most terms: the body only), then those counts.
+            let fields = (counts.iter().enumerate()).fold(0u8, |mask, (field, &count)| {
+                mask | (u8::from(count > 0) << field)
+            });
+            out.push(fields);
+            out.extend(counts.iter().filter(|&&count| count > 0));
+        }
+        put_varint(&mut out, self.sentences.len() as u64);
+        let mut terms_start = 0u32;
+        for sentence in &self.sentences {
+            put_varint(&mut out, u64::from(sentence.start));
+            put_varint(
+                &mut out,
+                u64::from(sentence.end.wrapping_sub(sentence.start)),
+            );
+            let terms = (self
+                .sentence_terms
+                .get(terms_start as usize..sentence.keys_end as usize))
+            .unwrap_or_default();
+            put_varint(&mut out, terms.len() as u64);
+            let mut previous = 0u32;
+            for &term in terms {
+                put_varint(&mut out, u64::from(term.wrapping_sub(previous)));
+                previous = term;
+            }
+            terms_start = sentence.keys_end;
+        }
+        StoredAnalysis {
+            bytes: out.into_boxed_slice(),
+        }
+    }
+}
+
+impl StoredAnalysis {
+    /// The analysis as it was stored. Only `store` wrote these bytes: a short read, which
+    /// would be a bug, reads zeros rather than failing the build.
+    fn load(&self) -> Analysis {
+        let mut read = Reader {
+            bytes: &self.bytes,
+            at: 0,
+        };
+        let mut lengths = [0u32; FIELDS];
+        for length in &mut lengths {
+            *length = read.number();
+        }
+        let count = read.count();
+        let mut terms = Vec::with_capacity(count);
+        let mut key = 0u32;
+        for _ in 0..count {
+            key = key.wrapping_add(read.number());
+            let fields = read.byte();
+            let mut counts = [0u8; FIELDS];
+            for (field, count) in counts.iter_mut().enumerate() {
+                if fields & (1 << field) != 0 {
+                    *count = read.byte();
+                }
+            }
+            terms.push((key, counts));
+        }
+        let count = read.count();
+        let mut sentences = Vec::with_capacity(count);
+        let mut sentence_terms = Vec::new();
+        for _ in 0..count {
+            let start = read.number();
+            let end = start.wrapping_add(read.number());
+            let mut term = 0u32;
+            for _ in 0..read.count() {
+                term = term.wrapping_add(read.number());
+                sentence_terms.push(term);
+            }
+            sentences.push(Sentence {
+                start,
+                end,
+                keys_end: sentence_terms.len() as u32,
+            });
+        }
+        Analysis {
+            terms,
+            lengths,
+            sentences,
+            sentence_terms,
+        }
+    }
+}
+
+/// Reads what `Analysis::store` wrote; past the end, zeros (see `StoredAnalysis::load`).
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn number(&mut self) -> u32 {
+        get_varint(self.bytes, &mut self.at).unwrap_or_default() as u32
+    }
+
+    /// A number of items that follow, each at least a byte: never more than the bytes.
+    fn count(&mut self) -> usize {
+        (self.number() as usize).min(self.bytes.len())
+    }
+
+    fn byte(&mut self) -> u8 {
+        let byte = self.bytes.get(self.at).copied().unwrap_or_default();
+        self.at += 1;
+        byte
+    }
+}
+
 /// What a chunk of documents produced, with chunk-local numbering.
 struct ChunkOutput {
     surfaces: Vec<String>,
     keys: Vec<String>,
     /// (surface, key) pairs seen.
     pairs: Vec<(u32, u32)>,
-    docs: Vec<Analysis>,
+    docs: Vec<StoredAnalysis>,
+    /// Per chunk-local key, the documents of the chunk that hold it.
+    df: Vec<u32>,
+    /// Per field, the sum of the documents' lengths.
+    lengths: [u64; FIELDS],
 }
 
 struct ChunkState<'a> {
@@ -488,12 +621,31 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
                 .map(|(number, (item, body))| source(site, item, body, number < case_studies))
                 .collect();
             let mut state = ChunkState::new(&stemmers);
-            let docs = sources.iter().map(|source| state.analyse(source)).collect();
+            let mut df = Vec::new();
+            let mut lengths = [0u64; FIELDS];
+            let docs = (sources.iter())
+                .map(|source| {
+                    let doc = state.analyse(source);
+                    for (total, length) in lengths.iter_mut().zip(doc.lengths) {
+                        *total += u64::from(length);
+                    }
+                    for (key, _) in &doc.terms {
+                        let key = *key as usize;
+                        if key >= df.len() {
+                            df.resize(key + 1, 0);
+                        }
+                        df[key] += 1;
+                    }
+                    doc.store()
+                })
+                .collect();
             let analysis = ChunkOutput {
                 surfaces: state.surfaces.items,
                 keys: state.keys.items,
                 pairs: state.pairs,
                 docs,
+                df,
+                lengths,
             };
             (key, Arc::new(analysis))
         })
@@ -543,23 +695,30 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
             stop: is_stop_word(folded),
         })
         .collect();
-
-    let doc_count = items.len();
-    let mut average = [0f32; FIELDS];
-    let mut df = vec![0u32; key_texts.len()];
-    for (chunk, map) in chunks.iter().zip(&key_maps) {
-        for doc in &chunk.docs {
-            for (total, length) in average.iter_mut().zip(doc.lengths) {
-                *total += length as f32;
-            }
-            for (key, _) in &doc.terms {
-                df[map[*key as usize] as usize] += 1;
-            }
+    // The words of each chunk are numbered globally now. A build drops them (the preview
+    // shares its chunks with the analyses it keeps, and cannot): at 100,000 case studies,
+    // every chunk's words together are over 100 MB.
+    let mut chunks = chunks;
+    for chunk in &mut chunks {
+        if let Some(chunk) = Arc::get_mut(chunk) {
+            chunk.surfaces = Vec::new();
+            chunk.keys = Vec::new();
+            chunk.pairs = Vec::new();
         }
     }
-    for total in &mut average {
-        *total = (*total / doc_count.max(1) as f32).max(1.0);
+
+    let doc_count = items.len();
+    let mut lengths = [0u64; FIELDS];
+    let mut df = vec![0u32; key_texts.len()];
+    for (chunk, map) in chunks.iter().zip(&key_maps) {
+        for (total, length) in lengths.iter_mut().zip(chunk.lengths) {
+            *total += length;
+        }
+        for (key, n) in chunk.df.iter().enumerate() {
+            df[map[key] as usize] += n;
+        }
     }
+    let average = lengths.map(|total| (total as f32 / doc_count.max(1) as f32).max(1.0));
 
     // Excerpts need to know which keys are rare: choose them once every count is known.
     let stop_keys: Vec<bool> = {
@@ -597,7 +756,8 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
         let made: Vec<DocumentMade> = (chunk.docs.par_iter())
             .zip(&items[first..first + chunk.docs.len()])
             .enumerate()
-            .map(|(offset, (doc, item))| {
+            .map(|(offset, (stored, item))| {
+                let doc = &stored.load();
                 let impacts = (doc.terms.iter())
                     .map(|(key, counts)| {
                         let level = impact(counts, &doc.lengths, &average);
@@ -928,6 +1088,41 @@ mod tests {
         );
         // A decimal point is not the end of a sentence.
         assert_eq!(sentence_ranges("Hausse de 3.5 % en 2024").len(), 1);
+    }
+
+    #[test]
+    fn a_stored_analysis_loads_as_it_was() {
+        let stemmers = Stemmers::default();
+        let body = "Le jumelage interculturel réunit 40 familles. Les familles immigrantes \
+                    apprennent le français ! Le jumelage continue en 2025.";
+        let source = Source {
+            lang: "fr",
+            fields: [
+                vec!["Jumelage à Sherbrooke"],
+                vec!["Des familles jumelées"],
+                vec!["Estrie"],
+                vec![],
+                vec![body],
+            ],
+        };
+        let mut state = ChunkState::new(&stemmers);
+        state.analyse(&source);
+        let doc = state.analyse(&source);
+        let loaded = doc.store().load();
+        assert_eq!(loaded.terms, doc.terms);
+        assert_eq!(loaded.lengths, doc.lengths);
+        assert_eq!(loaded.sentence_terms, doc.sentence_terms);
+        let ranges = |a: &Analysis| -> Vec<(u32, u32, u32)> {
+            (a.sentences.iter())
+                .map(|s| (s.start, s.end, s.keys_end))
+                .collect()
+        };
+        assert_eq!(ranges(&loaded), ranges(&doc));
+        assert_eq!(ranges(&doc).len(), 3);
+        // A truncated store reads as far as it goes, and never panics.
+        let mut cut = doc.store();
+        cut.bytes = cut.bytes[..cut.bytes.len() / 2].into();
+        assert!(cut.load().terms.len() <= doc.terms.len());
     }
 
     #[test]
