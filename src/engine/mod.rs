@@ -236,10 +236,10 @@ impl DeferredJob {
             let mut kept =
                 (self.analyses.as_ref()).map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
             let analyses = kept.as_deref_mut();
-            for (path, bytes) in search::index_files(site, self.config_key, analyses) {
+            search::index_files(site, self.config_key, analyses, &mut |path, bytes| {
                 put(&path, bytes);
                 paths.insert(path);
-            }
+            });
             (key, paths)
         });
         DeferredMade {

@@ -19,22 +19,22 @@ pub mod tokenize;
 pub use index::Analyses;
 
 use crate::model::Site;
-use std::collections::BTreeMap;
 
 /// Folder of the index in the output, relative to the site root.
 pub const INDEX_DIR: &str = "search/";
 
-/// Every file of the search index: path relative to the site root → bytes. `analyses`: what
-/// the preview keeps between runs (see `index::build_with`); a build passes `None`.
+/// Makes every file of the search index into `put`, one at a time: its path relative to
+/// the site root and its bytes. `analyses`: what the preview keeps between runs (see
+/// `index::build_with`); a build passes `None`.
 pub fn index_files(
     site: &Site,
     config_key: u64,
     analyses: Option<&mut Analyses>,
-) -> BTreeMap<String, Vec<u8>> {
+    put: &mut shard::Put<'_>,
+) {
     let index = index::build_with(site, config_key, analyses);
     let facets = facets::facets(site);
-    shard::files(site, &index, &facets)
-        .into_iter()
-        .map(|(path, bytes)| (format!("{INDEX_DIR}{path}"), bytes))
-        .collect()
+    shard::files(site, &index, &facets, &mut |path, bytes| {
+        put(format!("{INDEX_DIR}{path}"), bytes);
+    });
 }
