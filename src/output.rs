@@ -303,8 +303,9 @@ pub struct OutputDir {
     previous: Manifest,
     /// Every file of this build, changed or not.
     current: Mutex<Manifest>,
-    /// Files that must be moved into place.
-    staged: Mutex<Vec<String>>,
+    /// Files that must be moved into place. A set: a file put twice is written once, with
+    /// the bytes of the last put (content-named files of the search index can repeat).
+    staged: Mutex<HashSet<String>>,
     /// Files in the way that Passerelle did not write: output path → what is there.
     conflicts: Mutex<Vec<(String, &'static str)>>,
     /// Folders made in the staging folder.
@@ -407,7 +408,7 @@ impl OutputDir {
             _lock: lock,
             previous,
             current: Mutex::new(Manifest::new()),
-            staged: Mutex::new(Vec::new()),
+            staged: Mutex::new(HashSet::new()),
             conflicts: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
             output_folders: Mutex::new(HashMap::new()),
@@ -565,7 +566,7 @@ impl OutputDir {
         Ok(Summary {
             written: staged.len(),
             removed,
-            unchanged: current.len() - staged.len(),
+            unchanged: current.len().saturating_sub(staged.len()),
         })
     }
 }
@@ -664,6 +665,13 @@ impl Sink for OutputDir {
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(path.to_string(), record);
+                    // Put again with the bytes already in place: an earlier put's staged
+                    // copy must not replace them.
+                    let staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+                    if staged.contains(path) {
+                        drop(staged);
+                        self.unstage(path)?;
+                    }
                     return Ok(());
                 }
             }
@@ -698,7 +706,7 @@ impl Sink for OutputDir {
         self.staged
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
+            .insert(path.to_string());
         Ok(())
     }
 }
@@ -709,6 +717,18 @@ impl OutputDir {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), what));
+    }
+
+    /// Takes back a file staged earlier in this build.
+    fn unstage(&self, path: &str) -> io::Result<()> {
+        self.staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+        match fs::remove_file(self.staging.join(path)) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -793,6 +813,25 @@ mod tests {
         let summary = third.commit().unwrap();
         assert_eq!((summary.written, summary.unchanged), (2, 0));
         assert_eq!(fs::read(output.join("c/d/index.html")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn a_file_put_twice_is_written_once_with_the_last_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = OutputDir::open(&output, || {}).unwrap();
+        first.put("a.txt", b"old".to_vec()).unwrap();
+        first.put("a.txt", b"new".to_vec()).unwrap();
+        let summary = first.commit().unwrap();
+        assert_eq!((summary.written, summary.unchanged), (1, 0));
+        assert_eq!(fs::read(output.join("a.txt")).unwrap(), b"new");
+        // Put with new bytes, then with the bytes in place: the file stays as it is.
+        let second = OutputDir::open(&output, || {}).unwrap();
+        second.put("a.txt", b"other".to_vec()).unwrap();
+        second.put("a.txt", b"new".to_vec()).unwrap();
+        let summary = second.commit().unwrap();
+        assert_eq!((summary.written, summary.unchanged), (0, 1));
+        assert_eq!(fs::read(output.join("a.txt")).unwrap(), b"new");
     }
 
     #[test]
