@@ -41,7 +41,7 @@
 
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
-use super::index::{Index, LEVELS};
+use super::index::{Index, LEVELS, Posting};
 use super::sections::{SECTION_HASH_BITS, base64, encode_words};
 use super::tokenize::STOP_WORDS;
 use crate::model::{Field, Item, Site};
@@ -222,7 +222,7 @@ fn postings_files(
         .par_iter()
         .map(|key| {
             let mut counts = vec![0u32; value_count];
-            for &(doc, _) in &key.postings {
+            for doc in key.postings.iter().map(|p| p.doc()) {
                 for &value in &doc_values[doc as usize] {
                     counts[value as usize] += 1;
                 }
@@ -302,8 +302,8 @@ fn pack(
 /// across facets in manifest order). With it a query of that one key shows its first two
 /// pages of results and its facet counts whatever the number of documents that hold it:
 /// the total is its df, which the vocabulary gives.
-pub fn encode_head(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
-    let mut best: Vec<(u32, u8)> = postings.to_vec();
+pub fn encode_head(postings: &[Posting], facet_counts: &[u32]) -> Vec<u8> {
+    let mut best: Vec<(u32, u8)> = postings.iter().map(|p| (p.doc(), p.level())).collect();
     best.sort_by_key(|&(doc, level)| (std::cmp::Reverse(level), doc));
     best.truncate(HEAD_DOCS);
     let mut out = Vec::new();
@@ -335,17 +335,20 @@ pub fn encode_head(postings: &[(u32, u8)], facet_counts: &[u32]) -> Vec<u8> {
 /// sparse where it can be. Coding each level's documents among those left, rather than
 /// among all documents, costs about the entropy of the levels: a third less than a set per
 /// level over the whole collection for a key in most documents.
-pub fn encode_postings(postings: &[(u32, u8)]) -> Vec<u8> {
+pub fn encode_postings(postings: &[Posting]) -> Vec<u8> {
     let mut by_level: BTreeMap<u8, Vec<u32>> = BTreeMap::new();
-    for &(doc, level) in postings {
-        by_level.entry(level).or_default().push(doc);
+    for posting in postings {
+        by_level
+            .entry(posting.level())
+            .or_default()
+            .push(posting.doc());
     }
     let mut levels: Vec<(u8, Vec<u32>)> = by_level.into_iter().collect();
     levels.sort_by_key(|(level, docs)| (docs.len(), std::cmp::Reverse(*level)));
     let mut out = Vec::new();
     put_varint(&mut out, postings.len() as u64);
     put_varint(&mut out, levels.len() as u64);
-    let mut left: Vec<u32> = postings.iter().map(|&(doc, _)| doc).collect();
+    let mut left: Vec<u32> = postings.iter().map(|p| p.doc()).collect();
     put_doc_set(&mut out, &left);
     let last = levels.len().saturating_sub(1);
     for (i, (level, docs)) in levels.iter().enumerate() {
@@ -624,7 +627,7 @@ mod tests {
 
     #[test]
     fn postings_code_each_level_among_the_documents_left() {
-        let postings = [(1, 3), (4, 15), (9, 3), (12, 7), (20, 3)];
+        let postings = [(1, 3), (4, 15), (9, 3), (12, 7), (20, 3)].map(|(d, l)| Posting::new(d, l));
         let bytes = encode_postings(&postings);
         let mut at = 0;
         assert_eq!(get_varint(&bytes, &mut at), Some(5));
@@ -651,8 +654,10 @@ mod tests {
 
     #[test]
     fn a_head_holds_the_best_documents_in_rank_order_and_the_facet_counts() {
-        let mut postings: Vec<(u32, u8)> = vec![(1, 3), (4, 15), (9, 3), (12, 7), (20, 15)];
-        postings.extend((100..200).map(|d| (d, 1)));
+        let mut postings: Vec<Posting> = [(1, 3), (4, 15), (9, 3), (12, 7), (20, 15)]
+            .map(|(d, l)| Posting::new(d, l))
+            .to_vec();
+        postings.extend((100..200).map(|d| Posting::new(d, 1)));
         let bytes = encode_head(&postings, &[0, 2, 0, 0, 4]);
         let mut at = 0;
         assert_eq!(get_varint(&bytes, &mut at), Some(HEAD_DOCS as u64));
@@ -675,8 +680,8 @@ mod tests {
         );
         assert_eq!(at, bytes.len());
         // A head costs the same whatever the number of documents of the key.
-        let many: Vec<(u32, u8)> = (0..50_000)
-            .map(|d| (d * 2, 1 + (d % 4) as u8 * 4))
+        let many: Vec<Posting> = (0..50_000)
+            .map(|d| Posting::new(d * 2, 1 + (d % 4) as u8 * 4))
             .collect();
         assert!(encode_head(&many, &[]).len() <= 1 + HEAD_DOCS * 4 + 1);
     }
@@ -685,10 +690,10 @@ mod tests {
     fn a_common_key_costs_about_the_entropy_of_its_levels() {
         // 9,000 of 10,000 documents, levels in thirds: before, one set per level over all
         // documents cost about 1.5 times this.
-        let postings: Vec<(u32, u8)> = (0..10_000u32)
+        let postings: Vec<Posting> = (0..10_000u32)
             .filter(|d| d % 10 != 0)
             .map(|d| {
-                (
+                Posting::new(
                     d,
                     [8, 11, 15][(d.wrapping_mul(2_654_435_761) >> 7) as usize % 3],
                 )
@@ -710,7 +715,9 @@ mod tests {
         use crate::search::index::Key;
         let key = |text: &str, docs: u32, step: u32| Key {
             text: text.to_string(),
-            postings: (0..docs).map(|d| (d * step, 1 + (d % 15) as u8)).collect(),
+            postings: (0..docs)
+                .map(|d| Posting::new(d * step, 1 + (d % 15) as u8))
+                .collect(),
         };
         let mut keys: Vec<Key> = (0..400).map(|i| key(&format!("a{i:03}"), 3, 97)).collect();
         keys.insert(200, key("a199z", 4_000, 2));
