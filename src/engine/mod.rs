@@ -160,9 +160,11 @@ struct Doc {
     /// (0 when it could not be read).
     digest: u64,
     /// Read and waiting to be validated.
-    document: Option<Document>,
+    /// Boxed, as is `entry`: a build takes both, and leaves one `Doc` a file for the run,
+    /// which the two inline took 400 bytes of (40 MB at 100,000 case studies).
+    document: Option<Box<Document>>,
     /// The validated entry, with its body; `None` when unreadable or invalid.
-    entry: Option<Entry>,
+    entry: Option<Box<Entry>>,
     /// Problems found reading or validating it.
     problems: Vec<Diagnostic>,
     /// Validated since the last build: its item must be rendered again.
@@ -450,7 +452,7 @@ impl Engine {
         let included: Vec<&Entry> = self
             .docs
             .values()
-            .filter_map(|doc| doc.entry.as_ref())
+            .filter_map(|doc| doc.entry.as_deref())
             .filter(|entry| drafts || !entry.draft)
             .collect();
         let assets: Vec<Asset> = self.assets.values().map(|a| a.asset.clone()).collect();
@@ -526,11 +528,12 @@ impl Engine {
                 .docs
                 .values_mut()
                 .filter_map(|doc| doc.entry.take_if(|e| to_render.contains(&e.content_path)))
+                .map(|entry| *entry)
                 .collect(),
             Purpose::Preview => self
                 .docs
                 .values()
-                .filter_map(|doc| doc.entry.as_ref())
+                .filter_map(|doc| doc.entry.as_deref())
                 .filter(|e| to_render.contains(&e.content_path))
                 .cloned()
                 .collect(),
@@ -937,7 +940,8 @@ impl Engine {
         self.docs.par_iter_mut().for_each(|(_, doc)| {
             if let Some(document) = doc.document.take() {
                 let mut problems = Vec::new();
-                doc.entry = validate::validate(&setup.config, document, &mut problems);
+                doc.entry =
+                    validate::validate(&setup.config, *document, &mut problems).map(Box::new);
                 doc.problems = problems;
             }
         });
@@ -947,7 +951,7 @@ impl Engine {
 fn to_validate(document: Document, digest: u64) -> Doc {
     Doc {
         digest,
-        document: Some(document),
+        document: Some(Box::new(document)),
         entry: None,
         problems: Vec::new(),
         fresh: true,

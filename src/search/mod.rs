@@ -34,7 +34,7 @@ pub fn index_files(
 ) {
     let index = index::build_with(site, config_key, analyses);
     let facets = facets::facets(site);
-    shard::files(site, &index, &facets, &mut |path, bytes| {
+    shard::files(site, index, &facets, &mut |path, bytes| {
         put(format!("{INDEX_DIR}{path}"), bytes);
     });
 }

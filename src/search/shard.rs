@@ -42,7 +42,7 @@
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
 use super::index::{Index, LEVELS, Posting};
-use super::sections::{SECTION_HASH_BITS, base64, encode_words};
+use super::sections::{SECTION_HASH_BITS, Section, base64, encode_words};
 use super::tokenize::STOP_WORDS;
 use crate::model::{Field, Item, Site};
 use serde_json::{Value as Json, json};
@@ -82,17 +82,26 @@ pub const VERSION: u32 = 3;
 /// document shards alone are 160 MB.
 pub type Put<'p> = dyn FnMut(String, Vec<u8>) + 'p;
 
-/// Makes the index's files into `put`, the manifest last.
-pub fn files(site: &Site, index: &Index, facets: &[Facet], put: &mut Put<'_>) {
+/// Makes the index's files into `put`, the manifest last. The index goes as its files are
+/// made: its postings once written, each document's excerpts once its shard is.
+pub fn files(site: &Site, index: Index, facets: &[Facet], put: &mut Put<'_>) {
     let doc_values = doc_values(index.doc_count, facets);
-    let postings = postings_files(index, facets, &doc_values, put);
-    let vocab = vocab_files(index, &postings, put);
-    let doc_shards = doc_files(site, index, &doc_values, put);
+    let postings = postings_files(&index, facets, &doc_values, put);
+    let vocab = vocab_files(&index, &postings, put);
+    drop(postings);
+    let Index {
+        doc_count,
+        case_studies,
+        passages,
+        sections,
+        ..
+    } = index;
+    let doc_shards = doc_files(site, case_studies, passages, sections, &doc_values, put);
     let facet_files = facet_files(facets, put);
     let manifest = json!({
         "version": VERSION,
-        "docs": index.doc_count,
-        "caseStudies": index.case_studies,
+        "docs": doc_count,
+        "caseStudies": case_studies,
         "sectionBits": SECTION_HASH_BITS,
         "levels": LEVELS,
         "headDocs": HEAD_DOCS,
@@ -515,7 +524,14 @@ fn labels(item: &Item, field: &str) -> String {
 /// `docShards`: `{"size": documents a shard, "group": shards a folder, "dirs": [folder…]}`.
 /// An edit to one case study renames one folder: the other shards keep their names and
 /// bytes, so a deploy uploads one folder, not the whole index.
-fn doc_files(site: &Site, index: &Index, doc_values: &[Vec<u32>], put: &mut Put<'_>) -> Json {
+fn doc_files(
+    site: &Site,
+    case_studies: usize,
+    passages: Vec<Vec<String>>,
+    sections: Vec<Vec<Section>>,
+    doc_values: &[Vec<u32>],
+    put: &mut Put<'_>,
+) -> Json {
     let base = site.base_path.as_str();
     let items: Vec<&Item> = site
         .case_studies
@@ -523,64 +539,42 @@ fn doc_files(site: &Site, index: &Index, doc_values: &[Vec<u32>], put: &mut Put<
         .chain(&site.pages)
         .map(|item| &**item)
         .collect();
-    let shards: Vec<Vec<u8>> = items
-        .chunks(DOCS_PER_SHARD)
-        .enumerate()
-        .map(|(shard, items)| {
-            let docs: Vec<Json> = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let number = shard * DOCS_PER_SHARD + i;
-                    let passages = &index.passages[number];
-                    let sections: Vec<Json> = index.sections[number]
-                        .iter()
-                        .map(|section| {
-                            // An excerpt that is one of the document's excerpt sentences
-                            // already is sent once.
-                            let excerpt = match passages.iter().position(|p| *p == section.excerpt)
-                            {
-                                Some(at) => json!(at),
-                                None => json!(section.excerpt),
-                            };
-                            {
-                                let mut entry = vec![
-                                    json!(section.title),
-                                    json!(section.id),
-                                    excerpt,
-                                    json!(encode_words(&section.words)),
-                                ];
-                                if !section.passages.is_empty() {
-                                    entry.push(json!(section.passages));
-                                }
-                                Json::Array(entry)
-                            }
-                        })
-                        .collect();
-                    let mut doc = vec![
-                        json!(item.entry.title),
-                        json!(item.url.strip_prefix(base).unwrap_or(&item.url)),
-                        json!(labels(item, "municipality")),
-                        json!(item.entry.summary),
-                        json!(passages),
-                        json!(doc_values[number]),
-                        json!(sections),
-                    ];
-                    if number >= index.case_studies {
-                        doc.push(json!("page"));
-                    }
-                    Json::Array(doc)
-                })
-                .collect();
-            to_json(&Json::Array(docs))
-        })
-        .collect();
-    let per_group = shards_per_group(shards.len());
+    let shard_count = items.len().div_ceil(DOCS_PER_SHARD);
+    let per_group = shards_per_group(shard_count);
+    // A folder's shards at a time: all of them at once were 160 MB at 100,000 case studies,
+    // beside the excerpts they are made from.
+    let mut documents = passages.into_iter().zip(sections).enumerate();
     let mut dirs = Vec::new();
     let mut number = 0;
-    let mut shards = shards.into_iter().peekable();
-    while shards.peek().is_some() {
-        let group: Vec<Vec<u8>> = shards.by_ref().take(per_group).collect();
+    for group_items in items.chunks(DOCS_PER_SHARD * per_group) {
+        let group: Vec<Vec<u8>> = group_items
+            .chunks(DOCS_PER_SHARD)
+            .map(|shard_items| {
+                let docs: Vec<Json> = (shard_items.iter())
+                    .zip(documents.by_ref())
+                    .map(|(item, (number, (passages, sections)))| {
+                        let passages: Vec<String> = passages;
+                        let sections: Vec<Json> = (sections.iter())
+                            .map(|section| section_json(section, &passages))
+                            .collect();
+                        let mut doc = vec![
+                            json!(item.entry.title),
+                            json!(item.url.strip_prefix(base).unwrap_or(&item.url)),
+                            json!(labels(item, "municipality")),
+                            json!(item.entry.summary),
+                            json!(passages),
+                            json!(doc_values.get(number)),
+                            json!(sections),
+                        ];
+                        if number >= case_studies {
+                            doc.push(json!("page"));
+                        }
+                        Json::Array(doc)
+                    })
+                    .collect();
+                to_json(&Json::Array(docs))
+            })
+            .collect();
         // The folder's name covers the shards' numbers too: the same documents at other
         // positions are other files.
         let mut all = (number as u64).to_le_bytes().to_vec();
@@ -595,6 +589,26 @@ fn doc_files(site: &Site, index: &Index, doc_values: &[Vec<u32>], put: &mut Put<
         dirs.push(dir);
     }
     json!({"size": DOCS_PER_SHARD, "group": per_group, "dirs": dirs})
+}
+
+/// A section of a document's shard entry: title, anchor, excerpt, telling words and the
+/// excerpt sentences it holds. An excerpt that is one of the document's excerpt sentences
+/// already is sent once, as its position.
+fn section_json(section: &Section, passages: &[String]) -> Json {
+    let excerpt = match passages.iter().position(|p| *p == section.excerpt) {
+        Some(at) => json!(at),
+        None => json!(section.excerpt),
+    };
+    let mut entry = vec![
+        json!(section.title),
+        json!(section.id),
+        excerpt,
+        json!(encode_words(&section.words)),
+    ];
+    if !section.passages.is_empty() {
+        entry.push(json!(section.passages));
+    }
+    Json::Array(entry)
 }
 
 /// One file per facet: its values' document sets, in manifest order. Returns the names.
