@@ -111,10 +111,16 @@ pub struct Index {
     pub keys: Vec<Key>,
     /// Sorted by folded form.
     pub words: Vec<Word>,
-    /// Per document: the body sentences kept for excerpts, in reading order.
-    pub passages: Vec<Vec<String>>,
-    /// Per document: the sections its headings start, for sub-results.
-    pub sections: Vec<Vec<Section>>,
+}
+
+/// What a document's entry in the search results shows besides its fields, made while the
+/// index is built and handed over at once (see [`build_with`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excerpts {
+    /// The body sentences kept for excerpts, in reading order.
+    pub passages: Vec<String>,
+    /// The sections its headings start, for sub-results.
+    pub sections: Vec<Section>,
 }
 
 impl Index {
@@ -590,10 +596,12 @@ pub struct Analyses {
     chunks: HashMap<u64, Arc<ChunkOutput>>,
 }
 
-/// Reads every case study and content page of the site into an index.
+/// Reads every case study and content page of the site into an index, and their excerpts.
 #[cfg(test)]
-pub fn build(site: &Site) -> Index {
-    build_with(site, 0, None)
+pub fn build(site: &Site) -> (Index, Vec<Excerpts>) {
+    let mut excerpts = Vec::new();
+    let index = build_with(site, 0, None, &mut |document| excerpts.push(document));
+    (index, excerpts)
 }
 
 /// What the analysis of the chunk starting at document `first` is made from: the
@@ -614,8 +622,15 @@ fn chunk_key(config_key: u64, items: &[&Item], first: usize, case_studies: usize
 /// were kept are not read again, and this index's are kept in their place; without (a
 /// build), each chunk's analyses are dropped as soon as its postings and excerpts are made,
 /// so that the index never holds every document's analysis beside every posting (at 100,000
-/// case studies, each is most of a gigabyte).
-pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>) -> Index {
+/// case studies, each is most of a gigabyte). Each document's [`Excerpts`] go to
+/// `excerpts` as soon as its chunk is done, in document order, rather than into the index:
+/// at 100,000 case studies, all of them together are over 200 MB.
+pub fn build_with(
+    site: &Site,
+    config_key: u64,
+    analyses: Option<&mut Analyses>,
+    excerpts: &mut dyn FnMut(Excerpts),
+) -> Index {
     let stemmers = Stemmers::default();
     let case_studies = site.case_studies.len();
     let items: Vec<&Item> = site
@@ -771,8 +786,6 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
     // excerpts and sections, and then the chunk goes (unless the preview keeps it).
     let mut postings: Vec<Vec<Posting>> =
         df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
-    let mut passages: Vec<Vec<String>> = Vec::with_capacity(doc_count);
-    let mut sections: Vec<Vec<Section>> = Vec::with_capacity(doc_count);
     for ((number, chunk), map) in chunks.into_iter().enumerate().zip(key_maps) {
         let first = number * CHUNK;
         let made: Vec<DocumentMade> = (chunk.docs.par_iter())
@@ -802,18 +815,21 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
                         doc_sections[section].passages.push(number as u32);
                     }
                 }
-                let texts = chosen.into_iter().map(|(text, _)| text).collect();
-                (impacts, texts, doc_sections)
+                let passages = chosen.into_iter().map(|(text, _)| text).collect();
+                let document = Excerpts {
+                    passages,
+                    sections: doc_sections,
+                };
+                (impacts, document)
             })
             .collect();
         drop(chunk);
-        for (offset, (impacts, texts, doc_sections)) in made.into_iter().enumerate() {
+        for (offset, (impacts, document)) in made.into_iter().enumerate() {
             let number = (first + offset) as u32;
             for (key, level) in impacts {
                 postings[key as usize].push(Posting::new(number, level));
             }
-            passages.push(texts);
-            sections.push(doc_sections);
+            excerpts(document);
         }
     }
 
@@ -834,14 +850,12 @@ pub fn build_with(site: &Site, config_key: u64, analyses: Option<&mut Analyses>)
         case_studies,
         keys,
         words,
-        passages,
-        sections,
     }
 }
 
-/// What the index keeps of one document once its chunk is done: its postings as (key,
-/// impact), its excerpts and its sections.
-type DocumentMade = (Vec<(u32, u8)>, Vec<String>, Vec<Section>);
+/// What the index takes of one document once its chunk is done: its postings as (key,
+/// impact), and its excerpts.
+type DocumentMade = (Vec<(u32, u8)>, Excerpts);
 
 /// Per key, the [`sections::word_hash`] of its first folded word (in sorted order) for each
 /// two-character prefix its words have, usually one. The browser knows a query word's key
@@ -1177,7 +1191,12 @@ mod tests {
             site.case_studies.extend(originals.iter().cloned());
         }
         let mut analyses = Analyses::default();
-        build_with(&site, 7, Some(&mut analyses));
+        let build = |site: &Site, analyses: Option<&mut Analyses>| {
+            let mut excerpts = Vec::new();
+            let index = build_with(site, 7, analyses, &mut |document| excerpts.push(document));
+            (index, excerpts)
+        };
+        build(&site, Some(&mut analyses));
         let items: Vec<&Item> = site.case_studies[..CHUNK].iter().map(|i| &**i).collect();
         let first_key = chunk_key(7, &items, 0, site.case_studies.len());
         drop(items);
@@ -1189,21 +1208,21 @@ mod tests {
         edited.body.packed = crate::model::Packed::new(&edited.body.html(), &text);
         edited.fingerprint.full ^= 1;
         site.case_studies[CHUNK + 3] = Arc::new(edited);
-        let kept = build_with(&site, 7, Some(&mut analyses));
+        let kept = build(&site, Some(&mut analyses));
         assert!(
             Arc::ptr_eq(&before, &first_chunk(&analyses)),
             "first chunk read again"
         );
-        let fresh = build_with(&site, 7, None);
+        let fresh = build(&site, None);
         assert_eq!(format!("{kept:?}"), format!("{fresh:?}"));
-        assert!(kept.word("aines").is_some(), "the edit is not in the index");
+        assert!(kept.0.word("aines").is_some(), "the edit is not in the index");
     }
 
     #[test]
     fn example_site_index_is_consistent() {
         let options = crate::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
         let built = crate::check(&options).unwrap_or_else(|d| panic!("{}", d.report()));
-        let index = build(&built.site);
+        let (index, excerpts) = build(&built.site);
         assert_eq!(index.case_studies, built.site.case_studies.len());
         assert_eq!(
             index.doc_count,
@@ -1235,7 +1254,9 @@ mod tests {
         assert_eq!(index.keys[key("refugiees")[0] as usize].text, "refugi");
         assert!(index.word("des").unwrap().stop && !index.word("accueil").unwrap().stop);
         // Excerpt sentences come from the body, within the budget.
-        for (item, passages) in built.site.case_studies.iter().zip(&index.passages) {
+        assert_eq!(excerpts.len(), index.doc_count);
+        for (item, excerpts) in built.site.case_studies.iter().zip(&excerpts) {
+            let passages = &excerpts.passages;
             let length: usize = passages.iter().map(|p| p.chars().count()).sum();
             assert!(length <= PASSAGE_BUDGET + PASSAGE_MAX, "{length}");
             for passage in passages {
@@ -1243,7 +1264,7 @@ mod tests {
                 assert!(item.body.text().contains(start.trim_end()), "{passage}");
             }
         }
-        assert!(index.passages.iter().any(|p| !p.is_empty()));
+        assert!(excerpts.iter().any(|e| !e.passages.is_empty()));
     }
 
     #[test]

@@ -32,9 +32,15 @@ pub fn index_files(
     analyses: Option<&mut Analyses>,
     put: &mut shard::Put<'_>,
 ) {
-    let index = index::build_with(site, config_key, analyses);
+    let put = &mut |path: String, bytes| put(format!("{INDEX_DIR}{path}"), bytes);
     let facets = facets::facets(site);
-    shard::files(site, index, &facets, &mut |path, bytes| {
-        put(format!("{INDEX_DIR}{path}"), bytes);
+    let doc_count = site.case_studies.len() + site.pages.len();
+    let doc_values = shard::doc_values(doc_count, &facets);
+    // Each document's shard is made as soon as the index has read it.
+    let mut doc_shards = shard::DocShards::new(site, &doc_values);
+    let index = index::build_with(site, config_key, analyses, &mut |excerpts| {
+        doc_shards.push(excerpts, put)
     });
+    let doc_shards = doc_shards.finish(put);
+    shard::files(site, index, &facets, &doc_values, doc_shards, put);
 }

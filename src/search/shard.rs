@@ -41,7 +41,7 @@
 
 use super::encode::{content_hash, hashed_name, put_doc_set, put_varint, short_hash};
 use super::facets::Facet;
-use super::index::{Index, LEVELS, Posting};
+use super::index::{Excerpts, Index, LEVELS, Posting};
 use super::sections::{SECTION_HASH_BITS, Section, base64, encode_words};
 use super::tokenize::STOP_WORDS;
 use crate::model::{Field, Item, Site};
@@ -82,26 +82,26 @@ pub const VERSION: u32 = 3;
 /// document shards alone are 160 MB.
 pub type Put<'p> = dyn FnMut(String, Vec<u8>) + 'p;
 
-/// Makes the index's files into `put`, the manifest last. The index goes as its files are
-/// made: its postings once written, each document's excerpts once its shard is.
-pub fn files(site: &Site, index: Index, facets: &[Facet], put: &mut Put<'_>) {
-    let doc_values = doc_values(index.doc_count, facets);
-    let postings = postings_files(&index, facets, &doc_values, put);
+/// Makes the index's files into `put`, the manifest last. `doc_values`: as
+/// [`doc_values`] made them for the index's documents; `doc_shards`: what
+/// [`DocShards::finish`] returned. The index goes as its files are made: its postings once
+/// written.
+pub fn files(
+    site: &Site,
+    index: Index,
+    facets: &[Facet],
+    doc_values: &[Vec<u32>],
+    doc_shards: Json,
+    put: &mut Put<'_>,
+) {
+    let postings = postings_files(&index, facets, doc_values, put);
     let vocab = vocab_files(&index, &postings, put);
     drop(postings);
-    let Index {
-        doc_count,
-        case_studies,
-        passages,
-        sections,
-        ..
-    } = index;
-    let doc_shards = doc_files(site, case_studies, passages, sections, &doc_values, put);
     let facet_files = facet_files(facets, put);
     let manifest = json!({
         "version": VERSION,
-        "docs": doc_count,
-        "caseStudies": case_studies,
+        "docs": index.doc_count,
+        "caseStudies": index.case_studies,
         "sectionBits": SECTION_HASH_BITS,
         "levels": LEVELS,
         "headDocs": HEAD_DOCS,
@@ -206,7 +206,7 @@ struct Packed {
 }
 
 /// Each document's facet values, numbered across facets in manifest order, sorted.
-fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
+pub fn doc_values(doc_count: usize, facets: &[Facet]) -> Vec<Vec<u32>> {
     let mut doc_values: Vec<Vec<u32>> = vec![Vec::new(); doc_count];
     for (number, value) in facets.iter().flat_map(|f| &f.values).enumerate() {
         for &doc in &value.docs {
@@ -519,76 +519,115 @@ fn labels(item: &Item, field: &str) -> String {
     labels.join(", ")
 }
 
-/// Writes the document shards, [`DOCS_PER_SHARD`] documents each, into folders of
-/// [`shards_per_group`] shards named by a hash of what they hold; returns the manifest's
-/// `docShards`: `{"size": documents a shard, "group": shards a folder, "dirs": [folder…]}`.
-/// An edit to one case study renames one folder: the other shards keep their names and
-/// bytes, so a deploy uploads one folder, not the whole index.
-fn doc_files(
-    site: &Site,
+/// Writes the document shards as the index hands over each document's excerpts, in
+/// order: [`DOCS_PER_SHARD`] documents a shard, in folders of [`shards_per_group`] shards
+/// named by a hash of what they hold. A folder is written as soon as its last document
+/// comes, so that no more than one folder's documents wait (all of them together were over
+/// 200 MB at 100,000 case studies). An edit to one case study renames one folder: the other
+/// shards keep their names and bytes, so a deploy uploads one folder, not the whole index.
+pub struct DocShards<'s> {
+    base: &'s str,
+    /// Case studies, then content pages: document `n` is `items[n]`.
+    items: Vec<&'s Item>,
     case_studies: usize,
-    passages: Vec<Vec<String>>,
-    sections: Vec<Vec<Section>>,
-    doc_values: &[Vec<u32>],
-    put: &mut Put<'_>,
-) -> Json {
-    let base = site.base_path.as_str();
-    let items: Vec<&Item> = site
-        .case_studies
-        .iter()
-        .chain(&site.pages)
-        .map(|item| &**item)
-        .collect();
-    let shard_count = items.len().div_ceil(DOCS_PER_SHARD);
-    let per_group = shards_per_group(shard_count);
-    // A folder's shards at a time: all of them at once were 160 MB at 100,000 case studies,
-    // beside the excerpts they are made from.
-    let mut documents = passages.into_iter().zip(sections).enumerate();
-    let mut dirs = Vec::new();
-    let mut number = 0;
-    for group_items in items.chunks(DOCS_PER_SHARD * per_group) {
-        let group: Vec<Vec<u8>> = group_items
-            .chunks(DOCS_PER_SHARD)
-            .map(|shard_items| {
-                let docs: Vec<Json> = (shard_items.iter())
-                    .zip(documents.by_ref())
-                    .map(|(item, (number, (passages, sections)))| {
-                        let passages: Vec<String> = passages;
-                        let sections: Vec<Json> = (sections.iter())
-                            .map(|section| section_json(section, &passages))
-                            .collect();
-                        let mut doc = vec![
-                            json!(item.entry.title),
-                            json!(item.url.strip_prefix(base).unwrap_or(&item.url)),
-                            json!(labels(item, "municipality")),
-                            json!(item.entry.summary),
-                            json!(passages),
-                            json!(doc_values.get(number)),
-                            json!(sections),
-                        ];
-                        if number >= case_studies {
-                            doc.push(json!("page"));
-                        }
-                        Json::Array(doc)
-                    })
-                    .collect();
-                to_json(&Json::Array(docs))
-            })
+    doc_values: &'s [Vec<u32>],
+    per_group: usize,
+    /// The next document's number.
+    next: usize,
+    /// The documents of the shard being filled, and the shards of the folder being filled.
+    shard: Vec<Json>,
+    group: Vec<Vec<u8>>,
+    /// The number of the folder's first shard.
+    group_first: usize,
+    dirs: Vec<String>,
+}
+
+impl<'s> DocShards<'s> {
+    /// `doc_values`: each document's facet values (see [`doc_values`]).
+    pub fn new(site: &'s Site, doc_values: &'s [Vec<u32>]) -> Self {
+        let items: Vec<&Item> = (site.case_studies.iter())
+            .chain(&site.pages)
+            .map(|item| &**item)
             .collect();
+        let per_group = shards_per_group(items.len().div_ceil(DOCS_PER_SHARD));
+        DocShards {
+            base: site.base_path.as_str(),
+            items,
+            case_studies: site.case_studies.len(),
+            doc_values,
+            per_group,
+            next: 0,
+            shard: Vec::with_capacity(DOCS_PER_SHARD),
+            group: Vec::with_capacity(per_group),
+            group_first: 0,
+            dirs: Vec::new(),
+        }
+    }
+
+    /// Takes the next document's excerpts. Documents beyond the site's are ignored.
+    pub fn push(&mut self, excerpts: Excerpts, put: &mut Put<'_>) {
+        let number = self.next;
+        let Some(item) = self.items.get(number) else {
+            return;
+        };
+        self.next += 1;
+        let Excerpts { passages, sections } = excerpts;
+        let sections: Vec<Json> = (sections.iter())
+            .map(|section| section_json(section, &passages))
+            .collect();
+        let mut doc = vec![
+            json!(item.entry.title),
+            json!(item.url.strip_prefix(self.base).unwrap_or(&item.url)),
+            json!(labels(item, "municipality")),
+            json!(item.entry.summary),
+            json!(passages),
+            json!(self.doc_values.get(number)),
+            json!(sections),
+        ];
+        if number >= self.case_studies {
+            doc.push(json!("page"));
+        }
+        self.shard.push(Json::Array(doc));
+        if self.shard.len() == DOCS_PER_SHARD {
+            self.end_shard();
+            if self.group.len() == self.per_group {
+                self.end_group(put);
+            }
+        }
+    }
+
+    fn end_shard(&mut self) {
+        if !self.shard.is_empty() {
+            let docs = std::mem::take(&mut self.shard);
+            self.group.push(to_json(&Json::Array(docs)));
+        }
+    }
+
+    fn end_group(&mut self, put: &mut Put<'_>) {
+        if self.group.is_empty() {
+            return;
+        }
         // The folder's name covers the shards' numbers too: the same documents at other
         // positions are other files.
-        let mut all = (number as u64).to_le_bytes().to_vec();
-        for shard in &group {
+        let mut all = (self.group_first as u64).to_le_bytes().to_vec();
+        for shard in &self.group {
             all.extend_from_slice(&content_hash(shard).to_le_bytes());
         }
         let dir = format!("d/{}/", short_hash(&all));
-        for bytes in group {
-            put(format!("{dir}{number}.json"), bytes);
-            number += 1;
+        for bytes in std::mem::take(&mut self.group) {
+            put(format!("{dir}{}.json", self.group_first), bytes);
+            self.group_first += 1;
         }
-        dirs.push(dir);
+        self.dirs.push(dir);
     }
-    json!({"size": DOCS_PER_SHARD, "group": per_group, "dirs": dirs})
+
+    /// Writes what is left and returns the manifest's `docShards`: `{"size": documents a
+    /// shard, "group": shards a folder, "dirs": [folder…]}`.
+    pub fn finish(mut self, put: &mut Put<'_>) -> Json {
+        self.end_shard();
+        self.end_group(put);
+        json!({"size": DOCS_PER_SHARD, "group": self.per_group, "dirs": self.dirs})
+    }
 }
 
 /// A section of a document's shard entry: title, anchor, excerpt, telling words and the
@@ -740,8 +779,6 @@ mod tests {
             case_studies: 10_000,
             keys,
             words: Vec::new(),
-            passages: Vec::new(),
-            sections: Vec::new(),
         };
         let mut files = BTreeMap::new();
         let doc_values = vec![Vec::new(); index.doc_count];
