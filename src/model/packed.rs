@@ -38,32 +38,36 @@ impl Packed {
     pub fn first(&self) -> String {
         let mut both = self.unpack();
         both.truncate(self.split);
-        both
+        checked(both)
     }
 
     /// The second string, unpacked.
     pub fn second(&self) -> String {
-        let both = self.unpack();
-        both.get(self.split..).unwrap_or_default().to_string()
+        let mut both = self.unpack();
+        checked(both.split_off(self.split.min(both.len())))
     }
 
-    fn unpack(&self) -> String {
+    /// Both strings' bytes, one after the other. Each is checked as UTF-8 on its own when
+    /// it is taken out: checking only the half that is read is half the work (the check
+    /// was 3 % of a build's CPU).
+    fn unpack(&self) -> Vec<u8> {
         if self.bytes.is_empty() {
-            return String::new();
+            return Vec::new();
         }
-        // Only `new` wrote these bytes, from two `&str`: neither step can fail short of a
-        // bug, and an empty text is then the safe answer (a page without its body).
-        lz4_flex::block::decompress_size_prepended(&self.bytes)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .filter(|both| both.is_char_boundary(self.split))
-            .unwrap_or_default()
+        // Only `new` wrote these bytes, from two `&str`: this cannot fail short of a bug,
+        // and an empty text is then the safe answer (a page without its body).
+        lz4_flex::block::decompress_size_prepended(&self.bytes).unwrap_or_default()
     }
 
     /// Bytes held in memory.
     pub fn packed_len(&self) -> usize {
         self.bytes.len()
     }
+}
+
+/// `bytes` as a string; empty if they are not UTF-8 (a half cut inside a character).
+fn checked(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 impl fmt::Debug for Packed {
