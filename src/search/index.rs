@@ -13,7 +13,7 @@ use crate::config::{FieldSpec, FieldType};
 use crate::model::{Field as FieldValue, Item, Site};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The parts of a case study, from the most to the least telling.
@@ -51,6 +51,9 @@ const MAX_WORD_BYTES: usize = 40;
 /// Case studies analysed together, each group with its own caches; also the unit of
 /// parallelism.
 const CHUNK: usize = 256;
+/// Chunks read in parallel before their words join the site's vocabulary (see
+/// [`build_with`]).
+const WAVE: usize = 16;
 /// Body text kept per case study for result excerpts, in characters (besides the summary).
 const PASSAGE_BUDGET: usize = 360;
 /// The same for a content page. Pages are few (about, methodology) and long, and a query
@@ -244,6 +247,72 @@ impl Interner {
         self.ids.insert(text.to_string(), id);
         self.items.push(text.to_string());
         id
+    }
+}
+
+/// The words of the site, gathered from its chunks as they are read: each key numbered in
+/// the order it is first seen, until [`Vocabulary::number`] sorts them.
+#[derive(Default)]
+struct Vocabulary {
+    keys: HashMap<String, u32>,
+    /// Folded word → the first-seen numbers of its keys.
+    surfaces: HashMap<String, Vec<u32>>,
+}
+
+impl Vocabulary {
+    /// Adds a chunk's words; returns the first-seen number of each of its chunk-local keys.
+    fn add(&mut self, chunk: &ChunkOutput) -> Vec<u32> {
+        let numbers: Vec<u32> = (chunk.keys.iter())
+            .map(|key| match self.keys.get(key.as_str()) {
+                Some(&number) => number,
+                None => {
+                    let number = self.keys.len() as u32;
+                    self.keys.insert(key.clone(), number);
+                    number
+                }
+            })
+            .collect();
+        for &(surface, key) in &chunk.pairs {
+            let Some(surface) = chunk.surfaces.get(surface as usize) else {
+                continue;
+            };
+            let Some(&key) = numbers.get(key as usize) else {
+                continue;
+            };
+            let keys = match self.surfaces.get_mut(surface.as_str()) {
+                Some(keys) => keys,
+                None => self.surfaces.entry(surface.clone()).or_default(),
+            };
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        numbers
+    }
+
+    /// The keys' texts sorted, the words sorted with their keys, and for each first-seen
+    /// number the key's place in the sorted texts.
+    fn number(self) -> (Vec<String>, Vec<Word>, Vec<u32>) {
+        let mut keys: Vec<(String, u32)> = self.keys.into_iter().collect();
+        keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut final_numbers = vec![0u32; keys.len()];
+        for (rank, (_, first_seen)) in keys.iter().enumerate() {
+            final_numbers[*first_seen as usize] = rank as u32;
+        }
+        let key_texts = keys.into_iter().map(|(text, _)| text).collect();
+        let mut words: Vec<Word> = (self.surfaces.into_iter())
+            .map(|(folded, keys)| {
+                let mut keys: Vec<u32> = keys.iter().map(|&k| final_numbers[k as usize]).collect();
+                keys.sort_unstable();
+                Word {
+                    stop: is_stop_word(&folded),
+                    folded,
+                    keys,
+                }
+            })
+            .collect();
+        words.par_sort_unstable_by(|a, b| a.folded.cmp(&b.folded));
+        (key_texts, words, final_numbers)
     }
 }
 
@@ -643,50 +712,70 @@ pub fn build_with(
     let kept = (analyses.as_mut())
         .map(|a| std::mem::take(&mut a.chunks))
         .unwrap_or_default();
-    let chunks: Vec<(u64, Arc<ChunkOutput>)> = (items.par_chunks(CHUNK))
-        .enumerate()
-        .map(|(number, chunk_items)| {
-            let first = number * CHUNK;
-            let key = chunk_key(config_key, chunk_items, first, case_studies);
-            if let Some(analysis) = kept.get(&key) {
-                return (key, Arc::clone(analysis));
+    let read_chunk = |number: usize| -> (u64, Arc<ChunkOutput>) {
+        let first = number * CHUNK;
+        let chunk_items = &items[first..(first + CHUNK).min(items.len())];
+        let key = chunk_key(config_key, chunk_items, first, case_studies);
+        if let Some(analysis) = kept.get(&key) {
+            return (key, Arc::clone(analysis));
+        }
+        // Unpacked a chunk at a time: all of them at once would hold every body's text.
+        let bodies: Vec<String> = chunk_items.iter().map(|i| i.body.text()).collect();
+        let sources: Vec<Source> = (first..)
+            .zip(chunk_items.iter().zip(&bodies))
+            .map(|(number, (item, body))| source(site, item, body, number < case_studies))
+            .collect();
+        let mut state = ChunkState::new(&stemmers);
+        let mut df = Vec::new();
+        let mut lengths = [0u64; FIELDS];
+        let docs = (sources.iter())
+            .map(|source| {
+                let doc = state.analyse(source);
+                for (total, length) in lengths.iter_mut().zip(doc.lengths) {
+                    *total += u64::from(length);
+                }
+                for (key, _) in &doc.terms {
+                    let key = *key as usize;
+                    if key >= df.len() {
+                        df.resize(key + 1, 0);
+                    }
+                    df[key] += 1;
+                }
+                doc.store()
+            })
+            .collect();
+        let analysis = ChunkOutput {
+            surfaces: state.surfaces.items,
+            keys: state.keys.items,
+            pairs: state.pairs,
+            docs,
+            df,
+            lengths,
+        };
+        (key, Arc::new(analysis))
+    };
+    // Chunks are read a wave at a time, and each wave's words are numbered in the site's
+    // vocabulary as soon as it is read. A build then drops the chunk's own copy of its
+    // words; the preview keeps them with the chunk, for the next run. (Numbered after the
+    // last chunk, every chunk's words were held together: over 100 MB at 100,000 case
+    // studies, at the build's peak.)
+    let keep_words = analyses.is_some();
+    let chunk_numbers: Vec<usize> = (0..items.len().div_ceil(CHUNK)).collect();
+    let mut vocabulary = Vocabulary::default();
+    let mut chunks: Vec<(u64, Arc<ChunkOutput>)> = Vec::with_capacity(chunk_numbers.len());
+    let mut key_maps: Vec<Vec<u32>> = Vec::with_capacity(chunk_numbers.len());
+    for wave in chunk_numbers.chunks(WAVE) {
+        let read: Vec<(u64, Arc<ChunkOutput>)> = wave.par_iter().map(|&n| read_chunk(n)).collect();
+        for (key, mut chunk) in read {
+            key_maps.push(vocabulary.add(&chunk));
+            if !keep_words && let Some(chunk) = Arc::get_mut(&mut chunk) {
+                chunk.surfaces = Vec::new();
+                chunk.keys = Vec::new();
+                chunk.pairs = Vec::new();
             }
-            // Unpacked a chunk at a time: all of them at once would hold every body's text.
-            let bodies: Vec<String> = chunk_items.iter().map(|i| i.body.text()).collect();
-            let sources: Vec<Source> = (first..)
-                .zip(chunk_items.iter().zip(&bodies))
-                .map(|(number, (item, body))| source(site, item, body, number < case_studies))
-                .collect();
-            let mut state = ChunkState::new(&stemmers);
-            let mut df = Vec::new();
-            let mut lengths = [0u64; FIELDS];
-            let docs = (sources.iter())
-                .map(|source| {
-                    let doc = state.analyse(source);
-                    for (total, length) in lengths.iter_mut().zip(doc.lengths) {
-                        *total += u64::from(length);
-                    }
-                    for (key, _) in &doc.terms {
-                        let key = *key as usize;
-                        if key >= df.len() {
-                            df.resize(key + 1, 0);
-                        }
-                        df[key] += 1;
-                    }
-                    doc.store()
-                })
-                .collect();
-            let analysis = ChunkOutput {
-                surfaces: state.surfaces.items,
-                keys: state.keys.items,
-                pairs: state.pairs,
-                docs,
-                df,
-                lengths,
-            };
-            (key, Arc::new(analysis))
-        })
-        .collect();
+            chunks.push((key, chunk));
+        }
+    }
     drop(kept);
     if let Some(analyses) = analyses {
         analyses.chunks = (chunks.iter())
@@ -694,53 +783,11 @@ pub fn build_with(
             .collect();
     }
     let chunks: Vec<Arc<ChunkOutput>> = chunks.into_iter().map(|(_, a)| a).collect();
-
     // Global numbering: keys sorted by text.
-    let mut key_texts: Vec<&str> = chunks
-        .iter()
-        .flat_map(|c| c.keys.iter().map(String::as_str))
-        .collect();
-    key_texts.par_sort_unstable();
-    key_texts.dedup();
-    let global_keys: HashMap<&str, u32> = key_texts
-        .iter()
-        .enumerate()
-        .map(|(id, &text)| (text, id as u32))
-        .collect();
-    let key_maps: Vec<Vec<u32>> = chunks
-        .par_iter()
-        .map(|c| c.keys.iter().map(|k| global_keys[k.as_str()]).collect())
-        .collect();
-    drop(global_keys);
-    // Owned, so that the chunks can go before the index is done.
-    let key_texts: Vec<String> = key_texts.into_iter().map(str::to_string).collect();
-
-    let mut surfaces: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
-    for (chunk, map) in chunks.iter().zip(&key_maps) {
-        for &(surface, key) in &chunk.pairs {
-            surfaces
-                .entry(chunk.surfaces[surface as usize].as_str())
-                .or_default()
-                .insert(map[key as usize]);
-        }
-    }
-    let words: Vec<Word> = surfaces
-        .into_iter()
-        .map(|(folded, keys)| Word {
-            folded: folded.to_string(),
-            keys: keys.into_iter().collect(),
-            stop: is_stop_word(folded),
-        })
-        .collect();
-    // The words of each chunk are numbered globally now. A build drops them (the preview
-    // shares its chunks with the analyses it keeps, and cannot): at 100,000 case studies,
-    // every chunk's words together are over 100 MB.
-    let mut chunks = chunks;
-    for chunk in &mut chunks {
-        if let Some(chunk) = Arc::get_mut(chunk) {
-            chunk.surfaces = Vec::new();
-            chunk.keys = Vec::new();
-            chunk.pairs = Vec::new();
+    let (key_texts, words, final_numbers) = vocabulary.number();
+    for map in &mut key_maps {
+        for key in map.iter_mut() {
+            *key = final_numbers[*key as usize];
         }
     }
 
