@@ -5,7 +5,7 @@ mod fields;
 mod packed;
 mod related;
 
-pub use fields::{Field, Fields};
+pub use fields::{Field, Fields, SharedObjects};
 pub use packed::Packed;
 pub use related::Related;
 
@@ -275,6 +275,7 @@ pub fn render_item(
     renderer: &MarkdownRenderer,
     mut entry: Entry,
     targets: &LinkTargets,
+    shared: &SharedObjects,
 ) -> (Item, Vec<Diagnostic>) {
     let base_path = config.base_path();
     let mut found = Vec::new();
@@ -297,6 +298,8 @@ pub fn render_item(
     entry.body = String::new();
     let terms = link_terms(config, &base_path, &entry, &mut fields);
     let fingerprint = Fingerprint::of(&entry, &fields, &body);
+    let mut fields = Fields::from(fields);
+    shared.share(&mut fields);
     let item = Item {
         folded_title: fold(&entry.title),
         related_words: related::text_keys(&entry.title, &entry.summary, &entry.lang),
@@ -304,7 +307,7 @@ pub fn render_item(
         entry,
         body: body.into(),
         url,
-        fields: fields.into(),
+        fields,
         translations: Vec::new(),
         fingerprint,
     };

@@ -329,6 +329,8 @@ pub(crate) struct Engine {
     search_key: Option<u64>,
     /// Kept by the preview only (see `DeferredJob::analyses`).
     search_analyses: Option<Arc<Mutex<search::Analyses>>>,
+    /// The items' terms and other small objects, each held once (see `model::Fields`).
+    shared_objects: model::SharedObjects,
     search_paths: BTreeSet<String>,
     /// The exports and search index still to make for the last good site, until
     /// `deferred_job` hands them out. Kept while later runs fail: that site is the one
@@ -376,6 +378,7 @@ impl Engine {
             exports_key: None,
             search_key: None,
             search_analyses: (purpose == Purpose::Preview).then(Default::default),
+            shared_objects: model::SharedObjects::default(),
             search_paths: BTreeSet::new(),
             pending: None,
             unfinished: None,
@@ -540,6 +543,9 @@ impl Engine {
         };
         let targets = &self.targets;
         let root = &self.options.root;
+        // The objects of the items replaced by the last run go now.
+        let shared = &self.shared_objects;
+        shared.forget_unused();
         let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
             .into_par_iter()
             .map(|mut entry| {
@@ -548,7 +554,7 @@ impl Engine {
                 let (assets, base) = (&targets.assets, &base_path);
                 let found = images::attach_cover(&mut entry, config, table, assets, base, root);
                 let (item, mut problems) =
-                    model::render_item(&setup.config, &renderer, entry, targets);
+                    model::render_item(&setup.config, &renderer, entry, targets, shared);
                 problems.extend(found);
                 (item, problems)
             })

@@ -1262,7 +1262,10 @@ mod tests {
         );
         let fresh = build(&site, None);
         assert_eq!(format!("{kept:?}"), format!("{fresh:?}"));
-        assert!(kept.0.word("aines").is_some(), "the edit is not in the index");
+        assert!(
+            kept.0.word("aines").is_some(),
+            "the edit is not in the index"
+        );
     }
 
     #[test]
