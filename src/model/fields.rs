@@ -83,8 +83,9 @@ impl Fields {
 
 /// The flat objects (a term's `{id, label, url}`, a source's `{title, url}`) made so far,
 /// each held once: [`SharedObjects::share`] gives an item the copy already held of an equal
-/// object. Terms were the largest part of the fields (about 270 bytes each, ten a case
-/// study: 270 MB at 100,000). Items are made in parallel, hence the lock.
+/// object. Terms were the largest part of the fields (about ten a case study, some 270
+/// bytes each): shared, a build of 100,000 case studies peaks 290 MB lower. Items are made
+/// in parallel, hence the lock.
 #[derive(Default)]
 pub struct SharedObjects(Mutex<rustc_hash::FxHashSet<Fields>>);
 

@@ -522,8 +522,8 @@ fn labels(item: &Item, field: &str) -> String {
 /// Writes the document shards as the index hands over each document's excerpts, in
 /// order: [`DOCS_PER_SHARD`] documents a shard, in folders of [`shards_per_group`] shards
 /// named by a hash of what they hold. A folder is written as soon as its last document
-/// comes, so that no more than one folder's documents wait (all of them together were over
-/// 200 MB at 100,000 case studies). An edit to one case study renames one folder: the other
+/// comes, so that no more than one folder's documents wait (all of them together were 22 MB
+/// at 10,000 case studies). An edit to one case study renames one folder: the other
 /// shards keep their names and bytes, so a deploy uploads one folder, not the whole index.
 pub struct DocShards<'s> {
     base: &'s str,
