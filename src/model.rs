@@ -127,6 +127,14 @@ fn page_order(item: &Item) -> (i64, &str) {
 pub type Place = (bool, usize);
 
 impl Site {
+    /// The case studies, then the content pages: the order in which the search index
+    /// numbers its documents.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        (self.case_studies.iter())
+            .chain(&self.pages)
+            .map(|item| &**item)
+    }
+
     /// Whether putting each item at its place gives the site `assemble` would make from
     /// the items: the same order, taxonomies and translations, so that only what shows
     /// the items themselves changes (a body, outcomes, an amount, a title that keeps the

@@ -1039,7 +1039,7 @@ fn exports_key(config_key: u64, site: &Site) -> u64 {
 fn search_key(config_key: u64, site: &Site) -> u64 {
     let mut hasher = StableHasher::default();
     config_key.hash(&mut hasher);
-    for item in site.case_studies.iter().chain(&site.pages) {
+    for item in site.items() {
         (item.fingerprint.full, &item.url).hash(&mut hasher);
     }
     hasher.finish()
@@ -1228,7 +1228,7 @@ fn render_changes(
         }
         new_keys.insert(path.clone(), key);
     }
-    let used = images::Uses::of(site.case_studies.iter().chain(&site.pages).map(|i| &**i));
+    let used = images::Uses::of(site.items());
     for file in assets.values() {
         if let Ok((bytes, key)) = file.publishable(trust_html) {
             let path = &file.asset.content_path;

@@ -170,7 +170,7 @@ impl Shared<'_> {
             let mut urls: Vec<SitemapUrl> = (homes.iter())
                 .map(|(_, home)| url(home, None, everywhere("")))
                 .collect();
-            for item in site.case_studies.iter().chain(&site.pages) {
+            for item in site.items() {
                 let mut versions = vec![(item.entry.lang.as_str(), item.url.clone())];
                 versions.extend(
                     (item.translations.iter()).map(|(lang, url)| (lang.as_str(), url.clone())),

@@ -702,12 +702,7 @@ pub fn build_with(
 ) -> Index {
     let stemmers = Stemmers::default();
     let case_studies = site.case_studies.len();
-    let items: Vec<&Item> = site
-        .case_studies
-        .iter()
-        .chain(&site.pages)
-        .map(|item| &**item)
-        .collect();
+    let items: Vec<&Item> = site.items().collect();
     let mut analyses = analyses;
     let kept = (analyses.as_mut())
         .map(|a| std::mem::take(&mut a.chunks))

@@ -34,8 +34,7 @@ pub fn index_files(
 ) {
     let put = &mut |path: String, bytes| put(format!("{INDEX_DIR}{path}"), bytes);
     let facets = facets::facets(site);
-    let doc_count = site.case_studies.len() + site.pages.len();
-    let doc_values = shard::doc_values(doc_count, &facets);
+    let doc_values = shard::doc_values(site.items().count(), &facets);
     // Each document's shard is made as soon as the index has read it.
     let mut doc_shards = shard::DocShards::new(site, &doc_values);
     let index = index::build_with(site, config_key, analyses, &mut |excerpts| {

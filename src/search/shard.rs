@@ -144,7 +144,7 @@ pub fn files(
 /// translations pays nothing. Documents are numbered as in `doc_files`.
 pub fn hidden_by_language(site: &Site) -> serde_json::Map<String, Json> {
     let config = &site.config.config;
-    let items = || site.case_studies.iter().chain(&site.pages);
+    let items = || site.items();
     let has = |item: &Item, lang: &str| item.translations.iter().any(|(l, _)| l == lang);
     let mut hidden = serde_json::Map::new();
     for lang in &config.languages {
@@ -545,10 +545,7 @@ pub struct DocShards<'s> {
 impl<'s> DocShards<'s> {
     /// `doc_values`: each document's facet values (see [`doc_values`]).
     pub fn new(site: &'s Site, doc_values: &'s [Vec<u32>]) -> Self {
-        let items: Vec<&Item> = (site.case_studies.iter())
-            .chain(&site.pages)
-            .map(|item| &**item)
-            .collect();
+        let items: Vec<&Item> = site.items().collect();
         let per_group = shards_per_group(items.len().div_ceil(DOCS_PER_SHARD));
         DocShards {
             base: site.base_path.as_str(),
