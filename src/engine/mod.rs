@@ -217,36 +217,55 @@ impl DeferredJob {
     }
 
     /// Makes the files into `sink`: about a second at 10,000 case studies, which is why the
-    /// preview runs it apart from its rebuilds. `cancelled` is checked between the two
-    /// outputs.
-    pub(crate) fn run(self, sink: &dyn Sink, cancelled: &dyn Fn() -> bool) -> DeferredMade {
+    /// preview runs it apart from its rebuilds. `cancelled` is checked before each of the
+    /// two outputs: one not started when it says so is not made.
+    pub(crate) fn run(
+        self,
+        sink: &dyn Sink,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> DeferredMade {
         let site = &*self.site;
-        let mut problems = Vec::new();
-        let mut put = |path: &str, bytes: Vec<u8>| {
+        let put = |problems: &mut Vec<Diagnostic>, path: &str, bytes: Vec<u8>| {
             if let Err(err) = sink.put(path, bytes) {
                 problems.push(Diagnostic::cannot_write(path, &err));
             }
         };
-        if self.exports.is_some() {
-            for (path, make) in export::FILES {
-                put(path, make(site));
-            }
-        }
-        let search = self.search.filter(|_| !cancelled()).map(|key| {
-            let mut paths = BTreeSet::new();
-            // A poisoned lock (a panic while indexing) only loses the kept analyses.
-            let mut kept =
-                (self.analyses.as_ref()).map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
-            let analyses = kept.as_deref_mut();
-            search::index_files(site, self.config_key, analyses, &mut |path, bytes| {
-                put(&path, bytes);
-                paths.insert(path);
-            });
-            (key, paths)
-        });
+        // The index is the longest part of a build, so it starts at once on this thread;
+        // the exports wait to be taken by a thread that has run out of pages to render
+        // (before, they ran first and delayed the index by 0.4 s at 10,000 case studies).
+        // The preview's pool of one thread makes them after the index.
+        let ((search, mut problems), (exports, export_problems)) = rayon::join(
+            || {
+                let mut problems = Vec::new();
+                let search = self.search.filter(|_| !cancelled()).map(|key| {
+                    let mut paths = BTreeSet::new();
+                    // A poisoned lock (a panic while indexing) only loses the kept analyses.
+                    let mut kept = (self.analyses.as_ref())
+                        .map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
+                    let analyses = kept.as_deref_mut();
+                    search::index_files(site, self.config_key, analyses, &mut |path, bytes| {
+                        put(&mut problems, &path, bytes);
+                        paths.insert(path);
+                    });
+                    (key, paths)
+                });
+                (search, problems)
+            },
+            || {
+                let mut problems = Vec::new();
+                let exports = self.exports.filter(|_| !cancelled());
+                if exports.is_some() {
+                    for (path, make) in export::FILES {
+                        put(&mut problems, path, make(site));
+                    }
+                }
+                (exports, problems)
+            },
+        );
+        problems.splice(0..0, export_problems);
         DeferredMade {
             generation: self.generation,
-            exports: self.exports,
+            exports,
             search,
             problems,
         }

@@ -8,7 +8,7 @@
 
 use super::encode::{get_varint, put_varint};
 use super::sections::{self, Head, SECTION_EXCERPT_MAX, SECTION_WORDS, Section};
-use super::tokenize::{Stemmers, TokenRef, for_each_token, is_stop_word};
+use super::tokenize::{KeyCache, TokenRef, for_each_token, is_stop_word};
 use crate::config::{FieldSpec, FieldType};
 use crate::model::{Field as FieldValue, Item, Site};
 use rayon::prelude::*;
@@ -476,7 +476,7 @@ struct ChunkOutput {
 }
 
 struct ChunkState<'a> {
-    stemmers: &'a Stemmers,
+    stemmers: &'a KeyCache,
     /// Word as written → (surface, key), one cache per stemmer language.
     cache: [HashMap<&'a str, (u32, u32)>; 2],
     surfaces: Interner,
@@ -489,7 +489,7 @@ struct ChunkState<'a> {
 }
 
 impl<'a> ChunkState<'a> {
-    fn new(stemmers: &'a Stemmers) -> Self {
+    fn new(stemmers: &'a KeyCache) -> Self {
         ChunkState {
             stemmers,
             cache: Default::default(),
@@ -513,9 +513,8 @@ impl<'a> ChunkState<'a> {
             return Some(key);
         }
         let surface = self.surfaces.intern(token.folded);
-        let key = self
-            .keys
-            .intern(&self.stemmers.key(original, token.folded, lang));
+        let keys = &mut self.keys;
+        let key = (self.stemmers).with_key(original, token.folded, lang, |key| keys.intern(key));
         self.pairs.push((surface, key));
         self.cache[slot].insert(original, (surface, key));
         Some(key)
@@ -700,7 +699,7 @@ pub fn build_with(
     analyses: Option<&mut Analyses>,
     excerpts: &mut dyn FnMut(Excerpts),
 ) -> Index {
-    let stemmers = Stemmers::default();
+    let stemmers = KeyCache::default();
     let case_studies = site.case_studies.len();
     let items: Vec<&Item> = site.items().collect();
     let mut analyses = analyses;
@@ -1170,7 +1169,7 @@ mod tests {
 
     #[test]
     fn a_stored_analysis_loads_as_it_was() {
-        let stemmers = Stemmers::default();
+        let stemmers = KeyCache::default();
         let body = "Le jumelage interculturel réunit 40 familles. Les familles immigrantes \
                     apprennent le français ! Le jumelage continue en 2025.";
         let source = Source {

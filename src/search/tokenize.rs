@@ -10,6 +10,8 @@
 //!   stemming it: builder and browser agree by construction.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use std::sync::{PoisonError, RwLock};
 use unicode_normalization::UnicodeNormalization;
 
 /// Words that are dropped when they stand before an apostrophe: `l'accueil` → `accueil`.
@@ -229,6 +231,44 @@ impl Stemmers {
         } else {
             key
         }
+    }
+}
+
+/// [`Stemmers`] that remember the keys they made, for one index build: a word met in many
+/// documents is stemmed once. The documents are read in chunks, each on its own thread with
+/// its own map of the words it met, and before this every chunk stemmed its words again
+/// (stemming was 4 % of a build's CPU at 10,000 case studies).
+#[derive(Default)]
+pub struct KeyCache {
+    stemmers: Stemmers,
+    /// Word as written → its key, French then English (see [`Stemmers::key`]).
+    made: [RwLock<FxHashMap<Box<str>, Box<str>>>; 2],
+}
+
+impl KeyCache {
+    /// Gives [`Stemmers::key`] of the word to `use_key`.
+    pub fn with_key<R>(
+        &self,
+        original: &str,
+        folded: &str,
+        lang: &str,
+        use_key: impl FnOnce(&str) -> R,
+    ) -> R {
+        let made = &self.made[usize::from(lang == "en")];
+        // A poisoned lock only means another thread panicked between two inserts: every
+        // key in the map is whole.
+        if let Some(key) = made
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(original)
+        {
+            return use_key(key);
+        }
+        let key = self.stemmers.key(original, folded, lang);
+        let result = use_key(&key);
+        (made.write().unwrap_or_else(PoisonError::into_inner))
+            .insert(original.into(), key.into_boxed_str());
+        result
     }
 }
 
