@@ -286,6 +286,9 @@ fn key_at(text: &str, key: &str) -> bool {
 /// `[`/`{`. Linear in the text. It may count a bracket inside plain text (`a: b [c`) as
 /// nesting: that errs on the safe side, at a depth no real front matter reaches.
 pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    if depth_bound(text) <= MAX_NESTING {
+        return None;
+    }
     let mut indents: Vec<usize> = Vec::new();
     // Open `[`/`{`, and the block depth of the line that opened the first one.
     let mut flow = 0usize;
@@ -391,6 +394,39 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// A depth [`too_deep`] cannot exceed, found in one quick pass over the bytes: every level
+/// it counts is an indentation (at most the widest indentation plus one), a `-` or `?`
+/// followed by a space or the end of a line, or a `[` or `{`. Front matter is far below
+/// the limit, so the exact reading (a tenth of validation's CPU) is done only past it.
+fn depth_bound(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut widest = 0;
+    let mut indent = Some(0);
+    let mut openings = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'\n' => {
+                indent = Some(0);
+                continue;
+            }
+            b' ' => {
+                if let Some(spaces) = &mut indent {
+                    *spaces += 1;
+                    widest = widest.max(*spaces);
+                }
+                continue;
+            }
+            b'[' | b'{' => openings += 1,
+            b'-' | b'?' if matches!(bytes.get(at + 1), None | Some(b' ' | b'\n' | b'\r')) => {
+                openings += 1;
+            }
+            _ => {}
+        }
+        indent = None;
+    }
+    widest + 1 + openings
 }
 
 /// Whether a line ends with a block scalar header (`key: |`, `- >-`, `text: |2`).
@@ -634,6 +670,36 @@ mod tests {
                 "{err:?}"
             );
             assert!(started.elapsed().as_secs() < 1);
+        }
+    }
+
+    #[test]
+    fn the_quick_bound_never_hides_a_text_just_past_the_limit() {
+        // Indentation levels, then `- ` items, then `[`: the depth is their sum plus one
+        // for the last line, and every split of it must be judged as the full reading does.
+        for depth in MAX_NESTING - 2..=MAX_NESTING + 2 {
+            for levels in [0, 1, depth / 3, depth - 1] {
+                for items in [0, 1, (depth - 1 - levels) / 2] {
+                    let Some(brackets) = (depth - 1 - levels).checked_sub(items) else {
+                        continue;
+                    };
+                    let mut text: String = (0..levels)
+                        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                        .collect();
+                    text.push_str(&" ".repeat(levels));
+                    text.push_str(&"- ".repeat(items));
+                    text.push_str(&format!(
+                        "{}1{}\n",
+                        "[".repeat(brackets),
+                        "]".repeat(brackets)
+                    ));
+                    assert_eq!(
+                        too_deep(&text).is_some(),
+                        depth > MAX_NESTING,
+                        "depth {depth}: {levels} levels, {items} items, {brackets} brackets"
+                    );
+                }
+            }
         }
     }
 
