@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::Asset;
 use crate::markdown::{LinkTargets, MarkdownRenderer, RenderedBody, TocEntry};
 use crate::messages;
+use crate::search::tokenize::KeyCache;
 use crate::text::{fold, slugify};
 use crate::validate::{Entry, EntryKind};
 use chrono::Datelike;
@@ -284,6 +285,7 @@ pub fn render_item(
     mut entry: Entry,
     targets: &LinkTargets,
     shared: &SharedObjects,
+    stemmers: &KeyCache,
 ) -> (Item, Vec<Diagnostic>) {
     let base_path = config.base_path();
     let mut found = Vec::new();
@@ -310,7 +312,7 @@ pub fn render_item(
     shared.share(&mut fields);
     let item = Item {
         folded_title: fold(&entry.title),
-        related_words: related::text_keys(&entry.title, &entry.summary, &entry.lang),
+        related_words: related::text_keys(&entry.title, &entry.summary, &entry.lang, stemmers),
         terms,
         entry,
         body: body.into(),

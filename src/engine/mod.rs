@@ -29,6 +29,7 @@ use crate::markdown::{LinkTargets, MarkdownRenderer};
 use crate::model::{self, Item, Place, Site, StableHasher, hash_json};
 use crate::output::Sink;
 use crate::render::{self, Renderer, Templates};
+use crate::search::tokenize::KeyCache;
 use crate::theme::Theme;
 use crate::validate::{self, Entry};
 use crate::{BuildOptions, config, export, images, search};
@@ -350,6 +351,9 @@ pub(crate) struct Engine {
     search_analyses: Option<Arc<Mutex<search::Analyses>>>,
     /// The items' terms and other small objects, each held once (see `model::Fields`).
     shared_objects: model::SharedObjects,
+    /// The keys of the words of titles and summaries (for related practices), each stemmed
+    /// once: items share most of their words.
+    stems: KeyCache,
     search_paths: BTreeSet<String>,
     /// The exports and search index still to make for the last good site, until
     /// `deferred_job` hands them out. Kept while later runs fail: that site is the one
@@ -398,6 +402,7 @@ impl Engine {
             search_key: None,
             search_analyses: (purpose == Purpose::Preview).then(Default::default),
             shared_objects: model::SharedObjects::default(),
+            stems: KeyCache::default(),
             search_paths: BTreeSet::new(),
             pending: None,
             unfinished: None,
@@ -565,6 +570,7 @@ impl Engine {
         // The objects of the items replaced by the last run go now.
         let shared = &self.shared_objects;
         shared.forget_unused();
+        let stems = &self.stems;
         let rendered: Vec<(Item, Vec<Diagnostic>)> = entries
             .into_par_iter()
             .map(|mut entry| {
@@ -573,7 +579,7 @@ impl Engine {
                 let (assets, base) = (&targets.assets, &base_path);
                 let found = images::attach_cover(&mut entry, config, table, assets, base, root);
                 let (item, mut problems) =
-                    model::render_item(&setup.config, &renderer, entry, targets, shared);
+                    model::render_item(&setup.config, &renderer, entry, targets, shared, stems);
                 problems.extend(found);
                 (item, problems)
             })

@@ -22,11 +22,11 @@
 //! word last, a fresh one where it first appears.
 
 use super::Item;
-use crate::search::tokenize::{Stemmers, for_each_token, is_stop_word};
+use crate::search::tokenize::{KeyCache, for_each_token, is_stop_word};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Ordering;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Most related practices a page links.
@@ -57,8 +57,6 @@ const NONE: u32 = u32::MAX;
 /// Stands for "a word" where a feature names its taxonomy.
 const WORD: u32 = u32::MAX;
 
-static STEMMERS: LazyLock<Stemmers> = LazyLock::new(Stemmers::default);
-
 /// A feature's identity: a hash of its taxonomy (or `WORD`) and its text. Two features
 /// with one hash are taken as one, which at 64 bits only ever makes two case studies a
 /// little more alike.
@@ -68,7 +66,7 @@ fn feature_hash(kind: u32, text: &str) -> u64 {
 
 /// The stemmed, folded words of a title and summary that may make two case studies alike:
 /// no function words, no numbers (the year is a taxonomy), no one- or two-letter words.
-fn stems(title: &str, summary: &str, lang: &str) -> Vec<String> {
+fn stems(title: &str, summary: &str, lang: &str, stemmers: &KeyCache) -> Vec<String> {
     let mut keys = Vec::new();
     for text in [title, summary] {
         for_each_token(text, |token| {
@@ -80,16 +78,17 @@ fn stems(title: &str, summary: &str, lang: &str) -> Vec<String> {
                 return;
             }
             let original = text.get(token.start..token.end).unwrap_or(folded);
-            keys.push(STEMMERS.key(original, folded, lang));
+            keys.push(stemmers.with_key(original, folded, lang, str::to_string));
         });
     }
     keys
 }
 
 /// The features of `stems`, as hashes: sorted, without duplicates. Computed once per
-/// item, when it is rendered.
-pub(super) fn text_keys(title: &str, summary: &str, lang: &str) -> Vec<u64> {
-    let mut keys: Vec<u64> = (stems(title, summary, lang).iter())
+/// item, when it is rendered; `stemmers` is shared by the items, which have many words in
+/// common.
+pub(super) fn text_keys(title: &str, summary: &str, lang: &str, stemmers: &KeyCache) -> Vec<u64> {
+    let mut keys: Vec<u64> = (stems(title, summary, lang, stemmers).iter())
         .map(|stem| feature_hash(WORD, stem))
         .collect();
     keys.sort_unstable();
@@ -554,7 +553,7 @@ mod tests {
             body_line: 1,
         };
         Arc::new(Item {
-            related_words: text_keys(&entry.title, &entry.summary, lang),
+            related_words: text_keys(&entry.title, &entry.summary, lang, &KeyCache::default()),
             folded_title: String::new(),
             terms: (terms.iter())
                 .map(|(t, id)| (*t, id.clone(), id.clone()))
@@ -598,6 +597,7 @@ mod tests {
             "Accueil des réfugiées",
             "Les réfugiés accueillis en 2024 à Gaspé",
             "fr",
+            &KeyCache::default(),
         );
         keys.sort_unstable();
         keys.dedup();

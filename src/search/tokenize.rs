@@ -213,7 +213,12 @@ impl Stemmers {
         if folded.bytes().all(|b| b.is_ascii_digit()) {
             return folded.to_string();
         }
-        let lower: String = original.nfc().flat_map(char::to_lowercase).collect();
+        // ASCII is its own normal form, and lowercases byte by byte.
+        let lower: String = if original.is_ascii() {
+            original.to_ascii_lowercase()
+        } else {
+            original.nfc().flat_map(char::to_lowercase).collect()
+        };
         let stemmer = if lang == "en" {
             &self.english
         } else {
