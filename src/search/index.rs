@@ -934,8 +934,10 @@ fn choose_sections(
     if heads.is_empty() {
         return Vec::new();
     }
-    // Per section: (term position, sentences holding it), and the best sentence.
-    let mut counts: Vec<HashMap<u32, u32>> = vec![HashMap::default(); heads.len()];
+    // Per section: sentences holding each term (by its position), and the best sentence.
+    // Dense: a document has at most `MAX_SECTIONS` sections, and counting in a map per
+    // section was half of this function's time.
+    let mut counts: Vec<Vec<u32>> = vec![vec![0; doc.terms.len()]; heads.len()];
     let mut best: Vec<Option<(usize, f32)>> = vec![None; heads.len()];
     // Sentences holding each term in the whole body, the text before the first heading too.
     let mut in_body = vec![0u32; doc.terms.len()];
@@ -951,7 +953,7 @@ fn choose_sections(
         };
         let mut gain = 0.0;
         for &term in terms {
-            *counts[section].entry(term).or_default() += 1;
+            counts[section][term as usize] += 1;
             gain += idf[map[doc.terms[term as usize].0 as usize] as usize];
         }
         // The heading's own line is shown as the sub-result's title already.
@@ -971,9 +973,9 @@ fn choose_sections(
         .zip(counts)
         .zip(best)
         .map(|((head, counts), best)| {
-            let mut telling: Vec<(f32, u32)> = counts
-                .into_iter()
-                .filter_map(|(term, n)| {
+            let mut telling: Vec<(f32, u32)> = (counts.into_iter().zip(0u32..))
+                .filter(|&(n, _)| n > 0)
+                .filter_map(|(n, term)| {
                     let key = map[doc.terms[term as usize].0 as usize];
                     let weight = idf[key as usize];
                     // A word spread over every section tells none of them apart: the share
@@ -982,11 +984,16 @@ fn choose_sections(
                     (weight > 0.0).then(|| (weight * share * (1.0 + (n as f32).ln()), key))
                 })
                 .collect();
-            // Best first; ties by key, so the choice does not depend on hashing order.
-            telling.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            // Best first; ties by key (a total order, so the choice is always the same). Only
+            // the first `SECTION_WORDS` are kept: those are found first, then sorted.
+            let rank = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if telling.len() > SECTION_WORDS {
+                telling.select_nth_unstable_by(SECTION_WORDS, rank);
+                telling.truncate(SECTION_WORDS);
+            }
+            telling.sort_by(rank);
             let words = telling
                 .iter()
-                .take(SECTION_WORDS)
                 .flat_map(|&(_, key)| key_hashes[key as usize].iter().copied())
                 .collect();
             let excerpt = best
