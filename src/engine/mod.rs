@@ -217,59 +217,75 @@ impl DeferredJob {
         self.generation
     }
 
-    /// Makes the files into `sink`: about a second at 10,000 case studies, which is why the
-    /// preview runs it apart from its rebuilds. `cancelled` is checked before each of the
-    /// two outputs: one not started when it says so is not made.
-    pub(crate) fn run(
-        self,
-        sink: &dyn Sink,
-        cancelled: &(dyn Fn() -> bool + Sync),
-    ) -> DeferredMade {
-        let site = &*self.site;
-        let put = |problems: &mut Vec<Diagnostic>, path: &str, bytes: Vec<u8>| {
-            if let Err(err) = sink.put(path, bytes) {
-                problems.push(Diagnostic::cannot_write(path, &err));
-            }
-        };
-        // The index is the longest part of a build, so it starts at once on this thread;
-        // the exports wait to be taken by a thread that has run out of pages to render
-        // (before, they ran first and delayed the index by 0.4 s at 10,000 case studies).
-        // The preview's pool of one thread makes them after the index.
-        let ((search, mut problems), (exports, export_problems)) = rayon::join(
-            || {
-                let mut problems = Vec::new();
-                let search = self.search.filter(|_| !cancelled()).map(|key| {
-                    let mut paths = BTreeSet::new();
-                    // A poisoned lock (a panic while indexing) only loses the kept analyses.
-                    let mut kept = (self.analyses.as_ref())
-                        .map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
-                    let analyses = kept.as_deref_mut();
-                    search::index_files(site, self.config_key, analyses, &mut |path, bytes| {
-                        put(&mut problems, &path, bytes);
-                        paths.insert(path);
-                    });
-                    (key, paths)
-                });
-                (search, problems)
-            },
-            || {
-                let mut problems = Vec::new();
-                let exports = self.exports.filter(|_| !cancelled());
-                if exports.is_some() {
-                    for (path, make) in export::FILES {
-                        put(&mut problems, path, make(site));
-                    }
-                }
-                (exports, problems)
-            },
-        );
+    /// Makes the files into `sink`, the index first: about a second at 10,000 case studies,
+    /// which is why the preview runs it apart from its rebuilds. `cancelled` is checked
+    /// before each of the two outputs: one not started when it says so is not made.
+    pub(crate) fn run(self, sink: &dyn Sink, cancelled: &dyn Fn() -> bool) -> DeferredMade {
+        let (search, mut problems) = self.search(sink, cancelled);
+        let (exports, export_problems) = self.exports(sink, cancelled);
         problems.splice(0..0, export_problems);
+        self.made(exports, search, problems)
+    }
+
+    /// The search index's files, unless it is not to be made or `cancelled` says so: its
+    /// key and paths, and the files the sink could not take.
+    fn search(
+        &self,
+        sink: &dyn Sink,
+        cancelled: &dyn Fn() -> bool,
+    ) -> (Option<(u64, BTreeSet<String>)>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let search = self.search.filter(|_| !cancelled()).map(|key| {
+            let mut paths = BTreeSet::new();
+            // A poisoned lock (a panic while indexing) only loses the kept analyses.
+            let mut kept =
+                (self.analyses.as_ref()).map(|a| a.lock().unwrap_or_else(|p| p.into_inner()));
+            let analyses = kept.as_deref_mut();
+            search::index_files(&self.site, self.config_key, analyses, &mut |path, bytes| {
+                put(sink, &mut problems, &path, bytes);
+                paths.insert(path);
+            });
+            (key, paths)
+        });
+        (search, problems)
+    }
+
+    /// The exports, unless they are not to be made or `cancelled` says so: their key, and
+    /// the files the sink could not take.
+    fn exports(
+        &self,
+        sink: &dyn Sink,
+        cancelled: &dyn Fn() -> bool,
+    ) -> (Option<u64>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let exports = self.exports.filter(|_| !cancelled());
+        if exports.is_some() {
+            for (path, make) in export::FILES {
+                put(sink, &mut problems, path, make(&self.site));
+            }
+        }
+        (exports, problems)
+    }
+
+    fn made(
+        &self,
+        exports: Option<u64>,
+        search: Option<(u64, BTreeSet<String>)>,
+        problems: Vec<Diagnostic>,
+    ) -> DeferredMade {
         DeferredMade {
             generation: self.generation,
             exports,
             search,
             problems,
         }
+    }
+}
+
+/// Gives a file to `sink`; one it cannot take is a problem.
+fn put(sink: &dyn Sink, problems: &mut Vec<Diagnostic>, path: &str, bytes: Vec<u8>) {
+    if let Err(err) = sink.put(path, bytes) {
+        problems.push(Diagnostic::cannot_write(path, &err));
     }
 }
 
@@ -683,14 +699,25 @@ impl Engine {
         // index, so that the serial parts of one overlap the others. (One after the other
         // took 13.9 s instead of 8.85 s at 10,000 case studies, for a peak of 595 MB
         // instead of 659: the writing of the pages no longer overlapped the index.)
+        // The index is the longest part: it starts at once on this thread, while another
+        // makes the exports and then the pages. (With the exports first on this thread the
+        // index started 0.4 s later; made once the pages were done, they overlapped the
+        // index's peak of memory, 40 MiB more at 10,000.)
         let (pages, made) = match self.purpose {
             Purpose::Build => {
                 let deferred = deferred.take().expect("made above");
-                let (made, pages) = rayon::join(
-                    || deferred.run(sink, &|| false),
-                    || render_changes(&site, setup, templates, outputs, open),
+                let ((search, mut problems), ((exports, export_problems), pages)) = rayon::join(
+                    || deferred.search(sink, &|| false),
+                    || {
+                        let exports = deferred.exports(sink, &|| false);
+                        (
+                            exports,
+                            render_changes(&site, setup, templates, outputs, open),
+                        )
+                    },
                 );
-                (pages, Some(made))
+                problems.splice(0..0, export_problems);
+                (pages, Some(deferred.made(exports, search, problems)))
             }
             Purpose::Preview => {
                 let pages = render_changes(&site, setup, templates, outputs, open);
