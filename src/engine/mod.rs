@@ -267,6 +267,7 @@ impl DeferredJob {
         (exports, problems)
     }
 
+    /// What the job made, for `Engine::apply_deferred`.
     fn made(
         &self,
         exports: Option<u64>,
