@@ -220,6 +220,7 @@ impl DeferredJob {
     /// Makes the files into `sink`, the index first: about a second at 10,000 case studies,
     /// which is why the preview runs it apart from its rebuilds. `cancelled` is checked
     /// before each of the two outputs: one not started when it says so is not made.
+    #[cfg(feature = "serve")]
     pub(crate) fn run(self, sink: &dyn Sink, cancelled: &dyn Fn() -> bool) -> DeferredMade {
         let (search, mut problems) = self.search(sink, cancelled);
         let (exports, export_problems) = self.exports(sink, cancelled);

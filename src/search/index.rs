@@ -934,10 +934,14 @@ fn choose_sections(
     if heads.is_empty() {
         return Vec::new();
     }
-    // Per section: sentences holding each term (by its position), and the best sentence.
-    // Dense: a document has at most `MAX_SECTIONS` sections, and counting in a map per
-    // section was half of this function's time.
-    let mut counts: Vec<Vec<u32>> = vec![vec![0; doc.terms.len()]; heads.len()];
+    // Per section: (term position, sentences holding it), and the best sentence. Sentences
+    // come in order, so each section's are consecutive: their terms are counted in one
+    // array, emptied into the section's list when the next section starts. (A map per
+    // section was half of this function's time.)
+    let mut counts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); heads.len()];
+    let mut counting = vec![0u32; doc.terms.len()];
+    let mut counted: Vec<u32> = Vec::new();
+    let mut current: Option<usize> = None;
     let mut best: Vec<Option<(usize, f32)>> = vec![None; heads.len()];
     // Sentences holding each term in the whole body, the text before the first heading too.
     let mut in_body = vec![0u32; doc.terms.len()];
@@ -951,9 +955,23 @@ fn choose_sections(
         let Some(section) = sections::section_of(heads, sentence.start as usize) else {
             continue;
         };
+        if current != Some(section) {
+            debug_assert!(
+                current.is_none_or(|c| c < section),
+                "sections come in order"
+            );
+            if let Some(done) = current {
+                take_counts(&mut counting, &mut counted, &mut counts[done]);
+            }
+            current = Some(section);
+        }
         let mut gain = 0.0;
         for &term in terms {
-            counts[section][term as usize] += 1;
+            let n = &mut counting[term as usize];
+            if *n == 0 {
+                counted.push(term);
+            }
+            *n += 1;
             gain += idf[map[doc.terms[term as usize].0 as usize] as usize];
         }
         // The heading's own line is shown as the sub-result's title already.
@@ -968,14 +986,17 @@ fn choose_sections(
             best[section] = Some((index, score));
         }
     }
+    if let Some(done) = current {
+        take_counts(&mut counting, &mut counted, &mut counts[done]);
+    }
     heads
         .iter()
         .zip(counts)
         .zip(best)
         .map(|((head, counts), best)| {
-            let mut telling: Vec<(f32, u32)> = (counts.into_iter().zip(0u32..))
-                .filter(|&(n, _)| n > 0)
-                .filter_map(|(n, term)| {
+            let mut telling: Vec<(f32, u32)> = counts
+                .into_iter()
+                .filter_map(|(term, n)| {
                     let key = map[doc.terms[term as usize].0 as usize];
                     let weight = idf[key as usize];
                     // A word spread over every section tells none of them apart: the share
@@ -1012,6 +1033,13 @@ fn choose_sections(
             }
         })
         .collect()
+}
+
+/// Moves the counts of the terms in `counted` from `counting` to `list`, leaving both empty.
+fn take_counts(counting: &mut [u32], counted: &mut Vec<u32>, list: &mut Vec<(u32, u32)>) {
+    list.extend(
+        (counted.drain(..)).map(|term| (term, std::mem::take(&mut counting[term as usize]))),
+    );
 }
 
 /// How many distinct impact levels a key of that idf keeps (see [`MAX_LEVEL_STEP`]).
