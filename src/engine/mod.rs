@@ -222,10 +222,8 @@ impl DeferredJob {
     /// before each of the two outputs: one not started when it says so is not made.
     #[cfg(feature = "serve")]
     pub(crate) fn run(self, sink: &dyn Sink, cancelled: &dyn Fn() -> bool) -> DeferredMade {
-        let (search, mut problems) = self.search(sink, cancelled);
-        let (exports, export_problems) = self.exports(sink, cancelled);
-        problems.splice(0..0, export_problems);
-        self.made(exports, search, problems)
+        let search = self.search(sink, cancelled);
+        self.made(self.exports(sink, cancelled), search)
     }
 
     /// The search index's files, unless it is not to be made or `cancelled` says so: its
@@ -268,13 +266,14 @@ impl DeferredJob {
         (exports, problems)
     }
 
-    /// What the job made, for `Engine::apply_deferred`.
+    /// What the job made, for `Engine::apply_deferred`, from what `exports` and `search`
+    /// returned; the exports' problems come first.
     fn made(
         &self,
-        exports: Option<u64>,
-        search: Option<(u64, BTreeSet<String>)>,
-        problems: Vec<Diagnostic>,
+        (exports, mut problems): (Option<u64>, Vec<Diagnostic>),
+        (search, search_problems): (Option<(u64, BTreeSet<String>)>, Vec<Diagnostic>),
     ) -> DeferredMade {
+        problems.extend(search_problems);
         DeferredMade {
             generation: self.generation,
             exports,
@@ -708,18 +707,15 @@ impl Engine {
         let (pages, made) = match self.purpose {
             Purpose::Build => {
                 let deferred = deferred.take().expect("made above");
-                let ((search, mut problems), ((exports, export_problems), pages)) = rayon::join(
+                let (search, (exports, pages)) = rayon::join(
                     || deferred.search(sink, &|| false),
                     || {
                         let exports = deferred.exports(sink, &|| false);
-                        (
-                            exports,
-                            render_changes(&site, setup, templates, outputs, open),
-                        )
+                        let pages = render_changes(&site, setup, templates, outputs, open);
+                        (exports, pages)
                     },
                 );
-                problems.splice(0..0, export_problems);
-                (pages, Some(deferred.made(exports, search, problems)))
+                (pages, Some(deferred.made(exports, search)))
             }
             Purpose::Preview => {
                 let pages = render_changes(&site, setup, templates, outputs, open);

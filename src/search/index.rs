@@ -13,7 +13,6 @@ use crate::config::{FieldSpec, FieldType};
 use crate::model::{Field as FieldValue, Item, Site};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The parts of a case study, from the most to the least telling.
@@ -162,14 +161,11 @@ fn source<'a>(site: &'a Site, item: &'a Item, body: &'a str, case_study: bool) -
             fields,
         };
     }
-    let taxonomy_fields: BTreeSet<&str> = site
-        .config
-        .config
-        .taxonomies
-        .iter()
-        .map(|t| t.field.split('.').next().unwrap_or_default())
-        .collect();
-    for (name, spec) in &site.config.config.fields {
+    let config = &site.config.config;
+    // A taxonomy may name a sub-field (`funding.program`): its top field holds labels.
+    let is_taxonomy =
+        |name: &str| (config.taxonomies.iter()).any(|t| t.field.split('.').next() == Some(name));
+    for (name, spec) in &config.fields {
         if matches!(
             name.as_str(),
             "title" | "summary" | "lang" | "translation_key"
@@ -179,7 +175,7 @@ fn source<'a>(site: &'a Site, item: &'a Item, body: &'a str, case_study: bool) -
         let Some(value) = item.fields.get(name) else {
             continue;
         };
-        let field = if taxonomy_fields.contains(name.as_str()) {
+        let field = if is_taxonomy(name) {
             Field::Labels
         } else {
             Field::Other

@@ -144,11 +144,10 @@ pub fn files(
 /// translations pays nothing. Documents are numbered as in `doc_files`.
 pub fn hidden_by_language(site: &Site) -> serde_json::Map<String, Json> {
     let config = &site.config.config;
-    let items = || site.items();
     let has = |item: &Item, lang: &str| item.translations.iter().any(|(l, _)| l == lang);
     let mut hidden = serde_json::Map::new();
     for lang in &config.languages {
-        let docs: Vec<u32> = (items().zip(0u32..))
+        let docs: Vec<u32> = (site.items().zip(0u32..))
             .filter(|(item, _)| {
                 let own = item.entry.lang.as_str();
                 own != lang
