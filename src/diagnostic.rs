@@ -434,13 +434,20 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Sorted by file, then position, then message, so the report reads file by file and
-    /// does not depend on the order in which parallel stages finished.
+    /// Sorted by file, then position, then message, field and hint, so the report reads
+    /// file by file and does not depend on the order in which parallel stages finished.
+    /// (Without the hint, the errors of one template, which differ only by the page named
+    /// in their hint, kept that order, and past `SHOWN_PER_FILE` the terminal and the
+    /// preview's overlay showed different ones.)
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+            (
+                &a.file, a.line, a.column, a.severity, &a.message, &a.field, &a.hint,
+            )
+                .cmp(&(
+                    &b.file, b.line, b.column, b.severity, &b.message, &b.field, &b.hint,
+                ))
         });
         items.dedup();
         items
